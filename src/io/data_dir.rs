@@ -1,0 +1,598 @@
+//! The CSV data directory of SPEC §7.
+//!
+//! ```text
+//! countries.csv  code,name
+//! sectors.csv    code,name,sigma_m,sigma_d,eta,epsilon      (epsilon may be inf)
+//! flows.csv      sector,exporter,importer,value             (exporter = importer: domestic sales)
+//! tariffs.csv    sector,exporter,importer,rate              (sector, exporter may be *)
+//! ntb.csv        same as tariffs.csv                        (optional)
+//! supply.csv     sector,country,epsilon                     (optional; sector may be *)
+//! ```
+//! Extra columns (e.g. `source`) are ignored. Tariff and NTB precedence:
+//! (sector, exporter) > (sector, *) > (*, exporter) > (*, *); missing is 0;
+//! exporter `*` is every country other than the importer, so a diagonal rate
+//! exists only where a row names it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::{Country, Dataset, Elasticities, Market, Matrix, Sector};
+
+/// A dataset as loaded, with what the loader noticed.
+#[derive(Debug, Clone)]
+pub struct LoadedData {
+    /// The validated dataset.
+    pub dataset: Dataset,
+    /// Things worth telling the user (e.g. sectors with no flows).
+    pub warnings: Vec<String>,
+    /// Rows that put a tariff or wedge on a country's own sales (allowed only
+    /// under the as-import-source treatment): `file:line` errors ready to raise.
+    pub diagonal_rows: Vec<Error>,
+    /// Raw bytes of every file read, in a fixed order (for fingerprints).
+    pub contents: Vec<(String, String)>,
+}
+
+/// Loads a data directory.
+///
+/// # Errors
+/// [`Error::Io`] when a required file is missing; [`Error::Data`] naming file,
+/// line and field for every bad value.
+pub fn load_data_dir(dir: &Path) -> Result<LoadedData> {
+    load_data_files(
+        &|name: &str| {
+            let p = dir.join(name);
+            if !p.exists() {
+                return Ok(None);
+            }
+            std::fs::read_to_string(&p)
+                .map(Some)
+                .map_err(|e| Error::Io {
+                    file: p.display().to_string(),
+                    message: e.to_string(),
+                })
+        },
+        &dir.display().to_string(),
+    )
+}
+
+type Reader<'a> = &'a dyn Fn(&str) -> Result<Option<String>>;
+
+struct Table {
+    file: String,
+    headers: Vec<String>,
+    rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    fn parse(file: &str, text: &str, required: &[&str]) -> Result<Table> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| Error::data(file, 1, "header", e.to_string()))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut seen = HashMap::new();
+        for h in &headers {
+            if seen.insert(h.clone(), ()).is_some() {
+                return Err(Error::data(file, 1, h, "column appears twice"));
+            }
+        }
+        for r in required {
+            if !headers.iter().any(|h| h == r) {
+                return Err(Error::data(
+                    file,
+                    1,
+                    *r,
+                    format!(
+                        "required column missing (header has: {})",
+                        headers.join(",")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                Error::data(file, line, "row", e.to_string())
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            rows.push((line, rec.iter().map(str::to_string).collect()));
+        }
+        Ok(Table {
+            file: file.to_string(),
+            headers,
+            rows,
+        })
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+struct Row<'a> {
+    t: &'a Table,
+    line: u64,
+    vals: &'a [String],
+}
+
+impl Row<'_> {
+    fn str(&self, field: &str) -> Result<&str> {
+        let v = self.vals[self.t.col(field)].as_str();
+        if v.is_empty() {
+            return Err(Error::data(&self.t.file, self.line, field, "empty"));
+        }
+        Ok(v)
+    }
+
+    fn num(&self, field: &str) -> Result<f64> {
+        let v = self.str(field)?;
+        let x: f64 = v.parse().map_err(|_| {
+            Error::data(
+                &self.t.file,
+                self.line,
+                field,
+                format!("`{v}` is not a number"),
+            )
+        })?;
+        if x.is_nan() {
+            return Err(Error::data(
+                &self.t.file,
+                self.line,
+                field,
+                "NaN is not allowed",
+            ));
+        }
+        Ok(x)
+    }
+
+    fn finite(&self, field: &str) -> Result<f64> {
+        let x = self.num(field)?;
+        if !x.is_finite() {
+            return Err(Error::data(
+                &self.t.file,
+                self.line,
+                field,
+                format!("must be finite, got {x}"),
+            ));
+        }
+        Ok(x)
+    }
+
+    fn err(&self, field: &str, msg: impl Into<String>) -> Error {
+        Error::data(&self.t.file, self.line, field, msg)
+    }
+}
+
+fn rows(t: &Table) -> impl Iterator<Item = Row<'_>> {
+    t.rows.iter().map(move |(line, vals)| Row {
+        t,
+        line: *line,
+        vals,
+    })
+}
+
+fn read_table(
+    read: Reader,
+    name: &str,
+    required: &[&str],
+    optional: bool,
+    contents: &mut Vec<(String, String)>,
+) -> Result<Option<Table>> {
+    match read(name)? {
+        Some(text) => {
+            let t = Table::parse(name, &text, required)?;
+            contents.push((name.to_string(), text));
+            Ok(Some(t))
+        }
+        None if optional => Ok(None),
+        None => Err(Error::Io {
+            file: name.to_string(),
+            message: "required file not found".to_string(),
+        }),
+    }
+}
+
+/// Loads a dataset from files supplied by `read` (file name → contents, `None`
+/// when absent). `origin` names the directory in messages.
+///
+/// # Errors
+/// As [`load_data_dir`].
+pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
+    let _ = origin;
+    let mut contents = Vec::new();
+    let mut warnings = Vec::new();
+    let countries_t = read_table(
+        read,
+        "countries.csv",
+        &["code", "name"],
+        false,
+        &mut contents,
+    )?
+    .expect("required");
+    let sectors_t = read_table(
+        read,
+        "sectors.csv",
+        &["code", "name", "sigma_m", "sigma_d", "eta", "epsilon"],
+        false,
+        &mut contents,
+    )?
+    .expect("required");
+    let flows_t = read_table(
+        read,
+        "flows.csv",
+        &["sector", "exporter", "importer", "value"],
+        false,
+        &mut contents,
+    )?
+    .expect("required");
+    let tariffs_t = read_table(
+        read,
+        "tariffs.csv",
+        &["sector", "exporter", "importer", "rate"],
+        false,
+        &mut contents,
+    )?
+    .expect("required");
+    let ntb_t = read_table(
+        read,
+        "ntb.csv",
+        &["sector", "exporter", "importer", "rate"],
+        true,
+        &mut contents,
+    )?;
+    let supply_t = read_table(
+        read,
+        "supply.csv",
+        &["sector", "country", "epsilon"],
+        true,
+        &mut contents,
+    )?;
+
+    // countries
+    let mut countries = Vec::new();
+    let mut cidx: HashMap<String, usize> = HashMap::new();
+    for r in rows(&countries_t) {
+        let code = r.str("code")?;
+        if code == "*" || code.contains(char::is_whitespace) {
+            return Err(r.err("code", format!("`{code}` is not a valid country code")));
+        }
+        if cidx.insert(code.to_string(), countries.len()).is_some() {
+            return Err(r.err("code", format!("duplicate country code `{code}`")));
+        }
+        let name = r.vals[countries_t.col("name")].clone();
+        countries.push(Country::new(code, name));
+    }
+    if countries.is_empty() {
+        return Err(Error::data("countries.csv", 0, "code", "no countries"));
+    }
+    let n = countries.len();
+    // sectors
+    let mut sectors = Vec::new();
+    let mut sidx: HashMap<String, usize> = HashMap::new();
+    for r in rows(&sectors_t) {
+        let code = r.str("code")?;
+        if code == "*" || code.contains(char::is_whitespace) {
+            return Err(r.err("code", format!("`{code}` is not a valid sector code")));
+        }
+        if sidx.insert(code.to_string(), sectors.len()).is_some() {
+            return Err(r.err("code", format!("duplicate sector code `{code}`")));
+        }
+        let sm = r.finite("sigma_m")?;
+        if sm <= 0.0 {
+            return Err(r.err("sigma_m", format!("must be > 0, got {sm}")));
+        }
+        let sd = r.finite("sigma_d")?;
+        if sd <= 0.0 {
+            return Err(r.err("sigma_d", format!("must be > 0, got {sd}")));
+        }
+        let eta = r.finite("eta")?;
+        if eta < 0.0 {
+            return Err(r.err("eta", format!("must be >= 0, got {eta}")));
+        }
+        let eps = r.num("epsilon")?;
+        if eps < 0.0 {
+            return Err(r.err("epsilon", format!("must be >= 0 or inf, got {eps}")));
+        }
+        sectors.push(Sector {
+            code: code.to_string(),
+            name: r.vals[sectors_t.col("name")].clone(),
+            elasticities: Elasticities::new(sm, sd, eta)
+                .map_err(|e| r.err("sigma_m", e.to_string()))?,
+            supply_default: eps,
+        });
+    }
+    if sectors.is_empty() {
+        return Err(Error::data("sectors.csv", 0, "code", "no sectors"));
+    }
+    let ns = sectors.len();
+    let country_of = |r: &Row, field: &str| -> Result<usize> {
+        let c = r.str(field)?;
+        cidx.get(c)
+            .copied()
+            .ok_or_else(|| r.err(field, format!("unknown country code `{c}`")))
+    };
+    let sector_of = |r: &Row, field: &str, star: bool| -> Result<Option<usize>> {
+        let c = r.str(field)?;
+        if star && c == "*" {
+            return Ok(None);
+        }
+        sidx.get(c)
+            .copied()
+            .map(Some)
+            .ok_or_else(|| r.err(field, format!("unknown sector code `{c}`")))
+    };
+    // flows
+    let mut flows = vec![Matrix::zeros(n); ns];
+    let mut seen: HashMap<(usize, usize, usize), u64> = HashMap::new();
+    for r in rows(&flows_t) {
+        let s = sector_of(&r, "sector", false)?.expect("no star");
+        let i = country_of(&r, "exporter")?;
+        let j = country_of(&r, "importer")?;
+        let v = r.finite("value")?;
+        if v < 0.0 {
+            return Err(r.err("value", format!("must be >= 0, got {v}")));
+        }
+        if let Some(prev) = seen.insert((s, i, j), r.line) {
+            return Err(r.err(
+                "sector",
+                format!("duplicate row: the same sector, exporter and importer as line {prev}"),
+            ));
+        }
+        flows[s].set(i, j, v);
+    }
+    // rates
+    let mut diagonal_rows = Vec::new();
+    let tariffs = rate_matrices(
+        &tariffs_t,
+        &sector_of,
+        &country_of,
+        n,
+        ns,
+        -1.0,
+        &mut diagonal_rows,
+    )?;
+    let ntb = match &ntb_t {
+        Some(t) => rate_matrices(t, &sector_of, &country_of, n, ns, 0.0, &mut diagonal_rows)?,
+        None => vec![Matrix::zeros(n); ns],
+    };
+    // supply
+    let mut supply: Vec<Vec<f64>> = sectors.iter().map(|s| vec![s.supply_default; n]).collect();
+    if let Some(t) = &supply_t {
+        let mut spec: HashMap<(Option<usize>, Option<usize>), (u64, f64)> = HashMap::new();
+        for r in rows(t) {
+            let s = sector_of(&r, "sector", true)?;
+            let c = r.str("country")?;
+            let c = if c == "*" {
+                None
+            } else {
+                Some(country_of(&r, "country")?)
+            };
+            let e = r.num("epsilon")?;
+            if e < 0.0 {
+                return Err(r.err("epsilon", format!("must be >= 0 or inf, got {e}")));
+            }
+            if let Some((prev, _)) = spec.insert((s, c), (r.line, e)) {
+                return Err(r.err(
+                    "sector",
+                    format!("duplicate row: the same sector and country as line {prev}"),
+                ));
+            }
+        }
+        for (s, sup) in supply.iter_mut().enumerate() {
+            for (c, v) in sup.iter_mut().enumerate() {
+                for key in [
+                    (Some(s), Some(c)),
+                    (Some(s), None),
+                    (None, Some(c)),
+                    (None, None),
+                ] {
+                    if let Some(&(_, e)) = spec.get(&key) {
+                        *v = e;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let mut markets = Vec::with_capacity(ns);
+    for s in 0..ns {
+        let m = Market::new(
+            flows[s].clone(),
+            tariffs[s].clone(),
+            ntb[s].clone(),
+            supply[s].clone(),
+        )
+        .map_err(|e| {
+            Error::data(
+                "flows.csv",
+                0,
+                "value",
+                format!("sector {}: {e}", sectors[s].code),
+            )
+        })?;
+        if m.is_empty() {
+            warnings.push(format!(
+                "sector {}: every flow is zero; it will be skipped",
+                sectors[s].code
+            ));
+        }
+        markets.push(m);
+    }
+    let dataset = Dataset::new(countries, sectors, markets)?;
+    Ok(LoadedData {
+        dataset,
+        warnings,
+        diagonal_rows,
+        contents,
+    })
+}
+
+#[allow(clippy::type_complexity)]
+fn rate_matrices(
+    t: &Table,
+    sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
+    country_of: &dyn Fn(&Row, &str) -> Result<usize>,
+    n: usize,
+    ns: usize,
+    floor: f64,
+    diagonal_rows: &mut Vec<Error>,
+) -> Result<Vec<Matrix>> {
+    // (sector?, exporter?, importer) -> rate
+    let mut spec: HashMap<(Option<usize>, Option<usize>, usize), (u64, f64)> = HashMap::new();
+    for r in rows(t) {
+        let s = sector_of(&r, "sector", true)?;
+        let e = r.str("exporter")?;
+        let i = if e == "*" {
+            None
+        } else {
+            Some(country_of(&r, "exporter")?)
+        };
+        let j = country_of(&r, "importer")?;
+        let v = r.finite("rate")?;
+        if floor < 0.0 {
+            if v <= floor {
+                return Err(r.err("rate", format!("a tariff must be > -1, got {v}")));
+            }
+        } else if v < floor {
+            return Err(r.err("rate", format!("a non-tariff wedge must be >= 0, got {v}")));
+        }
+        if i == Some(j) {
+            diagonal_rows.push(r.err(
+                "exporter",
+                "a rate on a country's own (domestic) sales is allowed only with --domestic as-import-source",
+            ));
+        }
+        if let Some((prev, _)) = spec.insert((s, i, j), (r.line, v)) {
+            return Err(r.err(
+                "sector",
+                format!("duplicate row: the same sector, exporter and importer as line {prev}"),
+            ));
+        }
+    }
+    let mut out = vec![Matrix::zeros(n); ns];
+    for (s, m) in out.iter_mut().enumerate() {
+        for j in 0..n {
+            for i in 0..n {
+                let keys: [(Option<usize>, Option<usize>, usize); 4] = if i == j {
+                    [
+                        (Some(s), Some(i), j),
+                        (None, Some(i), j),
+                        (Some(s), Some(i), j),
+                        (None, Some(i), j),
+                    ]
+                } else {
+                    [
+                        (Some(s), Some(i), j),
+                        (Some(s), None, j),
+                        (None, Some(i), j),
+                        (None, None, j),
+                    ]
+                };
+                for key in keys {
+                    if let Some(&(_, v)) = spec.get(&key) {
+                        m.set(i, j, v);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.is_infinite() {
+        "inf".to_string()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Writes `data` as a CSV data directory (explicit rows for every nonzero
+/// rate; `source` column from `source`).
+///
+/// # Errors
+/// [`Error::Io`] when a file cannot be written.
+pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let write = |name: &str, body: String| -> Result<()> {
+        let p = dir.join(name);
+        std::fs::write(&p, body).map_err(|e| Error::Io {
+            file: p.display().to_string(),
+            message: e.to_string(),
+        })
+    };
+    let q = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let src = q(source);
+    let mut b = String::from("code,name,source\n");
+    for c in data.countries() {
+        b += &format!("{},{},{src}\n", c.code, q(&c.name));
+    }
+    write("countries.csv", b)?;
+    let mut b = String::from("code,name,sigma_m,sigma_d,eta,epsilon,source\n");
+    for s in data.sectors() {
+        let e = s.elasticities;
+        b += &format!(
+            "{},{},{},{},{},{},{src}\n",
+            s.code,
+            q(&s.name),
+            e.sigma_import,
+            e.sigma_domestic,
+            e.demand,
+            fmt_num(s.supply_default)
+        );
+    }
+    write("sectors.csv", b)?;
+    let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
+    let mut fl = String::from("sector,exporter,importer,value,source\n");
+    let mut ta = String::from("sector,exporter,importer,rate,source\n");
+    let mut nt = String::from("sector,exporter,importer,rate,source\n");
+    let mut su = String::from("sector,country,epsilon,source\n");
+    for (s, m) in data.sectors().iter().zip(data.markets()) {
+        let n = m.n();
+        for i in 0..n {
+            for j in 0..n {
+                let x = m.flows().get(i, j);
+                if x != 0.0 {
+                    fl += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], x);
+                }
+                let t = m.tariffs().get(i, j);
+                if t != 0.0 {
+                    ta += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], t);
+                }
+                let c = m.ntb().get(i, j);
+                if c != 0.0 {
+                    nt += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], c);
+                }
+            }
+            let e = m.supply()[i];
+            if e != s.supply_default && !(e.is_infinite() && s.supply_default.is_infinite()) {
+                su += &format!("{},{},{},{src}\n", s.code, codes[i], fmt_num(e));
+            }
+        }
+    }
+    write("flows.csv", fl)?;
+    write("tariffs.csv", ta)?;
+    write("ntb.csv", nt)?;
+    write("supply.csv", su)?;
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! Datasets compiled into the library, used when no `--data` directory is given.
+//!
+//! The CSV files live under `data/` in the repository and are included
+//! verbatim, with their `source` columns, so `export-data` writes exactly
+//! what was compiled in.
+
+use crate::error::{Error, Result};
+
+use super::data_dir::{LoadedData, load_data_files};
+
+/// A dataset shipped with the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddedDataset {
+    /// A four-country, two-sector illustrative market (home, partner,
+    /// outsider, rest of the world) used in tests and documentation.
+    Toy,
+}
+
+macro_rules! files {
+    ($dir:literal) => {
+        &[
+            (
+                "countries.csv",
+                include_str!(concat!("../../data/", $dir, "/countries.csv")),
+            ),
+            (
+                "sectors.csv",
+                include_str!(concat!("../../data/", $dir, "/sectors.csv")),
+            ),
+            (
+                "flows.csv",
+                include_str!(concat!("../../data/", $dir, "/flows.csv")),
+            ),
+            (
+                "tariffs.csv",
+                include_str!(concat!("../../data/", $dir, "/tariffs.csv")),
+            ),
+            (
+                "ntb.csv",
+                include_str!(concat!("../../data/", $dir, "/ntb.csv")),
+            ),
+            (
+                "supply.csv",
+                include_str!(concat!("../../data/", $dir, "/supply.csv")),
+            ),
+        ]
+    };
+}
+
+impl EmbeddedDataset {
+    /// The dataset used when no `--data` is given.
+    pub const DEFAULT: EmbeddedDataset = EmbeddedDataset::Toy;
+
+    /// Short name (`toy`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EmbeddedDataset::Toy => "toy",
+        }
+    }
+
+    /// Looks a dataset up by [`EmbeddedDataset::name`].
+    pub fn by_name(name: &str) -> Option<Self> {
+        [EmbeddedDataset::Toy]
+            .into_iter()
+            .find(|d| d.name() == name)
+    }
+
+    /// The CSV files, `(file name, contents)`.
+    pub fn files(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            EmbeddedDataset::Toy => files!("toy"),
+        }
+    }
+
+    /// Parses and validates the dataset.
+    ///
+    /// # Errors
+    /// Only if the shipped files are broken (a test guards against it).
+    pub fn load(self) -> Result<LoadedData> {
+        let files = self.files();
+        let origin = format!("<embedded {}>", self.name());
+        load_data_files(
+            &|name: &str| {
+                Ok(files
+                    .iter()
+                    .find(|(f, _)| *f == name)
+                    .map(|(_, c)| c.to_string()))
+            },
+            &origin,
+        )
+        .map_err(|e| match e {
+            Error::Data {
+                file,
+                line,
+                field,
+                message,
+            } => Error::Data {
+                file: format!("{origin}/{file}"),
+                line,
+                field,
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Writes the files verbatim into `dir`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a file cannot be written.
+    pub fn export(self, dir: &std::path::Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+            file: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        for (name, body) in self.files() {
+            let p = dir.join(name);
+            std::fs::write(&p, body).map_err(|e| Error::Io {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+}

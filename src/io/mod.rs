@@ -1,0 +1,13 @@
+//! Reading and writing: the CSV data directory, TOML scenario files, JSON
+//! results, and the embedded default datasets.
+//!
+//! Everything read from a file is validated here, once, with errors naming
+//! the file, line and field; the model never sees a bad value.
+
+pub mod data_dir;
+pub mod embedded;
+pub mod json;
+pub mod scenario_file;
+
+pub use data_dir::{LoadedData, export_data, load_data_dir, load_data_files};
+pub use scenario_file::{ScenarioFile, load_scenario_file, parse_scenario_file};

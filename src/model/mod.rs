@@ -1,0 +1,21 @@
+//! The data the model runs on: countries, sectors, elasticities, and one
+//! market (baseline flows, tariffs, non-tariff wedges, supply elasticities)
+//! per sector.
+//!
+//! ```text
+//! x0[i][j]  baseline value shipped from origin i to destination j (producer prices = 1)
+//! t[i][j]   ad valorem tariff on i's good in j            (> -1)
+//! c[i][j]   ad valorem non-tariff wedge on i's good in j  (>= 0, dissipated)
+//! epsilon_i supply elasticity of origin i                  (>= 0 or +inf)
+//! ```
+//! Every matrix is indexed `[origin, destination]`.
+
+mod country;
+mod dataset;
+mod market;
+mod sector;
+
+pub use country::{Country, CountryId, SectorId};
+pub use dataset::Dataset;
+pub use market::{Market, Matrix};
+pub use sector::{Elasticities, Sector};

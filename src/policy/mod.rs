@@ -1,0 +1,78 @@
+//! Trade policy: what a scenario changes relative to the baseline.
+//!
+//! A scenario compiles to a [`PolicyState`]: the counterfactual tariff and
+//! non-tariff matrices of every sector, the banned flows, and the revenue
+//! pools of customs unions that share their duties.
+//!
+//! ```text
+//! t1[i][j], c1[i][j]   counterfactual tariff and wedge, [origin, destination]
+//! banned[i][j]          flow removed (its CES weight drops out)
+//! pool: members M, shares w: revenue_m = w_m * sum_{k in M} collected_k   (per sector)
+//! ```
+
+mod union;
+
+pub use union::{CetException, CetRule, CustomsUnion, RevenueSharing};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Market, Matrix};
+
+/// Counterfactual policy of one sector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorPolicy {
+    /// Tariffs `t1[origin, destination]`.
+    pub tariffs: Matrix,
+    /// Non-tariff wedges `c1[origin, destination]`.
+    pub ntb: Matrix,
+    /// Banned flows, row-major `[origin * n + destination]`.
+    pub banned: Vec<bool>,
+}
+
+impl SectorPolicy {
+    /// The baseline policy of a market: its own tariffs and wedges, nothing banned.
+    pub fn baseline(market: &Market) -> Self {
+        let n = market.n();
+        SectorPolicy {
+            tariffs: market.tariffs().clone(),
+            ntb: market.ntb().clone(),
+            banned: vec![false; n * n],
+        }
+    }
+
+    /// True when flow `[origin, destination]` is banned.
+    pub fn is_banned(&self, origin: usize, destination: usize) -> bool {
+        self.banned[origin * self.tariffs.n() + destination]
+    }
+}
+
+/// Duty pooling of one customs union: members' counterfactual tariff revenue is
+/// summed and paid out by `shares` (summing to 1), sector by sector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevenuePool {
+    /// Name of the union.
+    pub union: String,
+    /// Member country indices.
+    pub members: Vec<usize>,
+    /// Share of each member, same order as `members`.
+    pub shares: Vec<f64>,
+}
+
+/// The counterfactual policy of every sector, plus revenue pools.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyState {
+    /// One entry per sector.
+    pub sectors: Vec<SectorPolicy>,
+    /// Revenue pools (empty: every country keeps what it collects).
+    pub pools: Vec<RevenuePool>,
+}
+
+impl PolicyState {
+    /// The baseline policy of every market.
+    pub fn baseline(markets: &[Market]) -> Self {
+        PolicyState {
+            sectors: markets.iter().map(SectorPolicy::baseline).collect(),
+            pools: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Customs unions: members, internal tariff, cut in members' mutual
+//! non-tariff wedges, common external tariff (CET) rules and duty pooling.
+//!
+//! ```text
+//! internal:  t1[m][n] = internal_tariff                       m != n members, every sector
+//! NTB cut:   c1[m][n] = c[m][n] (1 - ntb_cut)
+//! CET:       t1[o][m] = cet(s, o, m)                          o outside, m member
+//!   adopt(c)        t0[o][c]
+//!   trade_weighted  sum_m x0[o][m] t0[o][m] / sum_m x0[o][m]  (simple mean if all zero)
+//!   simple_average  mean_m t0[o][m];  min / max over m
+//!   schedule        rate(s) (sector code or "*"), with per-member exceptions
+//!   none            members keep their own external tariffs (a free trade area)
+//! pooling:   revenue_m = share_m * sum_k revenue_k               (sector by sector)
+//! ```
+//! CET rules read the baseline tariffs and imports, never an earlier stage.
+
+use serde::{Deserialize, Serialize};
+
+/// A common external tariff rule, per sector and outside supplier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CetRule {
+    /// Every member adopts this member's baseline tariff on each outsider.
+    Adopt {
+        /// Code of the member whose schedule is adopted.
+        country: String,
+    },
+    /// Members' baseline tariffs on the outsider weighted by their baseline imports from it.
+    TradeWeighted,
+    /// Simple mean of members' baseline tariffs on the outsider.
+    SimpleAverage,
+    /// Lowest member tariff on the outsider.
+    Min,
+    /// Highest member tariff on the outsider.
+    Max,
+    /// Explicit sector rates (`"*"` for every sector not named) with per-member exceptions.
+    Schedule {
+        /// `(sector code or "*", rate)`.
+        rates: Vec<(String, f64)>,
+        /// Members that keep another rate on some sectors.
+        exceptions: Vec<CetException>,
+    },
+    /// No common tariff: a free trade area.
+    None,
+}
+
+/// A member's exception to a scheduled CET.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CetException {
+    /// Member code.
+    pub member: String,
+    /// Sector code or `"*"`.
+    pub sector: String,
+    /// The member's rate on imports from outside in that sector.
+    pub rate: f64,
+}
+
+/// Who keeps the tariff revenue collected by members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub enum RevenueSharing {
+    /// Each member keeps what it collects (default).
+    #[default]
+    Destination,
+    /// Members' revenue is pooled and paid out by these shares (summing to 1).
+    Pooled(Vec<(String, f64)>),
+}
+
+/// A customs union (or, with [`CetRule::None`], a free trade area).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomsUnion {
+    /// Name; a later stage's union with the same name replaces this one.
+    pub name: String,
+    /// Member codes.
+    pub members: Vec<String>,
+    /// Tariff on trade among members (default 0).
+    pub internal_tariff: f64,
+    /// Fraction of members' mutual non-tariff wedge removed, in [0, 1] (default 0).
+    pub ntb_cut: f64,
+    /// Common external tariff rule.
+    pub cet: CetRule,
+    /// Duty sharing (default: destination).
+    pub revenue_sharing: RevenueSharing,
+}
+
+impl CustomsUnion {
+    /// A union of `members` with internal tariff 0, no NTB cut, the given CET and
+    /// destination revenue. Adjust fields or use the `with_*` setters.
+    pub fn new(name: impl Into<String>, members: &[&str], cet: CetRule) -> Self {
+        CustomsUnion {
+            name: name.into(),
+            members: members.iter().map(|s| s.to_string()).collect(),
+            internal_tariff: 0.0,
+            ntb_cut: 0.0,
+            cet,
+            revenue_sharing: RevenueSharing::Destination,
+        }
+    }
+
+    /// Sets the NTB cut.
+    pub fn with_ntb_cut(mut self, cut: f64) -> Self {
+        self.ntb_cut = cut;
+        self
+    }
+
+    /// Sets the internal tariff.
+    pub fn with_internal_tariff(mut self, t: f64) -> Self {
+        self.internal_tariff = t;
+        self
+    }
+
+    /// Pools duties with these `(member, share)` pairs.
+    pub fn with_pooling(mut self, shares: &[(&str, f64)]) -> Self {
+        self.revenue_sharing =
+            RevenueSharing::Pooled(shares.iter().map(|(c, s)| (c.to_string(), *s)).collect());
+        self
+    }
+}

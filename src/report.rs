@@ -1,0 +1,88 @@
+//! Human-readable tables of results (what `customs-union run` prints).
+
+use std::fmt::Write;
+
+use crate::model::Dataset;
+use crate::results::ScenarioResult;
+
+/// One table per scenario: each country's totals over sectors, then the unions.
+pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
+    let mut s = String::new();
+    for r in results {
+        let _ = writeln!(
+            s,
+            "scenario {}{}",
+            r.name,
+            if r.description.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", r.description)
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            "country",
+            "welfare",
+            "cons.surpl",
+            "prod.surpl",
+            "tariff rev",
+            "d imports",
+            "creation",
+            "diversion"
+        );
+        for (c, o) in data.countries().iter().zip(&r.totals) {
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3}",
+                c.code,
+                o.welfare,
+                o.consumer_surplus,
+                o.producer_surplus,
+                o.tariff_revenue,
+                o.imports_counterfactual - o.imports_baseline,
+                o.trade_creation,
+                o.trade_diversion
+            );
+        }
+        for u in &r.unions {
+            let a = &u.aggregate;
+            let _ = writeln!(
+                s,
+                "  union {} ({}): welfare {:.3}, creation {:.3}, diversion {:.3}, external suppression {:.3}",
+                u.name,
+                u.members.join(", "),
+                a.welfare,
+                a.trade_creation,
+                a.trade_diversion,
+                a.external_trade_suppression
+            );
+            for m in &u.article_xxiv_members {
+                let v = &m.averages;
+                let _ = writeln!(
+                    s,
+                    "    {} external tariff: simple {:.2}% -> {:.2}%, trade-weighted {:.2}% -> {:.2}%",
+                    m.country,
+                    100.0 * v.simple_before,
+                    100.0 * v.simple_after,
+                    100.0 * v.weighted_before,
+                    100.0 * v.weighted_after
+                );
+            }
+        }
+        if let Some(d) = &r.decomposition {
+            let _ = writeln!(s, "  decomposition of welfare:");
+            for c in d {
+                let parts: Vec<String> = data
+                    .countries()
+                    .iter()
+                    .zip(&c.countries)
+                    .map(|(k, o)| format!("{} {:.3}", k.code, o.welfare))
+                    .collect();
+                let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}

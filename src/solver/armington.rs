@@ -1,0 +1,518 @@
+//! The exact nested-CES (Armington) model of one sector: demand, market
+//! clearing residual and its analytic Jacobian (SPEC §2).
+//!
+//! ```text
+//! ln r[i][j] = ln p[i] + ln w[i][j],   w = (1+t1)(1+c1) / ((1+t0)(1+c0))
+//! PM[j]^(1-sm) = sum_{i!=j} a[i][j] r[i][j]^(1-sm)          (import nest)
+//! P[j]^(1-sd)  = b[j] p[j]^(1-sd) + (1-b[j]) PM[j]^(1-sd)    (domestic vs imports)
+//! x[i][j] = x0 r^(-sm) PM^(sm-sd) P^(sd-eta)                 (imports)
+//! x[j][j] = x0 p[j]^(-sd) P^(sd-eta)                         (domestic)
+//! R[i]    = sum_j x[i][j] - X0[i] p[i]^eps[i]
+//! dR_i/dln p_k = sum_j XI[i][j] G[k][j] + x[i][i] (sd-eta) s[k][i]
+//!                - [i=k] (sm sum_j XI[i][j] + sd x[i][i] + eps X[i])
+//! G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j]
+//! ```
+//! `XI` holds the flows inside the import nest (the diagonal too under
+//! `AsImportSource`, where `P = PM` and `s = a'`). Every CES index is computed as
+//! `ln_1p(sum a expm1((1-sigma) ln r)) / (1-sigma)` so that sigma near 1 and
+//! tiny price changes keep their digits; sigma = 1 uses the geometric index.
+
+use crate::error::{Error, Result};
+use crate::model::{Elasticities, Market};
+use crate::policy::SectorPolicy;
+use crate::solver::DomesticTreatment;
+
+/// A sector's market under one policy, with everything that does not depend
+/// on elasticities or prices computed once: baseline shares, log price
+/// wedges, outputs, expenditure. Solving many draws reuses it.
+#[derive(Debug, Clone)]
+pub struct PreparedMarket {
+    pub(crate) n: usize,
+    pub(crate) treatment: DomesticTreatment,
+    /// Baseline flows, row-major `[origin * n + destination]`.
+    pub(crate) x0: Vec<f64>,
+    /// Baseline weights in the import nest (per destination, summing to 1 over sources).
+    pub(crate) a: Vec<f64>,
+    /// Baseline domestic expenditure share (nested treatment).
+    pub(crate) b: Vec<f64>,
+    /// `ln((1+t1)(1+c1)/((1+t0)(1+c0)))`.
+    pub(crate) lnw: Vec<f64>,
+    pub(crate) banned: Vec<bool>,
+    pub(crate) any_ban: bool,
+    /// Destination has a positive import-nest spending at baseline.
+    pub(crate) has_imports: Vec<bool>,
+    /// Every import-nest source of this destination with a positive flow is banned.
+    pub(crate) all_nest_banned: Vec<bool>,
+    /// Origin has positive output, all of it banned.
+    pub(crate) all_sales_banned: Vec<bool>,
+    /// Baseline output `X0[i]`.
+    pub(crate) output: Vec<f64>,
+    /// Baseline expenditure at consumer prices `E0[j]`.
+    pub(crate) expenditure: Vec<f64>,
+    /// Baseline and counterfactual tariffs, row-major.
+    pub(crate) t0: Vec<f64>,
+    pub(crate) t1: Vec<f64>,
+}
+
+impl PreparedMarket {
+    /// Prepares `market` under `policy`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when sizes differ, a counterfactual tariff is `<= -1`
+    /// or a wedge negative, or a diagonal tariff/wedge is nonzero under the
+    /// nested treatment.
+    pub fn new(
+        market: &Market,
+        policy: &SectorPolicy,
+        treatment: DomesticTreatment,
+    ) -> Result<Self> {
+        let n = market.n();
+        if policy.tariffs.n() != n || policy.ntb.n() != n || policy.banned.len() != n * n {
+            return Err(Error::invalid("policy", "size differs from the market"));
+        }
+        let nested = treatment == DomesticTreatment::Nested;
+        let x0 = market.flows().as_slice().to_vec();
+        let t0 = market.tariffs().as_slice().to_vec();
+        let c0 = market.ntb().as_slice();
+        let t1 = policy.tariffs.as_slice().to_vec();
+        let c1 = policy.ntb.as_slice();
+        for k in 0..n * n {
+            if !(t1[k].is_finite() && t1[k] > -1.0) {
+                return Err(Error::invalid(
+                    "counterfactual tariff",
+                    format!("[{},{}] must be > -1, got {}", k / n, k % n, t1[k]),
+                ));
+            }
+            if !(c1[k].is_finite() && c1[k] >= 0.0) {
+                return Err(Error::invalid(
+                    "counterfactual wedge",
+                    format!("[{},{}] must be >= 0, got {}", k / n, k % n, c1[k]),
+                ));
+            }
+        }
+        if nested {
+            for j in 0..n {
+                let d = j * n + j;
+                if t0[d] != 0.0 || t1[d] != 0.0 || c0[d] != 0.0 || c1[d] != 0.0 {
+                    return Err(Error::invalid(
+                        "diagonal tariff",
+                        format!(
+                            "country {j} taxes its own sales; a diagonal tariff or wedge needs the as-import-source treatment"
+                        ),
+                    ));
+                }
+                if policy.banned[d] {
+                    return Err(Error::invalid(
+                        "ban",
+                        format!(
+                            "country {j}'s domestic sales cannot be banned under the nested treatment"
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut a = vec![0.0; n * n];
+        let mut b = vec![0.0; n];
+        let mut lnw = vec![0.0; n * n];
+        let mut expenditure = vec![0.0; n];
+        let mut has_imports = vec![false; n];
+        let mut all_nest_banned = vec![false; n];
+        for j in 0..n {
+            let mut nest = 0.0;
+            for i in 0..n {
+                let k = i * n + j;
+                let q0 = (1.0 + t0[k]) * (1.0 + c0[k]);
+                let q1 = (1.0 + t1[k]) * (1.0 + c1[k]);
+                lnw[k] = (q1 / q0).ln();
+                if q1 == q0 {
+                    lnw[k] = 0.0;
+                }
+                let spend = q0 * x0[k];
+                expenditure[j] += spend;
+                if i == j && nested {
+                    continue;
+                }
+                a[k] = spend;
+                nest += spend;
+            }
+            if nest > 0.0 {
+                has_imports[j] = true;
+                let mut every = true;
+                for i in 0..n {
+                    let k = i * n + j;
+                    a[k] /= nest;
+                    if a[k] > 0.0 && !policy.banned[k] {
+                        every = false;
+                    }
+                }
+                all_nest_banned[j] = every;
+            }
+            if nested && expenditure[j] > 0.0 {
+                b[j] = x0[j * n + j] / expenditure[j];
+                if nest == 0.0 {
+                    b[j] = 1.0;
+                }
+            }
+        }
+        let output: Vec<f64> = (0..n)
+            .map(|i| x0[i * n..(i + 1) * n].iter().sum())
+            .collect();
+        let banned = policy.banned.clone();
+        let any_ban = banned.iter().zip(&x0).any(|(&bn, &x)| bn && x > 0.0);
+        let all_sales_banned = (0..n)
+            .map(|i| output[i] > 0.0 && (0..n).all(|j| x0[i * n + j] == 0.0 || banned[i * n + j]))
+            .collect();
+        Ok(PreparedMarket {
+            n,
+            treatment,
+            x0,
+            a,
+            b,
+            lnw,
+            banned,
+            any_ban,
+            has_imports,
+            all_nest_banned,
+            all_sales_banned,
+            output,
+            expenditure,
+            t0,
+            t1,
+        })
+    }
+
+    /// Number of countries.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Baseline output `X0[i]`.
+    pub fn output(&self, i: usize) -> f64 {
+        self.output[i]
+    }
+
+    /// Baseline expenditure at consumer prices `E0[j]`.
+    pub fn expenditure(&self, j: usize) -> f64 {
+        self.expenditure[j]
+    }
+
+    /// Checks that bans are feasible for these elasticities and that prices are determined.
+    /// `sector` names the sector in errors.
+    ///
+    /// # Errors
+    /// [`Error::Model`] when a ban needs a sigma > 1 that is not, an importer is left
+    /// with nothing to buy, an exporter with nothing to sell, or prices are undetermined.
+    pub fn check(&self, el: &Elasticities, supply: &[f64], sector: &str) -> Result<()> {
+        let n = self.n;
+        let nested = self.treatment == DomesticTreatment::Nested;
+        if self.any_ban {
+            if el.sigma_import <= 1.0 {
+                return Err(Error::model(
+                    sector,
+                    format!(
+                        "a ban needs sigma_m > 1 (a banned source's CES weight must vanish), got {}",
+                        el.sigma_import
+                    ),
+                ));
+            }
+            for j in 0..n {
+                if self.has_imports[j] && self.all_nest_banned[j] {
+                    let domestic = nested && self.x0[j * n + j] > 0.0;
+                    if !domestic {
+                        return Err(Error::model(
+                            sector,
+                            format!("the bans leave importer #{j} with nothing to buy"),
+                        ));
+                    }
+                    if el.sigma_domestic <= 1.0 {
+                        return Err(Error::model(
+                            sector,
+                            format!(
+                                "banning every import of importer #{j} needs sigma_d > 1, got {}",
+                                el.sigma_domestic
+                            ),
+                        ));
+                    }
+                }
+            }
+            for i in 0..n {
+                if self.all_sales_banned[i] && supply[i].is_finite() {
+                    return Err(Error::model(
+                        sector,
+                        format!("the bans leave exporter #{i} with nothing to sell"),
+                    ));
+                }
+            }
+        }
+        if el.demand == 0.0 {
+            let undetermined = (0..n).all(|i| self.output[i] == 0.0 || supply[i] == 0.0);
+            let any = (0..n).any(|i| self.output[i] > 0.0);
+            if undetermined && any {
+                return Err(Error::model(
+                    sector,
+                    "prices are not determined: every supply elasticity is 0 and eta is 0 \
+                     (demand is homogeneous of degree 0 in prices)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates demand at log producer prices `lnp`, filling `ws` with flows,
+    /// price indices, shares and (for the active set) the residual; with
+    /// `jacobian`, also the full Jacobian `ws.jac` (row-major `[i * n + k]`).
+    pub(crate) fn evaluate(
+        &self,
+        el: &Elasticities,
+        supply: &[f64],
+        lnp: &[f64],
+        ws: &mut Workspace,
+        jacobian: bool,
+    ) {
+        let n = self.n;
+        let sm = el.sigma_import;
+        let sd = el.sigma_domestic;
+        let eta = el.demand;
+        let nested = self.treatment == DomesticTreatment::Nested;
+        let one_m = 1.0 - sm;
+        let one_d = 1.0 - sd;
+        for j in 0..n {
+            // import nest
+            let mut sum = 0.0;
+            let mut geo = 0.0;
+            for i in 0..n {
+                let k = i * n + j;
+                let a = self.a[k];
+                if a == 0.0 {
+                    ws.ex[k] = 0.0;
+                    continue;
+                }
+                let lr = lnp[i] + self.lnw[k];
+                ws.lr[k] = lr;
+                if self.banned[k] {
+                    ws.ex[k] = -1.0;
+                    sum -= a;
+                } else if one_m == 0.0 {
+                    geo += a * lr;
+                } else {
+                    let e = (one_m * lr).exp_m1();
+                    ws.ex[k] = e;
+                    sum += a * e;
+                }
+            }
+            let (lnpm, denom) = if !self.has_imports[j] {
+                (0.0, 1.0)
+            } else if one_m == 0.0 {
+                (geo, 1.0)
+            } else {
+                (sum.ln_1p() / one_m, 1.0 + sum)
+            };
+            ws.lnpm[j] = lnpm;
+            for i in 0..n {
+                let k = i * n + j;
+                let a = self.a[k];
+                ws.ap[k] = if a == 0.0 || self.banned[k] {
+                    0.0
+                } else if one_m == 0.0 {
+                    a
+                } else {
+                    a * (1.0 + ws.ex[k]) / denom
+                };
+            }
+            // upper nest
+            let (lnpj, m) = if !nested {
+                (lnpm, 1.0)
+            } else if !self.has_imports[j] {
+                (lnp[j], 0.0)
+            } else {
+                let b = self.b[j];
+                if b == 0.0 {
+                    (lnpm, 1.0)
+                } else if one_d == 0.0 {
+                    (b * lnp[j] + (1.0 - b) * lnpm, 1.0 - b)
+                } else {
+                    let ed = (one_d * lnp[j]).exp_m1();
+                    let em = (one_d * lnpm).exp_m1();
+                    let s2 = b * ed + (1.0 - b) * em;
+                    let sjj = b * (1.0 + ed) / (1.0 + s2);
+                    (s2.ln_1p() / one_d, 1.0 - sjj)
+                }
+            };
+            ws.lnpc[j] = lnpj;
+            ws.m[j] = m;
+            // expenditure shares and quantities
+            let common = if sm == sd { 0.0 } else { (sm - sd) * lnpm } + (sd - eta) * lnpj;
+            for i in 0..n {
+                let k = i * n + j;
+                if nested && i == j {
+                    ws.sh[k] = 1.0 - m;
+                    let x0 = self.x0[k];
+                    ws.x[k] = if x0 == 0.0 {
+                        0.0
+                    } else {
+                        x0 * (-sd * lnp[j] + (sd - eta) * lnpj).exp()
+                    };
+                    continue;
+                }
+                ws.sh[k] = m * ws.ap[k];
+                let x0 = self.x0[k];
+                ws.x[k] = if x0 == 0.0 || self.banned[k] {
+                    0.0
+                } else if nested {
+                    x0 * (-sm * ws.lr[k] + common).exp()
+                } else {
+                    x0 * (-sm * ws.lr[k] + (sm - eta) * lnpm).exp()
+                };
+            }
+        }
+        // residual
+        for i in 0..n {
+            let xi: f64 = ws.x[i * n..(i + 1) * n].iter().sum();
+            let e = supply[i];
+            let supply_i = if e.is_finite() {
+                self.output[i] * (e * lnp[i]).exp()
+            } else {
+                xi
+            };
+            ws.supply_q[i] = supply_i;
+            ws.res[i] = xi - supply_i;
+        }
+        if !jacobian {
+            return;
+        }
+        // G[k][j] = (sm - sd) a'[k][j] + (sd - eta) s[k][j]
+        let c1 = sm - sd;
+        let c2 = sd - eta;
+        for k in 0..n * n {
+            ws.g[k] = c1 * ws.ap[k] + c2 * ws.sh[k];
+        }
+        // J[i][k] = sum_j XI[i][j] G[k][j]  (rows of XI and G are contiguous)
+        for i in 0..n {
+            let xi_row = &ws.x[i * n..(i + 1) * n];
+            let mut nest_total = 0.0;
+            for (j, &v) in xi_row.iter().enumerate() {
+                if !(nested && j == i) {
+                    nest_total += v;
+                }
+            }
+            let xii = if nested { xi_row[i] } else { 0.0 };
+            for k in 0..n {
+                let g_row = &ws.g[k * n..(k + 1) * n];
+                let mut s = 0.0;
+                for (j, (&x, &g)) in xi_row.iter().zip(g_row).enumerate() {
+                    if !(nested && j == i) {
+                        s += x * g;
+                    }
+                }
+                if nested {
+                    s += xii * c2 * ws.sh[k * n + i];
+                }
+                ws.jac[i * n + k] = s;
+            }
+            let e = supply[i];
+            let own = sm * nest_total + if nested { sd * xii } else { 0.0 };
+            let sup = if e.is_finite() {
+                e * ws.supply_q[i]
+            } else {
+                0.0
+            };
+            ws.jac[i * n + i] -= own + sup;
+        }
+    }
+}
+
+/// Reusable buffers for one market size: a thread keeps one and solves draw
+/// after draw without allocating.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    n: usize,
+    pub(crate) lr: Vec<f64>,
+    pub(crate) ex: Vec<f64>,
+    pub(crate) ap: Vec<f64>,
+    pub(crate) sh: Vec<f64>,
+    pub(crate) x: Vec<f64>,
+    pub(crate) g: Vec<f64>,
+    pub(crate) jac: Vec<f64>,
+    pub(crate) lnpm: Vec<f64>,
+    pub(crate) lnpc: Vec<f64>,
+    pub(crate) m: Vec<f64>,
+    pub(crate) res: Vec<f64>,
+    pub(crate) supply_q: Vec<f64>,
+    pub(crate) lnp: Vec<f64>,
+    pub(crate) trial: Vec<f64>,
+    pub(crate) step: Vec<f64>,
+    pub(crate) active: Vec<usize>,
+    pub(crate) lu: Vec<f64>,
+    pub(crate) rhs: Vec<f64>,
+}
+
+impl Workspace {
+    /// Buffers for markets of `n` countries.
+    pub fn new(n: usize) -> Self {
+        let mut w = Workspace::default();
+        w.resize(n);
+        w
+    }
+
+    /// Makes the buffers fit `n` countries (allocates only when `n` changes).
+    pub fn resize(&mut self, n: usize) {
+        if self.n == n && self.x.len() == n * n {
+            return;
+        }
+        self.n = n;
+        for v in [
+            &mut self.lr,
+            &mut self.ex,
+            &mut self.ap,
+            &mut self.sh,
+            &mut self.x,
+            &mut self.g,
+            &mut self.jac,
+            &mut self.lu,
+        ] {
+            v.clear();
+            v.resize(n * n, 0.0);
+        }
+        for v in [
+            &mut self.lnpm,
+            &mut self.lnpc,
+            &mut self.m,
+            &mut self.res,
+            &mut self.supply_q,
+            &mut self.lnp,
+            &mut self.trial,
+            &mut self.step,
+            &mut self.rhs,
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+        self.active.clear();
+        self.active.reserve(n);
+    }
+
+    /// Log producer prices of the last solve.
+    pub fn log_prices(&self) -> &[f64] {
+        &self.lnp
+    }
+
+    /// Log composite consumer price indices of the last evaluation.
+    pub fn log_consumer_prices(&self) -> &[f64] {
+        &self.lnpc
+    }
+
+    /// Flows of the last evaluation, row-major `[origin * n + destination]`.
+    pub fn flows(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// Residual `R` of the last evaluation.
+    pub fn residual(&self) -> &[f64] {
+        &self.res
+    }
+
+    /// Full Jacobian `dR_i/d ln p_k` of the last evaluation with `jacobian = true`, row-major.
+    pub fn jacobian(&self) -> &[f64] {
+        &self.jac
+    }
+}

@@ -1,0 +1,105 @@
+//! Equilibrium solvers: the exact Armington model (Newton on log prices with
+//! the analytic Jacobian), and the GSIM-linear and SMART variants.
+
+mod armington;
+mod config;
+pub mod gsim_linear;
+mod lu;
+mod newton;
+pub mod smart;
+
+pub use armington::{PreparedMarket, Workspace};
+pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{Elasticities, Market, Matrix};
+use crate::policy::SectorPolicy;
+
+/// The exact model's solution of one market.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Equilibrium {
+    /// Producer (world, f.o.b.) prices `p[i]`, baseline 1.
+    pub producer_prices: Vec<f64>,
+    /// Composite consumer price index `P[j]`, baseline 1.
+    pub consumer_price_index: Vec<f64>,
+    /// Counterfactual flows (volumes at baseline prices), `[origin, destination]`.
+    pub flows: Matrix,
+    /// What the solver did.
+    pub report: SolverReport,
+}
+
+impl PreparedMarket {
+    /// Solves for the equilibrium with elasticities `el` and supply elasticities
+    /// `supply`, leaving the solution in `ws`. With `cfg.warm_start` the search
+    /// starts from the prices already in `ws` (the previous solve), else from
+    /// the baseline. `sector` names the sector in errors.
+    ///
+    /// # Errors
+    /// [`Error::Model`] for infeasible bans or undetermined prices (see
+    /// [`PreparedMarket::check`]); [`Error::NotConverged`] with the report when
+    /// the tolerance is not reached.
+    pub fn solve_in(
+        &self,
+        el: &Elasticities,
+        supply: &[f64],
+        cfg: &SolverConfig,
+        ws: &mut Workspace,
+        sector: &str,
+    ) -> Result<SolverReport> {
+        self.check(el, supply, sector)?;
+        let n = self.n();
+        ws.resize(n);
+        if !cfg.warm_start || ws.lnp.iter().any(|v| !v.is_finite()) {
+            ws.lnp.iter_mut().for_each(|v| *v = 0.0);
+        }
+        let report = newton::solve(self, el, supply, cfg, ws);
+        if report.converged() {
+            Ok(report)
+        } else {
+            ws.lnp.iter_mut().for_each(|v| *v = 0.0);
+            Err(Error::NotConverged {
+                sector: sector.to_string(),
+                report,
+            })
+        }
+    }
+
+    /// The solution held in `ws` as an owned [`Equilibrium`].
+    pub fn equilibrium(&self, ws: &Workspace, report: SolverReport) -> Equilibrium {
+        let n = self.n();
+        let mut flows = Matrix::zeros(n);
+        flows.as_mut_slice().copy_from_slice(&ws.x[..n * n]);
+        Equilibrium {
+            producer_prices: ws.lnp.iter().map(|v| v.exp()).collect(),
+            consumer_price_index: ws.lnpc.iter().map(|v| v.exp()).collect(),
+            flows,
+            report,
+        }
+    }
+}
+
+/// Solves one market under `policy` from a cold start: the one-call API.
+///
+/// # Errors
+/// As [`PreparedMarket::new`] and [`PreparedMarket::solve_in`].
+pub fn solve_market(
+    market: &Market,
+    elasticities: &Elasticities,
+    policy: &SectorPolicy,
+    treatment: DomesticTreatment,
+    config: &SolverConfig,
+) -> Result<Equilibrium> {
+    elasticities.validate()?;
+    let pm = PreparedMarket::new(market, policy, treatment)?;
+    let mut ws = Workspace::new(market.n());
+    let report = pm.solve_in(
+        elasticities,
+        market.supply(),
+        &config.with_warm_start(false),
+        &mut ws,
+        "market",
+    )?;
+    Ok(pm.equilibrium(&ws, report))
+}

@@ -1,0 +1,165 @@
+//! The equilibrium search: Newton's method on log producer prices with the
+//! analytic Jacobian and a backtracking line search, or a Jacobi iteration.
+//!
+//! ```text
+//! active set A = { i : epsilon_i finite and X0_i > 0 }   (others: p_i = 1)
+//! J_AA d = -R_A ;  ln p_A <- ln p_A + lambda d,  lambda in {1, 1/2, 1/4, ...}
+//! accept when f(ln p + lambda d) <= (1 - 2e-4 lambda) f(ln p),  f = sum_A (R_i/X0_i)^2
+//! stop when max_A |R_i| / X0_i < tol
+//! ```
+
+use super::armington::{PreparedMarket, Workspace};
+use super::config::{Method, SolverConfig, SolverReport, Termination};
+use super::lu;
+use crate::model::Elasticities;
+use crate::tolerance::MAX_LOG_STEP;
+
+/// Largest number of step halvings in one line search (2^-40 ≈ 1e-12).
+const MAX_HALVINGS: usize = 40;
+
+fn merit(pm: &PreparedMarket, ws: &Workspace) -> (f64, f64) {
+    let mut sum = 0.0;
+    let mut max = 0.0f64;
+    for &i in &ws.active {
+        let r = ws.res[i] / pm.output[i];
+        sum += r * r;
+        max = max.max(r.abs());
+    }
+    if sum.is_nan() {
+        (f64::INFINITY, f64::INFINITY)
+    } else {
+        (sum, max)
+    }
+}
+
+/// Solves the market for equilibrium log prices, starting from `ws.lnp`
+/// (zeros for a cold start). On return `ws` holds the flows and prices at the
+/// last iterate. The report says whether it converged; the caller turns
+/// non-convergence into an error.
+pub(crate) fn solve(
+    pm: &PreparedMarket,
+    el: &Elasticities,
+    supply: &[f64],
+    cfg: &SolverConfig,
+    ws: &mut Workspace,
+) -> SolverReport {
+    let n = pm.n;
+    ws.active.clear();
+    for i in 0..n {
+        if supply[i].is_finite() && pm.output[i] > 0.0 {
+            ws.active.push(i);
+        } else {
+            ws.lnp[i] = 0.0;
+        }
+    }
+    let mut report = SolverReport {
+        method: cfg.method,
+        tol: cfg.tol,
+        max_iter: cfg.max_iter,
+        iterations: 0,
+        residual: f64::INFINITY,
+        termination: Termination::MaxIterations,
+    };
+    let lnp = std::mem::take(&mut ws.lnp);
+    let mut lnp = lnp;
+    pm.evaluate(el, supply, &lnp, ws, true);
+    let (mut f, mut fmax) = merit(pm, ws);
+    report.residual = fmax;
+    let na = ws.active.len();
+    loop {
+        if !f.is_finite() {
+            report.termination = Termination::NonFinite;
+            break;
+        }
+        if fmax < cfg.tol {
+            report.termination = Termination::Converged;
+            break;
+        }
+        if report.iterations >= cfg.max_iter {
+            report.termination = Termination::MaxIterations;
+            break;
+        }
+        report.iterations += 1;
+        // direction
+        match cfg.method {
+            Method::Newton => {
+                for (r, &i) in ws.active.iter().enumerate() {
+                    for (c, &k) in ws.active.iter().enumerate() {
+                        ws.lu[r * na + c] = ws.jac[i * n + k];
+                    }
+                    ws.rhs[r] = -ws.res[i];
+                }
+                if !lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
+                    report.termination = Termination::SingularJacobian;
+                    break;
+                }
+            }
+            Method::DiagonalNewton => {
+                let mut bad = false;
+                for (r, &i) in ws.active.iter().enumerate() {
+                    let d = ws.jac[i * n + i];
+                    if d == 0.0 || !d.is_finite() {
+                        bad = true;
+                    }
+                    ws.rhs[r] = -ws.res[i] / d;
+                }
+                if bad {
+                    report.termination = Termination::SingularJacobian;
+                    break;
+                }
+            }
+        }
+        let biggest = ws.rhs[..na].iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let cap = if biggest > MAX_LOG_STEP {
+            MAX_LOG_STEP / biggest
+        } else {
+            1.0
+        };
+        for (r, s) in ws.step[..na].iter_mut().enumerate() {
+            *s = ws.rhs[r] * cap;
+        }
+        // line search (the first, full step also builds the Jacobian: it is usually accepted)
+        let mut lambda = 1.0;
+        let mut accepted = false;
+        for _ in 0..=MAX_HALVINGS {
+            let full = lambda == 1.0;
+            ws.trial.copy_from_slice(&lnp);
+            for (r, &i) in ws.active.iter().enumerate() {
+                ws.trial[i] = lnp[i] + lambda * ws.step[r];
+            }
+            let trial = std::mem::take(&mut ws.trial);
+            pm.evaluate(el, supply, &trial, ws, full);
+            ws.trial = trial;
+            let (f_new, fmax_new) = merit(pm, ws);
+            let good = f_new.is_finite()
+                && (!cfg.line_search || f_new <= (1.0 - 2e-4 * lambda) * f || fmax_new < cfg.tol);
+            if good {
+                std::mem::swap(&mut lnp, &mut ws.trial);
+                f = f_new;
+                fmax = fmax_new;
+                accepted = true;
+                if !full {
+                    pm.evaluate(el, supply, &lnp, ws, true);
+                }
+                break;
+            }
+            if !cfg.line_search {
+                break;
+            }
+            lambda *= 0.5;
+        }
+        if !accepted {
+            report.termination = if cfg.line_search {
+                Termination::LineSearchFailed
+            } else {
+                Termination::NonFinite
+            };
+            pm.evaluate(el, supply, &lnp, ws, false);
+            break;
+        }
+        report.residual = fmax;
+    }
+    report.residual = fmax;
+    ws.lnp = lnp;
+    report
+}

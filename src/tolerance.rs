@@ -1,0 +1,18 @@
+//! Named tolerances, each with the reason for its value.
+
+/// Default convergence tolerance of the exact solver: `max_i |R_i| / X0_i`.
+/// Newton converges quadratically, so reaching 1e-12 costs one step more than
+/// 1e-8 and leaves results stable to about 12 significant digits.
+pub const SOLVER_TOL: f64 = 1e-12;
+
+/// Default iteration cap of the exact solver. Newton with line search needs
+/// fewer than 20 steps on every market we have seen; 200 leaves room for the
+/// damped phase on extreme tariffs.
+pub const SOLVER_MAX_ITER: usize = 200;
+
+/// Revenue-sharing shares must sum to one within this (SPEC §5, §8).
+pub const SHARES_SUM: f64 = 1e-9;
+
+/// Largest Newton step in log prices (a factor of e^5 ≈ 148 in price);
+/// protects `exp` from overflow on wild first steps.
+pub const MAX_LOG_STEP: f64 = 5.0;
