@@ -17,6 +17,7 @@
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod monte_carlo;
 pub mod policy;
 pub mod report;
 pub mod results;

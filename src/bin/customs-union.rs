@@ -3,11 +3,15 @@
 //! ```text
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
 //!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
+//! customs-union mc [--data DIR] --scenario FILE [--draws N] [--seed S] [--threads T]
+//!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
+//!                  (--out FILE.json | --out DIR/ | --replay K)
+//! customs-union merge SHARD.json|DIR... --out FILE.json
 //! customs-union validate [--data DIR]
 //! customs-union export-data DIR
 //! ```
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,6 +19,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::{LoadedData, json, load_data_dir, load_scenario_file};
+use customs_union::monte_carlo;
 use customs_union::results::{ModelVariant, RunOptions, run_scenario};
 use customs_union::{DomesticTreatment, Error};
 
@@ -67,6 +72,53 @@ enum Command {
         /// Print the JSON document on stdout instead of the table.
         #[arg(long)]
         json: bool,
+    },
+    /// Monte Carlo over the uncertain elasticities of the file's `[montecarlo]` table.
+    Mc {
+        /// Data directory (default: the embedded dataset).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Scenario file (TOML) with a `[montecarlo]` table.
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Number of draws (overrides `montecarlo.draws`).
+        #[arg(long)]
+        draws: Option<u64>,
+        /// Seed (overrides `montecarlo.seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: every core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Compute only shard K of N (K from 0), or `slurm` to read
+        /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX).
+        #[arg(long)]
+        shard: Option<String>,
+        /// Also write one CSV row per draw (parameters and outcomes).
+        #[arg(long)]
+        draws_out: Option<PathBuf>,
+        /// Stop at the first failed draw instead of recording it.
+        #[arg(long)]
+        fail_fast: bool,
+        /// No progress bar and no closing message.
+        #[arg(long)]
+        quiet: bool,
+        /// Replay one draw: print its parameters and results as JSON.
+        #[arg(long, conflicts_with = "shard")]
+        replay: Option<u64>,
+        /// Output JSON file; with --shard, a directory (existing, or ending
+        /// in `/`) receives `shard-<K>-of-<N>.json`.
+        #[arg(long, required_unless_present = "replay")]
+        out: Option<PathBuf>,
+    },
+    /// Merge Monte Carlo shard files into the document of a single run.
+    Merge {
+        /// Shard files, or directories holding `shard-*-of-*.json`.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output JSON file.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Check a data directory (or the embedded dataset) and summarise it.
     Validate {
@@ -173,6 +225,32 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Mc {
+            data,
+            scenario,
+            draws,
+            seed,
+            threads,
+            shard,
+            draws_out,
+            fail_fast,
+            quiet,
+            replay,
+            out,
+        } => mc_command(McArgs {
+            data,
+            scenario,
+            draws,
+            seed,
+            threads,
+            shard,
+            draws_out,
+            fail_fast,
+            quiet,
+            replay,
+            out,
+        }),
+        Command::Merge { shards, out } => merge_command(&shards, &out),
         Command::Validate { data } => {
             let loaded = load(data.as_deref())?;
             let d = &loaded.dataset;
@@ -203,6 +281,324 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+struct McArgs {
+    data: Option<PathBuf>,
+    scenario: PathBuf,
+    draws: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    shard: Option<String>,
+    draws_out: Option<PathBuf>,
+    fail_fast: bool,
+    quiet: bool,
+    replay: Option<u64>,
+    out: Option<PathBuf>,
+}
+
+fn usage(what: &str, message: impl Into<String>) -> Error {
+    Error::invalid(what, message)
+}
+
+/// `K/N`, or `slurm` (from the array job's environment).
+fn parse_shard(spec: &str) -> Result<(u64, u64), Error> {
+    if spec == "slurm" {
+        let var = |name: &str| -> Result<Option<u64>, Error> {
+            match std::env::var(name) {
+                Ok(v) => v.trim().parse::<u64>().map(Some).map_err(|_| {
+                    usage(
+                        "--shard slurm",
+                        format!("{name}={v} is not a non-negative integer"),
+                    )
+                }),
+                Err(_) => Ok(None),
+            }
+        };
+        let id = var("SLURM_ARRAY_TASK_ID")?.ok_or_else(|| {
+            usage(
+                "--shard slurm",
+                "SLURM_ARRAY_TASK_ID is not set: run inside a Slurm array job (sbatch --array=0-N), or give --shard K/N",
+            )
+        })?;
+        let (k, n) = match var("SLURM_ARRAY_TASK_COUNT")? {
+            Some(count) => {
+                let min = var("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+                (id.checked_sub(min).unwrap_or(id), count)
+            }
+            None => match (var("SLURM_ARRAY_TASK_MIN")?, var("SLURM_ARRAY_TASK_MAX")?) {
+                (Some(min), Some(max)) if max >= min && id >= min => (id - min, max - min + 1),
+                _ => {
+                    return Err(usage(
+                        "--shard slurm",
+                        "neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX (with MIN <= ID <= MAX) is set",
+                    ));
+                }
+            },
+        };
+        if k >= n {
+            return Err(usage(
+                "--shard slurm",
+                format!("task {k} is not below the task count {n}"),
+            ));
+        }
+        return Ok((k, n));
+    }
+    let bad = || {
+        usage(
+            "--shard",
+            format!("`{spec}`: expected K/N with 0 <= K < N, or `slurm`"),
+        )
+    };
+    let (k, n) = spec.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+fn is_dir_target(p: &Path) -> bool {
+    p.is_dir() || p.as_os_str().to_string_lossy().ends_with('/')
+}
+
+fn outcome_map(names: &[String], values: &[f64]) -> serde_json::Map<String, serde_json::Value> {
+    names
+        .iter()
+        .zip(values)
+        .map(|(k, v)| {
+            let v = serde_json::Number::from_f64(*v).map_or(serde_json::Value::Null, Into::into);
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+fn replay_document(
+    run: &monte_carlo::PreparedRun,
+    rec: &monte_carlo::DrawRecord,
+) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let meta = &run.meta;
+    let lay = &meta.layout;
+    let params = monte_carlo::ParameterValues(
+        meta.parameters
+            .iter()
+            .cloned()
+            .zip(rec.parameters.iter().copied())
+            .collect(),
+    );
+    let (offs, _) = lay.offsets();
+    let f = lay.fields.len();
+    let nc = lay.countries.len();
+    let (scenarios, failure) = match &rec.outcome {
+        Ok(v) => {
+            let sc: Vec<Value> = lay
+                .scenarios
+                .iter()
+                .zip(&offs)
+                .map(|(s, &o)| {
+                    let countries: Vec<Value> = lay
+                        .countries
+                        .iter()
+                        .enumerate()
+                        .map(|(c, code)| {
+                            let mut m = serde_json::Map::new();
+                            m.insert("country".into(), json!(code));
+                            m.extend(outcome_map(&lay.fields, &v[o + c * f..o + (c + 1) * f]));
+                            Value::Object(m)
+                        })
+                        .collect();
+                    let unions: Vec<Value> = s
+                        .unions
+                        .iter()
+                        .enumerate()
+                        .map(|(u, ul)| {
+                            let mut m = serde_json::Map::new();
+                            m.insert("name".into(), json!(ul.name));
+                            m.insert("members".into(), json!(ul.members));
+                            let at = o + (nc + u) * f;
+                            m.extend(outcome_map(&lay.fields, &v[at..at + f]));
+                            Value::Object(m)
+                        })
+                        .collect();
+                    json!({"name": s.name, "countries": countries, "unions": unions})
+                })
+                .collect();
+            (sc, Value::Null)
+        }
+        Err(fl) => (
+            Vec::new(),
+            json!({"scenario": fl.scenario, "reason": fl.reason}),
+        ),
+    };
+    json!({
+        "draw": rec.draw,
+        "seed": meta.seed,
+        "sampling": meta.sampling,
+        "fingerprint": meta.fingerprint,
+        "parameters": serde_json::to_value(&params).unwrap_or(Value::Null),
+        "scenarios": scenarios,
+        "failure": failure,
+    })
+}
+
+fn to_json_text(v: &serde_json::Value) -> Result<String, Error> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::invalid("JSON", e.to_string()))
+}
+
+fn mc_command(a: McArgs) -> Result<(), Error> {
+    let loaded = load(a.data.as_deref())?;
+    let file = load_scenario_file(&a.scenario)?;
+    let run = monte_carlo::prepare_run(
+        &loaded,
+        &file,
+        monte_carlo::Overrides {
+            draws: a.draws,
+            seed: a.seed,
+        },
+    )?;
+    if let Some(k) = a.replay {
+        let rec = run.mc.replay_draw(k)?;
+        let text = to_json_text(&replay_document(&run, &rec))?;
+        if let Some(out) = &a.out {
+            write_file(out, &text)?;
+        }
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return Ok(());
+    }
+    let Some(out) = a.out else {
+        return Err(usage("mc", "--out is required"));
+    };
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let draws = run.mc.draws();
+    let (start, end) = match shard {
+        Some((k, n)) => monte_carlo::shard_range(k, n, draws),
+        None => (0, draws),
+    };
+    let bar = if !a.quiet && std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new(end - start);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} draws ({per_sec}, eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(pb)
+    } else {
+        None
+    };
+    let inc = |n: u64| {
+        if let Some(pb) = &bar {
+            pb.inc(n);
+        }
+    };
+    let ctl = monte_carlo::RunControl {
+        threads: a.threads,
+        fail_fast: a.fail_fast,
+        progress: bar.as_ref().map(|_| &inc as &(dyn Fn(u64) + Sync)),
+    };
+    let block = run.mc.run_range(start, end, &ctl)?;
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
+    }
+    let (path, text) = match shard {
+        Some((k, n)) => {
+            let doc = monte_carlo::ShardDocument::new(run.meta.clone(), k, n, &block)?;
+            let path = if is_dir_target(&out) {
+                out.join(format!("shard-{k}-of-{n}.json"))
+            } else {
+                out.clone()
+            };
+            (path, doc.to_json()?)
+        }
+        None => {
+            if is_dir_target(&out) {
+                return Err(usage(
+                    "--out",
+                    format!(
+                        "{} is a directory: give a file name (directories are for --shard)",
+                        out.display()
+                    ),
+                ));
+            }
+            (out.clone(), run.summarize(&block)?.to_json()?)
+        }
+    };
+    write_file(&path, &text)?;
+    if let Some(csv_path) = &a.draws_out {
+        let mut buf = Vec::new();
+        monte_carlo::write_draws_csv(&run, &block, &mut buf)?;
+        write_file(csv_path, &String::from_utf8_lossy(&buf))?;
+    }
+    if !a.quiet {
+        println!(
+            "{} draws ({}..{} of {draws}), {} failed; written to {}",
+            end - start,
+            start,
+            end,
+            block.failures.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|e| Error::Io {
+                file: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let mut found: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.starts_with("shard-") && n.contains("-of-") && n.ends_with(".json")
+                    })
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::Io {
+                    file: p.display().to_string(),
+                    message: "no shard-*-of-*.json file in this directory".into(),
+                });
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
+    let mut docs = Vec::new();
+    for f in shard_files(inputs)? {
+        let name = f.display().to_string();
+        let text = std::fs::read_to_string(&f).map_err(|e| Error::Io {
+            file: name.clone(),
+            message: e.to_string(),
+        })?;
+        let doc = monte_carlo::ShardDocument::from_json(&text, &name)?;
+        docs.push((name, doc));
+    }
+    let (meta, block) = monte_carlo::merge_shards(&docs)?;
+    let text = monte_carlo::summarize(&meta, &block)?.to_json()?;
+    write_file(out, &text)?;
+    println!(
+        "merged {} shards ({} draws, {} failed) into {}",
+        docs.len(),
+        meta.draws,
+        block.failures.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {
