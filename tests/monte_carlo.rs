@@ -1,0 +1,801 @@
+//! Monte Carlo: seeding and distribution golden values, quadrature exactness,
+//! convergence to a known expectation, failure accounting, reproducibility
+//! across threads, shards and replays.
+
+use approx::assert_relative_eq;
+
+use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::{LoadedData, ScenarioFile, load_data_files, parse_scenario_file};
+use customs_union::monte_carlo::{
+    Distribution, DrawBlock, MonteCarloSpec, Overrides, PreparedRun, RunControl, Sampling,
+    ShardDocument, draw_rng, draw_seed, hex, merge_shards, metric, percentile_sorted, prepare_run,
+    quadrature_points, shard_range, summarize, unit,
+};
+use customs_union::results::{RunOptions, run_scenario};
+use customs_union::welfare::ADDITIVE_FIELDS;
+use rand::Rng;
+
+const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
+const TOY: &str = include_str!("../scenarios/toy.toml");
+
+fn toy() -> LoadedData {
+    EmbeddedDataset::DEFAULT.load().unwrap()
+}
+
+fn prepare(data: &LoadedData, text: &str, draws: Option<u64>) -> PreparedRun {
+    let file = parse_scenario_file(text, "test.toml").unwrap();
+    prepare_run(data, &file, Overrides { draws, seed: None }).unwrap()
+}
+
+fn ctl(threads: usize) -> RunControl<'static> {
+    RunControl {
+        threads: Some(threads),
+        ..RunControl::default()
+    }
+}
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn field(name: &str) -> usize {
+    ADDITIVE_FIELDS.iter().position(|f| *f == name).unwrap()
+}
+
+// ---------------------------------------------------------------- golden values
+
+#[test]
+fn seeding_hash_is_pinned() {
+    // SHA-256("customs-union/mc/draw/v1" || le64(42) || le64(k)), checked with sha256sum
+    assert_eq!(
+        hex(&draw_seed(42, 0)),
+        "98017009749a535449d9b1a1c89d19bc5594b5b1f1d08e6968b15dd996cf1a11"
+    );
+    assert_eq!(
+        hex(&draw_seed(42, 7)),
+        "c71225f17d48353a362c1716fe67c7fa2a519c8b14b77053ca63db7871c09825"
+    );
+    // Xoshiro256++ from that seed (independent reference implementation)
+    let mut r = draw_rng(42, 0);
+    let first: Vec<u64> = (0..5).map(|_| r.next_u64()).collect();
+    assert_eq!(
+        first,
+        [
+            0x59c5_014d_89a2_b8cd,
+            0xdebe_bc46_dcdf_9437,
+            0x251f_ab93_4696_ebc6,
+            0x552c_b070_c621_7bbe,
+            0x28b7_4da6_c3b7_28ea
+        ]
+    );
+    let mut r = draw_rng(42, 0);
+    let u: Vec<f64> = (0..3).map(|_| unit(&mut r)).collect();
+    assert_eq!(
+        u,
+        [0.3506623091030957, 0.870097892094121, 0.14501449914549946]
+    );
+}
+
+#[test]
+fn distributions_first_values_are_pinned() {
+    let u = unit(&mut draw_rng(42, 0));
+    let normal = Distribution::Normal {
+        mean: 1.0,
+        sd: 0.25,
+        min: None,
+        max: None,
+    };
+    let lognormal = Distribution::LogNormal {
+        mu: 0.0,
+        sigma: 0.3,
+    };
+    let uniform = Distribution::Uniform {
+        low: 0.5,
+        high: 1.5,
+    };
+    let triangular = Distribution::Triangular {
+        low: 0.5,
+        mode: 1.0,
+        high: 2.0,
+    };
+    // reference values from an independent implementation (Wichura's AS241 quantile)
+    assert_relative_eq!(normal.quantile(u), 0.9041167537934616, max_relative = 1e-15);
+    assert_relative_eq!(
+        lognormal.quantile(u),
+        0.8913127567312876,
+        max_relative = 1e-15
+    );
+    assert_eq!(uniform.quantile(u), 0.8506623091030957);
+    assert_relative_eq!(
+        triangular.quantile(u),
+        1.0130823051817561,
+        max_relative = 1e-15
+    );
+    assert_eq!(Distribution::Fixed { value: 2.5 }.quantile(u), 2.5);
+    // truncated normal: within bounds, and the untruncated value when the bounds are far
+    let t = Distribution::Normal {
+        mean: 1.0,
+        sd: 0.25,
+        min: Some(-10.0),
+        max: Some(10.0),
+    };
+    assert_relative_eq!(t.quantile(u), 0.9041167537934616, max_relative = 1e-12);
+}
+
+#[test]
+fn first_draw_of_the_toy_run_is_pinned() {
+    let run = prepare(&toy(), TOY_MC, None);
+    let labels = run.mc.space().labels().to_vec();
+    let p = run.mc.parameters(0);
+    let get = |l: &str| p[labels.iter().position(|x| x == l).unwrap()];
+    // sigma_m scaled by U(0.5, 1.5) with u = 0.3506623091030957; sigma_d follows (rule of two)
+    assert_relative_eq!(
+        get("sigma_m.AGR"),
+        5.0 * 0.8506623091030957,
+        max_relative = 1e-15
+    );
+    assert_relative_eq!(
+        get("sigma_d.AGR"),
+        2.5 * 0.8506623091030957,
+        max_relative = 1e-15
+    );
+    assert_relative_eq!(
+        get("sigma_m.MAN"),
+        8.0 * 1.370097892094121,
+        max_relative = 1e-15
+    );
+    // ROW's infinite supply elasticity stays infinite when scaled
+    assert!(get("epsilon.AGR.ROW").is_infinite());
+    assert_eq!(get("epsilon.AGR.HOM") / 2.0, get("epsilon.MAN.HOM") / 5.0);
+}
+
+// ---------------------------------------------------------------- quadrature
+
+#[test]
+fn quadrature_is_exact_for_cubic_means_and_linear_sds() {
+    for n in 1..=7 {
+        let pts = quadrature_points(n);
+        assert_eq!(pts.len(), 2 * n);
+        let mu: Vec<f64> = (0..n).map(|i| 1.0 + 0.5 * i as f64).collect();
+        let sd: Vec<f64> = (0..n).map(|i| 0.2 + 0.1 * i as f64).collect();
+        let (a, b, c) = (0.7, -1.3, 2.1);
+        // f = a + b x_0 + c x_0^2 + sum_i x_i^3/10 + x_0 x_{n-1}: its mean is known in closed form
+        let f = |x: &[f64]| {
+            let mut v = a + b * x[0] + c * x[0] * x[0];
+            for xi in x {
+                v += xi * xi * xi / 10.0;
+            }
+            if n > 1 {
+                v += x[0] * x[n - 1];
+            }
+            v
+        };
+        let mut sum = 0.0;
+        let mut lin = Vec::new();
+        for z in &pts {
+            let x: Vec<f64> = (0..n).map(|i| mu[i] + sd[i] * z[i]).collect();
+            sum += f(&x);
+            lin.push(
+                x.iter()
+                    .enumerate()
+                    .map(|(i, v)| (i + 1) as f64 * v)
+                    .sum::<f64>(),
+            );
+        }
+        let mean = sum / (2 * n) as f64;
+        // E[x^3] = mu^3 + 3 mu sd^2 for a symmetric distribution
+        let mut truth = a + b * mu[0] + c * (mu[0] * mu[0] + sd[0] * sd[0]);
+        for i in 0..n {
+            truth += (mu[i].powi(3) + 3.0 * mu[i] * sd[i] * sd[i]) / 10.0;
+        }
+        if n > 1 {
+            truth += mu[0] * mu[n - 1];
+        }
+        assert_relative_eq!(mean, truth, max_relative = 1e-13);
+        // a linear response's sd is exact (the rule's variance, divisor 2N)
+        let m = metric(&lin, 0, Sampling::Quadrature, &mut Vec::new());
+        let sd_true = (0..n)
+            .map(|i| ((i + 1) as f64 * sd[i]).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert_relative_eq!(m.sd.unwrap(), sd_true, max_relative = 1e-13);
+        assert!(m.mcse.is_none());
+    }
+}
+
+#[test]
+fn quadrature_run_uses_2n_points_at_mean_plus_sd_times_point() {
+    let text = format!(
+        "{TOY}\n[montecarlo]\nsampling = \"quadrature\"\ndraws = 5\n\
+         [[montecarlo.vary]]\nparam = \"sigma_m\"\nmode = \"set\"\n\
+         dist = {{ kind = \"normal\", mean = 4.0, sd = 1.0 }}\n\
+         [[montecarlo.vary]]\nparam = \"eta\"\nsector = \"AGR\"\nmode = \"set\"\n\
+         dist = {{ kind = \"uniform\", low = 0.5, high = 1.5 }}\n"
+    );
+    let run = prepare(&toy(), &text, None);
+    // three independent dimensions: sigma_m.AGR, sigma_m.MAN, eta.AGR
+    assert_eq!(run.mc.draws(), 6);
+    let pts = quadrature_points(3);
+    let (um, usd) = (1.0, 1.0 / 12f64.sqrt());
+    let mut m = [0.0; 3];
+    for k in 0..6u64 {
+        let x = run.mc.dimension_values(k);
+        assert_relative_eq!(x[0], 4.0 + pts[k as usize][0], max_relative = 1e-15);
+        assert_relative_eq!(x[1], 4.0 + pts[k as usize][1], max_relative = 1e-15);
+        assert_relative_eq!(x[2], um + usd * pts[k as usize][2], max_relative = 1e-15);
+        for d in 0..3 {
+            m[d] += x[d] / 6.0;
+        }
+    }
+    assert_relative_eq!(m[0], 4.0, max_relative = 1e-14);
+    assert_relative_eq!(m[2], 1.0, max_relative = 1e-14);
+    let block = run.mc.run(&ctl(1)).unwrap();
+    let doc = run.summarize(&block).unwrap();
+    assert_eq!(doc.draws, 6);
+    let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
+    assert!(w.mcse.is_none() && w.mean.is_some());
+}
+
+// ---------------------------------------------------------------- convergence
+
+/// One importer A buying from partner B and outsider C (no domestic sales),
+/// every supply elasticity infinite, tariff 10% on both; A and B form a free
+/// trade area. Then P = PM = (a 1.1^(s-1) + a)^(1/(1-s)), a = 1/2, and
+/// welfare_A(s) = -E0 (P^(1-eta) - 1)/(1-eta) + 0.1 * 100 P^(s-eta) - 20.
+fn one_importer() -> LoadedData {
+    let files: Vec<(&str, &str)> = vec![
+        (
+            "countries.csv",
+            "code,name\nA,Importer\nB,Partner\nC,Outsider\n",
+        ),
+        (
+            "sectors.csv",
+            "code,name,sigma_m,sigma_d,eta,epsilon\nS,Goods,4,4,1.5,inf\n",
+        ),
+        (
+            "flows.csv",
+            "sector,exporter,importer,value\nS,B,A,100\nS,C,A,100\n",
+        ),
+        ("tariffs.csv", "sector,exporter,importer,rate\nS,*,A,0.1\n"),
+    ];
+    load_data_files(
+        &|name: &str| {
+            Ok(files
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map(|(_, c)| c.to_string()))
+        },
+        "<test>",
+    )
+    .unwrap()
+}
+
+fn one_importer_welfare(s: f64) -> f64 {
+    let eta = 1.5;
+    let ln_p = (0.5 * 1.1f64.powf(s - 1.0) + 0.5).ln() / (1.0 - s);
+    let p = ln_p.exp();
+    -220.0 * (p.powf(1.0 - eta) - 1.0) / (1.0 - eta) + 10.0 * p.powf(s - eta) - 20.0
+}
+
+const ONE_IMPORTER: &str = "[[scenario]]\nname = \"fta\"\n[[scenario.union]]\nname = \"AB\"\n\
+     members = [\"A\", \"B\"]\ncet = { rule = \"none\" }\n";
+
+fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
+    let h = (b - a) / n as f64;
+    let mut s = f(a) + f(b);
+    for i in 1..n {
+        s += f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    s * h / 3.0
+}
+
+#[test]
+fn closed_form_matches_the_model() {
+    let data = one_importer();
+    let text = format!(
+        "{ONE_IMPORTER}\n[montecarlo]\ndraws = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         mode = \"set\"\ndist = {{ kind = \"uniform\", low = 2.0, high = 6.0 }}\n"
+    );
+    let run = prepare(&data, &text, None);
+    for k in 0..3 {
+        let rec = run.mc.replay_draw(k).unwrap();
+        let v = rec.outcome.unwrap();
+        assert_relative_eq!(
+            v[field("welfare")],
+            one_importer_welfare(rec.parameters[0]),
+            max_relative = 1e-10
+        );
+    }
+}
+
+#[test]
+fn mean_converges_to_the_exact_expectation() {
+    let data = one_importer();
+    let truth = simpson(one_importer_welfare, 2.0, 6.0, 4000) / 4.0;
+    for sampling in ["random", "latin-hypercube"] {
+        let text = format!(
+            "{ONE_IMPORTER}\n[montecarlo]\ndraws = 4000\nseed = 7\nsampling = \"{sampling}\"\n\
+             [[montecarlo.vary]]\nparam = \"sigma_m\"\nmode = \"set\"\n\
+             dist = {{ kind = \"uniform\", low = 2.0, high = 6.0 }}\n"
+        );
+        let run = prepare(&data, &text, None);
+        let block = run.mc.run(&ctl(2)).unwrap();
+        let doc = run.summarize(&block).unwrap();
+        let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
+        let (mean, mcse) = (w.mean.unwrap(), w.mcse.unwrap());
+        assert!(
+            (mean - truth).abs() < 4.5 * mcse,
+            "{sampling}: mean {mean}, truth {truth}, mcse {mcse}"
+        );
+        if sampling == "latin-hypercube" {
+            // stratification: far more accurate than the (conservative) mcse says
+            assert!((mean - truth).abs() < 0.05 * mcse, "{mean} vs {truth}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- summaries
+
+#[test]
+fn percentiles_and_mcse_on_a_known_sample() {
+    // numpy.percentile([3, 1, 2], [5, 50, 95]) = [1.1, 2.0, 2.9]
+    let m = metric(&[3.0, 1.0, 2.0], 2, Sampling::Random, &mut Vec::new());
+    assert_relative_eq!(m.p05.unwrap(), 1.1, max_relative = 1e-15);
+    assert_eq!(m.p50, Some(2.0));
+    assert_relative_eq!(m.p95.unwrap(), 2.9, max_relative = 1e-15);
+    assert_eq!(m.mean, Some(2.0));
+    assert_eq!(m.sd, Some(1.0));
+    assert_relative_eq!(m.mcse.unwrap(), 1.0 / 3f64.sqrt(), max_relative = 1e-15);
+    assert_eq!(m.share_positive, Some(1.0));
+    assert_eq!((m.ok, m.failed), (3, 2));
+    assert_eq!(percentile_sorted(&[5.0], 0.95), Some(5.0));
+    assert_eq!(percentile_sorted(&[], 0.5), None);
+    let one = metric(&[-1.0], 0, Sampling::Random, &mut Vec::new());
+    assert_eq!(
+        (one.sd, one.mcse, one.share_positive),
+        (None, None, Some(0.0))
+    );
+}
+
+#[test]
+fn summaries_match_the_draws() {
+    let run = prepare(&toy(), TOY_MC, Some(200));
+    let block = run.mc.run(&ctl(2)).unwrap();
+    let doc = run.summarize(&block).unwrap();
+    let (offs, _) = run.meta.layout.offsets();
+    let wf = field("welfare");
+    let hom: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[1] + wf]).collect();
+    let base: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[0] + wf]).collect();
+    let m = &doc.scenarios[1].countries[0].metrics.0[wf].1;
+    let mean = hom.iter().sum::<f64>() / 200.0;
+    let sd = (hom.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 199.0).sqrt();
+    assert_relative_eq!(m.mean.unwrap(), mean, max_relative = 1e-14);
+    assert_relative_eq!(m.sd.unwrap(), sd, max_relative = 1e-12);
+    assert_relative_eq!(m.mcse.unwrap(), sd / 200f64.sqrt(), max_relative = 1e-12);
+    // paired difference: mean of the differences = difference of the means
+    let d = &doc.differences[0].countries[0].metrics.0[wf].1;
+    let diff: Vec<f64> = hom.iter().zip(&base).map(|(a, b)| a - b).collect();
+    let dm = diff.iter().sum::<f64>() / 200.0;
+    assert_relative_eq!(d.mean.unwrap(), dm, max_relative = 1e-12);
+    // union aggregate = sum of members
+    let u = &doc.scenarios[1].unions[0];
+    assert_eq!(u.members, ["HOM", "PAR"]);
+    let agg = block.draw(3)[offs[1] + 4 * ADDITIVE_FIELDS.len() + wf];
+    let sum = block.draw(3)[offs[1] + wf] + block.draw(3)[offs[1] + ADDITIVE_FIELDS.len() + wf];
+    assert_relative_eq!(agg, sum, max_relative = 1e-14);
+}
+
+#[test]
+fn fixed_unit_scale_reproduces_the_deterministic_run() {
+    let text = format!(
+        "{TOY}\n[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         link = \"rule-of-two\"\ndist = {{ kind = \"fixed\", value = 1.0 }}\n"
+    );
+    let data = toy();
+    let run = prepare(&data, &text, None);
+    let file = parse_scenario_file(TOY, "toy.toml").unwrap();
+    let compiled = file.set.compile(&data.dataset, Default::default()).unwrap();
+    let rec = run.mc.replay_draw(1).unwrap().outcome.unwrap();
+    let (offs, _) = run.meta.layout.offsets();
+    for (s, cs) in compiled.iter().enumerate() {
+        let r = run_scenario(&data.dataset, cs, &RunOptions::default()).unwrap();
+        for (c, t) in r.totals.iter().enumerate() {
+            for (f, v) in t.additive().iter().enumerate() {
+                let got = rec[offs[s] + c * ADDITIVE_FIELDS.len() + f];
+                assert!((got - v).abs() <= 1e-9 * (1.0 + v.abs()), "{got} vs {v}");
+            }
+        }
+    }
+}
+
+#[test]
+fn identical_scenarios_differ_by_exactly_zero() {
+    // common random numbers: a copy of the first scenario sees the same draws
+    let text = format!(
+        "{TOY}\n[[scenario]]\nname = \"fta-again\"\nextends = \"fta\"\n{}",
+        &TOY_MC[TOY_MC.find("[montecarlo]").unwrap()..]
+    );
+    let run = prepare(&toy(), &text, Some(50));
+    let doc = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+    let d = doc
+        .differences
+        .iter()
+        .find(|d| d.scenario == "fta-again")
+        .unwrap();
+    for c in &d.countries {
+        for (_, m) in &c.metrics.0 {
+            assert_eq!(m.mean, Some(0.0));
+            assert_eq!(m.sd, Some(0.0));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- failures
+
+#[test]
+fn failed_draws_are_listed_and_excluded_from_every_scenario() {
+    // a third scenario bans a flow, which needs sigma_m > 1: draws with
+    // sigma_m.AGR <= 1 fail there only, and must leave every scenario
+    let text = format!(
+        "{TOY}\n[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
+         [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n\
+         [montecarlo]\ndraws = 200\nseed = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         sector = \"AGR\"\nmode = \"set\"\ndist = {{ kind = \"uniform\", low = 0.5, high = 3.0 }}\n\
+         [[montecarlo.vary]]\nparam = \"eta\"\nsector = \"MAN\"\nmode = \"set\"\n\
+         dist = {{ kind = \"normal\", mean = 0.3, sd = 0.3 }}\n"
+    );
+    let run = prepare(&toy(), &text, None);
+    let block = run.mc.run(&ctl(2)).unwrap();
+    let expect: Vec<u64> = (0..200)
+        .filter(|&k| {
+            let p = run.mc.parameters(k);
+            p[0] <= 1.0 || p[1] < 0.0
+        })
+        .collect();
+    let got: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    assert_eq!(got, expect);
+    assert!(expect.len() > 20 && expect.len() < 180);
+    for f in &block.failures {
+        let p = run.mc.parameters(f.draw);
+        assert_eq!(bits(&f.parameters), bits(&p));
+        if p[1] < 0.0 {
+            assert_eq!(f.scenario, None);
+            assert!(f.reason.contains("eta.MAN"), "{}", f.reason);
+        } else {
+            assert_eq!(f.scenario.as_deref(), Some("ban"));
+            assert!(f.reason.contains("sigma_m > 1"), "{}", f.reason);
+        }
+        assert!(block.draw(f.draw).iter().all(|v| v.is_nan()));
+    }
+    let doc = run.summarize(&block).unwrap();
+    let nf = expect.len() as u64;
+    assert_eq!((doc.failed, doc.ok), (nf, 200 - nf));
+    assert_eq!(doc.failures.len(), expect.len());
+    for s in &doc.scenarios {
+        for c in &s.countries {
+            for (_, m) in &c.metrics.0 {
+                assert_eq!((m.ok, m.failed), (200 - nf, nf));
+            }
+        }
+    }
+    let json = doc.to_json().unwrap();
+    assert!(json.contains("\"sigma_m.AGR\""));
+    // fail-fast turns the first failure into an error
+    let e = run
+        .mc
+        .run(&RunControl {
+            threads: Some(1),
+            fail_fast: true,
+            progress: None,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&format!("draw {}", expect[0])), "{e}");
+}
+
+#[test]
+fn non_convergence_is_a_recorded_failure() {
+    let text = TOY_MC.replace("[montecarlo]", "[solver]\nmax_iter = 1\n\n[montecarlo]");
+    let run = prepare(&toy(), &text, Some(20));
+    let block = run.mc.run(&ctl(2)).unwrap();
+    assert_eq!(block.failures.len(), 20);
+    for f in &block.failures {
+        assert_eq!(f.scenario.as_deref(), Some("fta"));
+        assert!(f.reason.contains("did not converge"), "{}", f.reason);
+    }
+    let doc = run.summarize(&block).unwrap();
+    let m = &doc.scenarios[0].countries[0].metrics.0[0].1;
+    assert_eq!((m.ok, m.failed, m.mean), (0, 20, None));
+}
+
+// ---------------------------------------------------------------- reproducibility
+
+#[test]
+fn threads_do_not_change_a_single_bit() {
+    for sampling in ["random", "latin-hypercube"] {
+        let text = TOY_MC.replace(
+            "sampling = \"random\"",
+            &format!("sampling = \"{sampling}\""),
+        );
+        let run = prepare(&toy(), &text, Some(120));
+        let a = run.mc.run(&ctl(1)).unwrap();
+        let b = run.mc.run(&ctl(2)).unwrap();
+        assert_eq!(bits(&a.values), bits(&b.values));
+        assert_eq!(
+            run.summarize(&a).unwrap().to_json().unwrap(),
+            run.summarize(&b).unwrap().to_json().unwrap()
+        );
+    }
+}
+
+fn shards(run: &PreparedRun, n: u64) -> Vec<(String, ShardDocument)> {
+    (0..n)
+        .map(|k| {
+            let (s, e) = shard_range(k, n, run.mc.draws());
+            let block = run.mc.run_range(s, e, &ctl(1)).unwrap();
+            let doc = ShardDocument::new(run.meta.clone(), k, n, &block).unwrap();
+            let text = doc.to_json().unwrap();
+            (
+                format!("shard-{k}-of-{n}.json"),
+                ShardDocument::from_json(&text, "x").unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn shards_merge_to_the_single_run_bytes() {
+    for sampling in ["random", "latin-hypercube"] {
+        let text = TOY_MC.replace(
+            "sampling = \"random\"",
+            &format!("sampling = \"{sampling}\""),
+        );
+        // a forced failure or two keeps the failure path honest
+        let text = text.replace("mean = 1.0, sd = 0.3, min = 0.1", "mean = 0.4, sd = 0.3");
+        let run = prepare(&toy(), &text, Some(100));
+        let full = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+        assert!(full.failed > 0);
+        let parts = shards(&run, 3);
+        let (meta, block) = merge_shards(&parts).unwrap();
+        let merged = summarize(&meta, &block).unwrap();
+        assert_eq!(merged.to_json().unwrap(), full.to_json().unwrap());
+        // any order of the files
+        let mut rev = parts.clone();
+        rev.reverse();
+        let (meta, block) = merge_shards(&rev).unwrap();
+        assert_eq!(
+            summarize(&meta, &block).unwrap().to_json().unwrap(),
+            full.to_json().unwrap()
+        );
+    }
+}
+
+#[test]
+fn shard_ranges_cover_every_draw_once() {
+    for (d, n) in [(10, 3), (2000, 3), (5, 7), (1, 1)] {
+        let mut next = 0;
+        for k in 0..n {
+            let (s, e) = shard_range(k, n, d);
+            assert_eq!(s, next);
+            assert_eq!(s, k * d / n);
+            next = e;
+        }
+        assert_eq!(next, d);
+    }
+}
+
+#[test]
+fn merge_refuses_missing_duplicate_and_mismatched_shards() {
+    let run = prepare(&toy(), TOY_MC, Some(30));
+    let parts = shards(&run, 3);
+    let e = merge_shards(&[parts[0].clone(), parts[2].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("missing shard 1 of 3"), "{e}");
+    let e = merge_shards(&[parts[0].clone()]).unwrap_err().to_string();
+    assert!(e.contains("missing shards 1, 2 of 3"), "{e}");
+    let e = merge_shards(&[
+        parts[0].clone(),
+        parts[1].clone(),
+        parts[1].clone(),
+        parts[2].clone(),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("shard 1 of 3 is given twice"), "{e}");
+    // another seed: another fingerprint
+    let file = parse_scenario_file(TOY_MC, "test.toml").unwrap();
+    let other = prepare_run(
+        &toy(),
+        &file,
+        Overrides {
+            draws: Some(30),
+            seed: Some(43),
+        },
+    )
+    .unwrap();
+    let o = shards(&other, 3);
+    let e = merge_shards(&[parts[0].clone(), o[1].clone(), parts[2].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("fingerprint"), "{e}");
+    // another split of the same run
+    let two = shards(&run, 2);
+    let e = merge_shards(&[parts[0].clone(), two[1].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("shard of 2"), "{e}");
+    assert!(merge_shards(&[]).is_err());
+}
+
+#[test]
+fn fingerprint_depends_on_every_input() {
+    let data = toy();
+    let fp = |text: &str, o: Overrides| {
+        let file: ScenarioFile = parse_scenario_file(text, "t.toml").unwrap();
+        prepare_run(&data, &file, o).unwrap().meta.fingerprint
+    };
+    let base = fp(TOY_MC, Overrides::default());
+    assert_eq!(base.len(), 64);
+    assert_eq!(base, fp(TOY_MC, Overrides::default()));
+    assert_ne!(base, fp(&format!("{TOY_MC}\n"), Overrides::default()));
+    assert_ne!(
+        base,
+        fp(
+            TOY_MC,
+            Overrides {
+                draws: Some(999),
+                seed: None
+            }
+        )
+    );
+    assert_ne!(
+        base,
+        fp(
+            TOY_MC,
+            Overrides {
+                draws: None,
+                seed: Some(1)
+            }
+        )
+    );
+    assert_ne!(
+        base,
+        fp(
+            &TOY_MC.replace("\"random\"", "\"latin-hypercube\""),
+            Overrides::default()
+        )
+    );
+}
+
+#[test]
+fn a_replayed_draw_equals_its_value_in_the_run() {
+    let run = prepare(&toy(), TOY_MC, Some(64));
+    let block: DrawBlock = run.mc.run(&ctl(2)).unwrap();
+    for k in [0, 1, 31, 63] {
+        let rec = run.mc.replay_draw(k).unwrap();
+        assert_eq!(bits(&rec.outcome.unwrap()), bits(block.draw(k)));
+        assert_eq!(bits(&rec.parameters), bits(&run.mc.parameters(k)));
+    }
+    // a range computed alone equals the same draws of the whole run
+    let part = run.mc.run_range(17, 40, &ctl(2)).unwrap();
+    for k in 17..40 {
+        assert_eq!(bits(part.draw(k)), bits(block.draw(k)));
+    }
+    assert!(run.mc.replay_draw(64).is_err());
+}
+
+#[test]
+fn latin_hypercube_stratifies_every_dimension() {
+    let run = prepare(
+        &toy(),
+        &TOY_MC.replace("\"random\"", "\"latin-hypercube\""),
+        Some(50),
+    );
+    // sigma_m.AGR = 5 * U(0.5, 1.5): exactly one draw in each fifth of a stratum width
+    let mut strata = vec![0; 50];
+    for k in 0..50 {
+        let x = run.mc.dimension_values(k)[0];
+        let u = x - 0.5;
+        strata[(u * 50.0).floor() as usize] += 1;
+    }
+    assert!(strata.iter().all(|&c| c == 1), "{strata:?}");
+}
+
+// ---------------------------------------------------------------- definition
+
+#[test]
+fn definition_errors_name_the_entry() {
+    let data = toy();
+    let err = |vary: &str| {
+        let text = format!("{TOY}\n[montecarlo]\n{vary}");
+        let file = parse_scenario_file(&text, "t.toml").unwrap();
+        match prepare_run(&data, &file, Overrides::default()) {
+            Ok(_) => panic!("accepted: {vary}"),
+            Err(e) => e.to_string(),
+        }
+    };
+    let e = err(
+        "[[montecarlo.vary]]\nparam = \"sigma_m\"\ndist = { kind = \"fixed\", value = 1 }\n\
+         [[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\ndist = { kind = \"fixed\", value = 1 }\n",
+    );
+    assert!(
+        e.contains("montecarlo.vary[1]") && e.contains("varied twice"),
+        "{e}"
+    );
+    let e = err(
+        "[[montecarlo.vary]]\nparam = \"sigma_m\"\nlink = \"rule-of-two\"\ndist = { kind = \"fixed\", value = 1 }\n\
+         [[montecarlo.vary]]\nparam = \"sigma_d\"\nsector = \"MAN\"\ndist = { kind = \"fixed\", value = 1 }\n",
+    );
+    assert!(
+        e.contains("montecarlo.vary[1]") && e.contains("rule-of-two"),
+        "{e}"
+    );
+    let e = err(
+        "[[montecarlo.vary]]\nparam = \"epsilon\"\ncountry = \"XXX\"\ndist = { kind = \"fixed\", value = 1 }\n",
+    );
+    assert!(e.contains("montecarlo.vary[0].country"), "{e}");
+    let e = err(
+        "[[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"triangular\", low = 1, mode = 3, high = 2 }\n",
+    );
+    assert!(e.contains("montecarlo.vary[0].dist.mode"), "{e}");
+    let e = err("sampling = \"sobol\"\n");
+    assert!(e.contains("montecarlo.sampling"), "{e}");
+    let e = err(
+        "sampling = \"quadrature\"\n[[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1 }\n",
+    );
+    assert!(e.contains("quadrature"), "{e}");
+}
+
+#[test]
+fn rule_of_two_and_independence() {
+    let data = toy();
+    let labels_values = |vary: &str| {
+        let run = prepare(
+            &data,
+            &format!("{TOY}\n[montecarlo]\ndraws = 3\n{vary}"),
+            None,
+        );
+        let l = run.mc.space().labels().to_vec();
+        (l, run.mc.parameters(2))
+    };
+    // set sigma_m: sigma_d = sigma_m / 2
+    let (l, p) = labels_values(
+        "[[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\nmode = \"set\"\nlink = \"rule-of-two\"\n\
+         dist = { kind = \"uniform\", low = 2, high = 8 }\n",
+    );
+    assert_eq!(l, ["sigma_m.AGR", "sigma_d.AGR"]);
+    assert_eq!(p[1], p[0] / 2.0);
+    // set sigma_d: sigma_m = 2 sigma_d
+    let (l, p) = labels_values(
+        "[[montecarlo.vary]]\nparam = \"sigma_d\"\nsector = \"MAN\"\nmode = \"set\"\nlink = \"rule-of-two\"\n\
+         dist = { kind = \"uniform\", low = 2, high = 8 }\n",
+    );
+    assert_eq!(l, ["sigma_d.MAN", "sigma_m.MAN"]);
+    assert_eq!(p[1], 2.0 * p[0]);
+    // no link: nothing else moves; shared: one draw for every item
+    let (l, p) = labels_values(
+        "[[montecarlo.vary]]\nparam = \"eta\"\nshared = true\nmode = \"set\"\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 2 }\n",
+    );
+    assert_eq!(l, ["eta.AGR", "eta.MAN"]);
+    assert_eq!(p[0], p[1]);
+    // epsilon per country, infinite stays infinite when scaled
+    let (l, p) = labels_values(
+        "[[montecarlo.vary]]\nparam = \"epsilon\"\nsector = \"MAN\"\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 2 }\n",
+    );
+    assert_eq!(l.len(), 4);
+    assert!(p[3].is_infinite() && l[3] == "epsilon.MAN.ROW");
+    assert!(p[0] != p[1]);
+}
+
+#[test]
+fn spec_from_table_defaults() {
+    let t: toml::Table =
+        toml::from_str("[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1 }")
+            .unwrap();
+    let s = MonteCarloSpec::from_table(t["montecarlo"].as_table().unwrap(), "t").unwrap();
+    assert_eq!((s.draws, s.seed, s.sampling), (1000, 0, Sampling::Random));
+    assert!(!s.vary[0].shared);
+}
