@@ -450,6 +450,13 @@ fn to_json_text(v: &serde_json::Value) -> Result<String, Error> {
 }
 
 fn mc_command(a: McArgs) -> Result<(), Error> {
+    if let Some(t) = a.threads {
+        // the whole command (draws and summaries) runs on T threads
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build_global()
+            .map_err(|e| usage("--threads", e.to_string()))?;
+    }
     let loaded = load(a.data.as_deref())?;
     let file = load_scenario_file(&a.scenario)?;
     let run = monte_carlo::prepare_run(
@@ -496,7 +503,7 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
         }
     };
     let ctl = monte_carlo::RunControl {
-        threads: a.threads,
+        threads: None,
         fail_fast: a.fail_fast,
         progress: bar.as_ref().map(|_| &inc as &(dyn Fn(u64) + Sync)),
     };

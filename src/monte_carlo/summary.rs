@@ -12,6 +12,7 @@
 //!              aggregate minus the sum of the same members' totals in scenario 0
 //! ```
 
+use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -324,27 +325,32 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
     }
     let ok_draws: Vec<usize> = (0..block.len()).filter(|&i| !bad[i]).collect();
     let failed = (block.len() - ok_draws.len()) as u64;
-    let mut buf = Vec::with_capacity(ok_draws.len());
-    let mut scratch = Vec::with_capacity(ok_draws.len());
-    // summary of the series v(draw) for every field
-    let mut metrics = |value: &dyn Fn(&[f64], usize) -> f64| -> Metrics {
+    // summary of the series v(draw) for every field; fields are independent,
+    // so they are computed in parallel and collected in field order
+    let metrics = |value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| -> Metrics {
         Metrics(
-            meta.layout
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(fi, name)| {
-                    buf.clear();
-                    buf.extend(
-                        ok_draws
-                            .iter()
-                            .map(|&i| value(&block.values[i * stride..(i + 1) * stride], fi)),
-                    );
-                    (
-                        name.clone(),
-                        metric(&buf, failed, meta.sampling, &mut scratch),
-                    )
-                })
+            (0..meta.layout.fields.len())
+                .into_par_iter()
+                .map_init(
+                    || {
+                        (
+                            Vec::with_capacity(ok_draws.len()),
+                            Vec::with_capacity(ok_draws.len()),
+                        )
+                    },
+                    |(buf, scratch), fi| {
+                        buf.clear();
+                        buf.extend(
+                            ok_draws
+                                .iter()
+                                .map(|&i| value(&block.values[i * stride..(i + 1) * stride], fi)),
+                        );
+                        (
+                            meta.layout.fields[fi].clone(),
+                            metric(buf, failed, meta.sampling, scratch),
+                        )
+                    },
+                )
                 .collect(),
         )
     };
