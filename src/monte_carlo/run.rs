@@ -354,6 +354,9 @@ pub struct DrawBlock {
 
 impl DrawBlock {
     /// Values of draw `k` (absolute index).
+    ///
+    /// # Panics
+    /// When `k` is not in `start..end`.
     pub fn draw(&self, k: u64) -> &[f64] {
         let i = (k - self.start) as usize;
         &self.values[i * self.stride..(i + 1) * self.stride]
