@@ -543,13 +543,13 @@ pub const COMPOSITIONS_1995: [Composition1995; 7] = [
         "KAZ",
         "*",
         [
-            (0.100, "U: assumed"),
+            (0.080, "U: assumed"),
             (
                 0.380,
                 "U: fuel and metals together 80% as in the essay's 1993 figure (seed)",
             ),
             (
-                0.400,
+                0.420,
                 "U: fuel and metals together 80% as in the essay's 1993 figure (seed)",
             ),
             (0.020, "seed: machinery 2% of exports (1993)"),
