@@ -232,6 +232,27 @@ pub const RAS_TOLERANCE: f64 = 1e-12;
 pub const RAS_MAX_ITER: usize = 10_000;
 
 // ---------------------------------------------------------------------------
+// Units and numerical tolerances (not data)
+// ---------------------------------------------------------------------------
+
+/// US$ per US$ million (WDI GDP is in US$).
+pub const USD_PER_MILLION: f64 = 1e6;
+/// US$ thousand per US$ million (BNS and WITS values are in US$ thousand).
+pub const THOUSAND_PER_MILLION: f64 = 1e3;
+/// Accepted gap between the BNS chapter sum and its published TOTAL row, as a
+/// share of the total plus an absolute US$ thousand (README: rounding of 0.4
+/// thousand a month).
+pub const BNS_TOTAL_TOLERANCE: (f64, f64) = (1e-6, 10.0);
+/// Relative tolerance for identities that hold up to rounding of the inputs
+/// (RAS margins that must agree, GTAP ESUBM = 2 ESUBD, shares summing to 1).
+pub const IDENTITY_TOLERANCE: f64 = 1e-9;
+/// Determinant below which the calibration's 2x2 system counts as singular.
+pub const SINGULAR_TOLERANCE: f64 = 1e-15;
+/// Largest factor by which the calibration may move a prior (either way);
+/// beyond it the prior, not the calibration, needs revising.
+pub const CALIBRATION_MAX_FACTOR: f64 = 2.0;
+
+// ---------------------------------------------------------------------------
 // Tariffs 2009
 // ---------------------------------------------------------------------------
 
@@ -889,7 +910,10 @@ fn read_gdp(raw: &Path) -> Result<[f64; 7], String> {
     );
     let mut by_code = BTreeMap::new();
     for r in rows.iter().filter(|r| r[c_year] == BASE_YEAR) {
-        by_code.insert(r[c_code].clone(), parse_f64(&r[c_val], "WDI GDP")? / 1e6);
+        by_code.insert(
+            r[c_code].clone(),
+            parse_f64(&r[c_val], "WDI GDP")? / USD_PER_MILLION,
+        );
     }
     let get = |c: &str| {
         by_code
@@ -990,6 +1014,7 @@ fn read_bns(raw: &Path) -> Result<Bns, String> {
     let mut by_sector = [[0.0; 8]; 2];
     let mut totals = [0.0; 2];
     let mut published = [0.0; 2];
+    let fuel = idx(&sectors, "FUEL")?;
     let mut ores_export = 0.0;
     for r in rows.iter() {
         if !r[c_month].starts_with(BNS_YEAR_PREFIX) {
@@ -1015,7 +1040,8 @@ fn read_bns(raw: &Path) -> Result<Bns, String> {
         }
     }
     for f in 0..2 {
-        if (totals[f] - published[f]).abs() > 1e-6 * published[f] + 10.0 {
+        let (rel, abs) = BNS_TOTAL_TOLERANCE;
+        if (totals[f] - published[f]).abs() > rel * published[f] + abs {
             return Err(format!(
                 "{}: chapter sum {} differs from TOTAL {}",
                 path.display(),
@@ -1033,8 +1059,11 @@ fn read_bns(raw: &Path) -> Result<Bns, String> {
     Ok(Bns {
         exports: ex,
         imports: im,
-        ores_in_fuel: ores_export / by_sector[0][1],
-        totals: (totals[0] / 1e3, totals[1] / 1e3),
+        ores_in_fuel: ores_export / by_sector[0][fuel],
+        totals: (
+            totals[0] / THOUSAND_PER_MILLION,
+            totals[1] / THOUSAND_PER_MILLION,
+        ),
     })
 }
 
@@ -1052,7 +1081,7 @@ fn read_wits(raw: &Path) -> Result<(f64, f64, f64), String> {
         rows.iter()
             .find(|r| r[c_y] == BASE_YEAR && r[c_f] == flow && r[c_p] == product)
             .ok_or_else(|| format!("{}: no {BASE_YEAR} {flow} {product}", path.display()))
-            .and_then(|r| parse_f64(&r[c_v], "WITS value").map(|v| v / 1e3))
+            .and_then(|r| parse_f64(&r[c_v], "WITS value").map(|v| v / THOUSAND_PER_MILLION))
     };
     Ok((
         find("export", "Total")?,
@@ -1102,7 +1131,7 @@ fn gtap_check(raw: &Path, text: &mut String) -> Result<(), String> {
     let mut rule_of_two = true;
     for r in &rows {
         let (d, m) = (parse_f64(&r[c_d], "esubd")?, parse_f64(&r[c_m], "esubm")?);
-        rule_of_two &= (m - 2.0 * d).abs() < 1e-9;
+        rule_of_two &= (m - 2.0 * d).abs() < IDENTITY_TOLERANCE * m;
         g.insert(r[c_code].clone(), d);
     }
     let _ = writeln!(
@@ -1124,7 +1153,7 @@ fn gtap_check(raw: &Path, text: &mut String) -> Result<(), String> {
             .collect::<Result<_, _>>()?;
         let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if sd < lo || sd > hi || (sm - 2.0 * sd).abs() > 1e-12 {
+        if sd < lo || sd > hi || (sm - 2.0 * sd).abs() > IDENTITY_TOLERANCE * sm {
             return Err(format!(
                 "sigma of {code} ({sd}, {sm}) outside the GTAP members' range"
             ));
@@ -1147,7 +1176,7 @@ fn gtap_check(raw: &Path, text: &mut String) -> Result<(), String> {
 fn ras(m: &mut [[f64; 8]], row: &[f64], col: &[f64; 8]) -> Result<usize, String> {
     let rsum: f64 = row.iter().sum();
     let csum: f64 = col.iter().sum();
-    if (rsum - csum).abs() > 1e-9 * rsum {
+    if (rsum - csum).abs() > IDENTITY_TOLERANCE * rsum {
         return Err(format!("RAS margins disagree: {rsum} vs {csum}"));
     }
     for it in 1..=RAS_MAX_ITER {
@@ -1198,7 +1227,7 @@ fn calibrate(
     let (a11, a12, b1) = (sp / n, spw / n, simple - sp / n);
     let (a21, a22, b2) = (spw, spww, weighted - spw);
     let det = a11 * a22 - a12 * a21;
-    if det.abs() < 1e-15 {
+    if det.abs() < SINGULAR_TOLERANCE {
         return Err("calibration: singular system".to_string());
     }
     let l1 = (b1 * a22 - a12 * b2) / det;
@@ -1206,7 +1235,7 @@ fn calibrate(
     let mut t = [0.0; 8];
     for s in 0..8 {
         let factor = 1.0 + l1 + l2 * w[s];
-        if !(0.5..=2.0).contains(&factor) {
+        if !(1.0 / CALIBRATION_MAX_FACTOR..=CALIBRATION_MAX_FACTOR).contains(&factor) {
             return Err(format!(
                 "calibration moves sector {} by a factor {factor:.3}: revise the prior",
                 SECTOR_DEFS[s].0
@@ -1407,8 +1436,13 @@ fn build_2009(raw: &Path, report: &mut Report, text: &mut String) -> Result<Data
     let chn = idx(&REGIONS_2009, "CHN")?;
     let (wits_ex, wits_ores, wits_im) = read_wits(raw)?;
     let kc_total: f64 = (0..8).map(|s| flows[s][kaz][chn]).sum();
-    let metl = flows[3][kaz][chn] / kc_total;
-    let ores_proxy = metl + ores_in_fuel * flows[1][kaz][chn] / kc_total;
+    let (fuel, metl_s, mach) = (
+        idx(&sectors, "FUEL")?,
+        idx(&sectors, "METL")?,
+        idx(&sectors, "MACH")?,
+    );
+    let metl = flows[metl_s][kaz][chn] / kc_total;
+    let ores_proxy = metl + ores_in_fuel * flows[fuel][kaz][chn] / kc_total;
     let _ = writeln!(
         text,
         "Checks (reported, not fitted):\n  KAZ->CHN METL share {} (+ HS 26 ores at their {} share of KAZ FUEL exports: {}) vs WITS ores and metals {} (V; SITC 27+28+68, not the same grouping)",
@@ -1456,17 +1490,17 @@ fn build_2009(raw: &Path, report: &mut Report, text: &mut String) -> Result<Data
     let _ = writeln!(
         text,
         "  inside KAZ-RUS-BLR: FUEL {} (EEC 2011: {}), MACH {} ({})\n  members' exports to third countries: FUEL {} ({}), MACH {} ({})\n  RUS exports FUEL {} (WDI 2009 fuel: {}); CHN exports FUEL {} ({})\n  (FUEL is HS 25-27, WDI fuel SITC 3; EEC figures are 2011, after the collapse of recorded intra-union trade)",
-        pct(share_of(&inside, 1)),
+        pct(share_of(&inside, fuel)),
         pct(EEC_INSIDE_FUEL),
-        pct(share_of(&inside, 4)),
+        pct(share_of(&inside, mach)),
         pct(EEC_INSIDE_MACH),
-        pct(share_of(&third, 1)),
+        pct(share_of(&third, fuel)),
         pct(EEC_THIRD_FUEL),
-        pct(share_of(&third, 4)),
+        pct(share_of(&third, mach)),
         pct(EEC_THIRD_MACH),
-        pct(share_of(&exports_of(rus), 1)),
+        pct(share_of(&exports_of(rus), fuel)),
         pct(WDI_RUS_FUEL_SHARE),
-        pct(share_of(&exports_of(chn), 1)),
+        pct(share_of(&exports_of(chn), fuel)),
         pct(WDI_CHN_FUEL_SHARE)
     );
     let imports_total: f64 = partners
@@ -1685,7 +1719,7 @@ fn build_2009(raw: &Path, report: &mut Report, text: &mut String) -> Result<Data
     }
     let mut supply = Vec::new();
     for code in REGIONS_2009 {
-        for (k, (sector, _)) in SECTOR_DEFS.iter().enumerate() {
+        for (sector, _) in SECTOR_DEFS.iter() {
             if PRICE_TAKERS.contains(&code) {
                 supply.push((
                     sector.to_string(),
@@ -1693,7 +1727,7 @@ fn build_2009(raw: &Path, report: &mut Report, text: &mut String) -> Result<Data
                     f64::INFINITY,
                     "U: price taker (ELASTICITIES.md; SMART convention)".to_string(),
                 ));
-            } else if LARGE_SUPPLIERS.contains(&code) && k != 1 {
+            } else if LARGE_SUPPLIERS.contains(&code) && *sector != "FUEL" {
                 supply.push((
                     sector.to_string(),
                     code.to_string(),
@@ -1893,7 +1927,12 @@ fn policy_rates(d: &Dataset) -> Result<(Vec<PolicyRow>, String), String> {
     }
     let k = CET_2020_SIMPLE / mean(&shaped);
     let cet2020: [f64; 8] = std::array::from_fn(|s| round_to(shaped[s] * k, RATE_DECIMALS));
-    let non_ag_target = (8.0 * KAZ_BOUND_AVERAGE - KAZ_BOUND_AGRICULTURE) / 7.0;
+    // AGF is the first sector: the agricultural bound applies to it alone.
+    if SECTOR_DEFS[0].0 != "AGF" {
+        return Err("SECTOR_DEFS must start with AGF".into());
+    }
+    let count = SECTOR_DEFS.len() as f64;
+    let non_ag_target = (count * KAZ_BOUND_AVERAGE - KAZ_BOUND_AGRICULTURE) / (count - 1.0);
     let k2 = non_ag_target / mean(&cet2020[1..]);
     let bound: [f64; 8] = std::array::from_fn(|s| {
         if s == 0 {
@@ -2077,7 +2116,7 @@ fn build_1995(raw: &Path, text: &mut String) -> Result<Dataset, String> {
                 })
                 .ok_or_else(|| format!("1995: no composition for {}", regions[a]))?;
             let total: f64 = comp.2.iter().map(|x| x.0).sum();
-            if (total - 1.0).abs() > 1e-9 {
+            if (total - 1.0).abs() > IDENTITY_TOLERANCE {
                 return Err(format!(
                     "1995: composition of {}->{} sums to {total}",
                     comp.0, comp.1
