@@ -47,8 +47,11 @@ enum Command {
     /// Solve every scenario of a file and report welfare, trade and tariffs.
     Run {
         /// Data directory (default: the embedded dataset).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dataset")]
         data: Option<PathBuf>,
+        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
         /// Scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
@@ -71,20 +74,41 @@ enum Command {
     /// Check a data directory (or the embedded dataset) and summarise it.
     Validate {
         /// Data directory (default: the embedded dataset).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dataset")]
         data: Option<PathBuf>,
+        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
     },
     /// Write the embedded dataset as a CSV data directory.
     ExportData {
         /// Target directory.
         dir: PathBuf,
+        /// Embedded dataset to write: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
     },
 }
 
-fn load(data: Option<&Path>) -> Result<LoadedData, Error> {
+fn embedded(name: Option<&str>) -> Result<EmbeddedDataset, Error> {
+    match name {
+        None => Ok(EmbeddedDataset::DEFAULT),
+        Some(n) => EmbeddedDataset::by_name(n).ok_or_else(|| {
+            Error::invalid(
+                "--dataset",
+                format!(
+                    "no embedded dataset `{n}` (have: {})",
+                    EmbeddedDataset::ALL.map(|d| d.name()).join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error> {
     match data {
         Some(d) => load_data_dir(d),
-        None => EmbeddedDataset::DEFAULT.load(),
+        None => embedded(dataset)?.load(),
     }
 }
 
@@ -105,6 +129,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run {
             data,
+            dataset,
             scenario,
             model,
             domestic,
@@ -112,7 +137,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
             json: as_json,
         } => {
-            let loaded = load(data.as_deref())?;
+            let loaded = load(data.as_deref(), dataset.as_deref())?;
             let model = match model {
                 ModelArg::Armington => ModelVariant::Armington,
                 ModelArg::GsimLinear => ModelVariant::GsimLinear,
@@ -173,8 +198,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Validate { data } => {
-            let loaded = load(data.as_deref())?;
+        Command::Validate { data, dataset } => {
+            let loaded = load(data.as_deref(), dataset.as_deref())?;
             let d = &loaded.dataset;
             println!(
                 "ok: {} countries, {} sectors, {} nonzero flows",
@@ -193,11 +218,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::ExportData { dir } => {
-            EmbeddedDataset::DEFAULT.export(&dir)?;
+        Command::ExportData { dir, dataset } => {
+            let d = embedded(dataset.as_deref())?;
+            d.export(&dir)?;
             println!(
                 "wrote the embedded `{}` dataset to {}",
-                EmbeddedDataset::DEFAULT.name(),
+                d.name(),
                 dir.display()
             );
             Ok(())
