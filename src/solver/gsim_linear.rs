@@ -131,6 +131,10 @@ pub fn solve_linear(
     let mut x = vec![0.0; n];
     if !free.is_empty() {
         let k = free.len();
+        let mut col = vec![None; n];
+        for (c, &r) in free.iter().enumerate() {
+            col[r] = Some(c);
+        }
         let mut a = DMatrix::<f64>::zeros(k, k);
         let mut b = DVector::<f64>::zeros(k);
         for (row, &r) in free.iter().enumerate() {
@@ -143,8 +147,8 @@ pub fn solve_linear(
                     let nrs = phi * elast(r, s, v);
                     // known part: the tariff changes of every source of v
                     b[row] -= nrs * that[s * n + v];
-                    if let Some(col) = free.iter().position(|&f| f == s) {
-                        a[(row, col)] += nrs;
+                    if let Some(c) = col[s] {
+                        a[(row, c)] += nrs;
                     }
                 }
             }
