@@ -412,36 +412,59 @@ impl PreparedMarket {
             };
         }
         // flows x_ij = xw_ij u_i v_j, current import shares a'_ij = ay_ij (1+E_i) / (1+S_j)
+        let nn = n * n;
+        let Workspace {
+            xw,
+            ay,
+            x,
+            ap,
+            u,
+            e,
+            v,
+            inv,
+            dom,
+            supply_q,
+            res,
+            ..
+        } = ws;
+        let (xw, ay, x, ap) = (&xw[..nn], &ay[..nn], &mut x[..nn], &mut ap[..nn]);
+        let (v, inv) = (&v[..n], &inv[..n]);
         for i in 0..n {
-            let ui = ws.u[i];
-            let gi = if one_m == 0.0 { 1.0 } else { 1.0 + ws.e[i] };
-            let base = i * n;
+            let ui = u[i];
+            let gi = if one_m == 0.0 { 1.0 } else { 1.0 + e[i] };
+            let r = i * n..(i + 1) * n;
+            let (xr, apr) = (&mut x[r.clone()], &mut ap[r.clone()]);
+            let (xwr, ayr) = (&xw[r.clone()], &ay[r]);
             let mut total = 0.0;
-            for j in 0..n {
-                let k = base + j;
-                let x = ws.xw[k] * ui * ws.v[j];
-                ws.x[k] = x;
-                ws.ap[k] = ws.ay[k] * gi * ws.inv[j];
-                total += x;
+            for ((((xo, ao), &w), &a), (&vj, &ij)) in xr
+                .iter_mut()
+                .zip(apr.iter_mut())
+                .zip(xwr)
+                .zip(ayr)
+                .zip(v.iter().zip(inv))
+            {
+                let xv = w * ui * vj;
+                *xo = xv;
+                *ao = a * gi * ij;
+                total += xv;
             }
             if nested {
-                let k = base + i;
-                total -= ws.x[k];
-                ws.x[k] = ws.xw[k] * ws.dom[i];
-                total += ws.x[k];
+                total -= xr[i];
+                xr[i] = xwr[i] * dom[i];
+                total += xr[i];
             }
-            let e = supply[i];
-            let supply_i = if e.is_finite() {
-                if e == 0.0 || lnp[i] == 0.0 {
+            let eps = supply[i];
+            let supply_i = if eps.is_finite() {
+                if eps == 0.0 || lnp[i] == 0.0 {
                     self.output[i]
                 } else {
-                    self.output[i] * (e * lnp[i]).exp()
+                    self.output[i] * (eps * lnp[i]).exp()
                 }
             } else {
                 total
             };
-            ws.supply_q[i] = supply_i;
-            ws.res[i] = total - supply_i;
+            supply_q[i] = supply_i;
+            res[i] = total - supply_i;
         }
         if jacobian {
             self.jacobian(el, supply, ws);
@@ -452,77 +475,76 @@ impl PreparedMarket {
     /// `J = XI G^T + diag terms`, the product done by a blocked matrix multiply.
     pub(crate) fn jacobian(&self, el: &Elasticities, supply: &[f64], ws: &mut Workspace) {
         let n = self.n;
+        let nn = n * n;
         let sm = el.sigma_import;
         let sd = el.sigma_domestic;
         let eta = el.demand;
         let nested = self.treatment == DomesticTreatment::Nested;
         let c1 = sm - sd;
         let c2 = sd - eta;
-        // G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j];  s = m a' off the nested diagonal
+        let Workspace {
+            x,
+            ap,
+            g,
+            jac,
+            m,
+            supply_q,
+            coef,
+            ..
+        } = ws;
+        let (x, ap, g, jac) = (&x[..nn], &ap[..nn], &mut g[..nn], &mut jac[..nn]);
+        // G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j], with s = m a' off the nested diagonal
+        // and s[j][j] = 1 - m[j] on it (where a'[j][j] = 0)
+        let coef = &mut coef[..n];
+        for (c, &mj) in coef.iter_mut().zip(&m[..n]) {
+            *c = c1 + c2 * mj;
+        }
         for k in 0..n {
-            for j in 0..n {
-                let idx = k * n + j;
-                let a = ws.ap[idx];
-                ws.g[idx] = if nested && k == j {
-                    c2 * (1.0 - ws.m[j])
-                } else {
-                    a * (c1 + c2 * ws.m[j])
-                };
+            let r = k * n..(k + 1) * n;
+            for ((gv, &a), &c) in g[r.clone()].iter_mut().zip(&ap[r]).zip(coef.iter()) {
+                *gv = a * c;
+            }
+            if nested {
+                g[k * n + k] = c2 * (1.0 - m[k]);
             }
         }
-        // XI: the flows inside the import nest
-        ws.xi[..n * n].copy_from_slice(&ws.x[..n * n]);
-        if nested {
-            for i in 0..n {
-                ws.xi[i * n + i] = 0.0;
-            }
-        }
+        // J = X G^T over all flows; the nested diagonal is corrected below
         if n >= GEMM_MIN {
-            let xi = nalgebra::DMatrixView::from_slice_with_strides(&ws.xi[..n * n], n, n, n, 1);
-            let gt = nalgebra::DMatrixView::from_slice_with_strides(&ws.g[..n * n], n, n, 1, n);
-            let mut jac = nalgebra::DMatrixViewMut::from_slice_with_strides_mut(
-                &mut ws.jac[..n * n],
-                n,
-                n,
-                n,
-                1,
-            );
-            jac.gemm(1.0, &xi, &gt, 0.0);
+            let xv = nalgebra::DMatrixView::from_slice_with_strides(x, n, n, n, 1);
+            let gt = nalgebra::DMatrixView::from_slice_with_strides(&g[..], n, n, 1, n);
+            let mut jv =
+                nalgebra::DMatrixViewMut::from_slice_with_strides_mut(&mut jac[..], n, n, n, 1);
+            jv.gemm(1.0, &xv, &gt, 0.0);
         } else {
             for i in 0..n {
-                let xr = &ws.xi[i * n..(i + 1) * n];
-                for k in 0..n {
-                    let gr = &ws.g[k * n..(k + 1) * n];
-                    let mut s = 0.0;
-                    for (x, g) in xr.iter().zip(gr) {
-                        s += x * g;
-                    }
-                    ws.jac[i * n + k] = s;
+                let xr = &x[i * n..(i + 1) * n];
+                let jr = &mut jac[i * n..(i + 1) * n];
+                for (k, jv) in jr.iter_mut().enumerate() {
+                    let gr = &g[k * n..(k + 1) * n];
+                    *jv = xr.iter().zip(gr).map(|(a, b)| a * b).sum();
                 }
             }
         }
         for i in 0..n {
-            let row = &ws.xi[i * n..(i + 1) * n];
-            let nest_total: f64 = row.iter().sum();
-            let xii = if nested { ws.x[i * n + i] } else { 0.0 };
+            let xr = &x[i * n..(i + 1) * n];
+            let total: f64 = xr.iter().sum();
+            let xii = if nested { xr[i] } else { 0.0 };
             if nested && xii != 0.0 {
-                // domestic sales respond to every price through P_i: x_ii (sd-eta) s[k][i]
-                for k in 0..n {
-                    let s_ki = if k == i {
-                        1.0 - ws.m[i]
-                    } else {
-                        ws.m[i] * ws.ap[k * n + i]
-                    };
-                    ws.jac[i * n + k] += xii * c2 * s_ki;
+                // domestic sales move with P_i only: replacing G[k][i] by (sd-eta) s[k][i]
+                // leaves -x_ii (sm-sd) a'[k][i] (a'[i][i] = 0 keeps k = i right)
+                let f = xii * c1;
+                let jr = &mut jac[i * n..(i + 1) * n];
+                for (k, jv) in jr.iter_mut().enumerate() {
+                    *jv -= f * ap[k * n + i];
                 }
             }
-            let e = supply[i];
-            let sup = if e.is_finite() {
-                e * ws.supply_q[i]
+            let eps = supply[i];
+            let sup = if eps.is_finite() {
+                eps * supply_q[i]
             } else {
                 0.0
             };
-            ws.jac[i * n + i] -= sm * nest_total + sd * xii + sup;
+            jac[i * n + i] -= sm * (total - xii) + sd * xii + sup;
         }
     }
 }
@@ -545,7 +567,6 @@ pub struct Workspace {
     pub(crate) prepared: Option<(u64, f64, f64, f64)>,
     pub(crate) ay: Vec<f64>,
     pub(crate) xw: Vec<f64>,
-    pub(crate) xi: Vec<f64>,
     pub(crate) cvec: Vec<f64>,
     pub(crate) e: Vec<f64>,
     pub(crate) u: Vec<f64>,
@@ -553,6 +574,7 @@ pub struct Workspace {
     pub(crate) inv: Vec<f64>,
     pub(crate) v: Vec<f64>,
     pub(crate) dom: Vec<f64>,
+    pub(crate) coef: Vec<f64>,
     pub(crate) ap: Vec<f64>,
     pub(crate) sh: Vec<f64>,
     pub(crate) x: Vec<f64>,
@@ -589,7 +611,6 @@ impl Workspace {
         for v in [
             &mut self.ay,
             &mut self.xw,
-            &mut self.xi,
             &mut self.ap,
             &mut self.sh,
             &mut self.x,
@@ -608,6 +629,7 @@ impl Workspace {
             &mut self.inv,
             &mut self.v,
             &mut self.dom,
+            &mut self.coef,
             &mut self.lnpm,
             &mut self.lnpc,
             &mut self.m,
