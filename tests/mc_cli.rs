@@ -10,9 +10,14 @@ fn scenario() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/toy_mc.toml")
 }
 
+/// Runs the binary; `mc` runs on the embedded toy dataset.
 fn cli(args: &[&str]) -> Output {
+    let mut args: Vec<&str> = args.to_vec();
+    if args.first() == Some(&"mc") {
+        args.splice(1..1, ["--dataset", "toy"]);
+    }
     Command::new(BIN)
-        .args(args)
+        .args(&args)
         .env_remove("SLURM_ARRAY_TASK_ID")
         .env_remove("SLURM_ARRAY_TASK_COUNT")
         .env_remove("SLURM_ARRAY_TASK_MIN")
@@ -179,6 +184,8 @@ fn slurm_array_variables_select_the_shard() {
         let out = Command::new(BIN)
             .args([
                 "mc",
+                "--dataset",
+                "toy",
                 "--scenario",
                 s(&sc),
                 "--draws",

@@ -19,7 +19,7 @@ const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
 const TOY: &str = include_str!("../scenarios/toy.toml");
 
 fn toy() -> LoadedData {
-    EmbeddedDataset::DEFAULT.load().unwrap()
+    EmbeddedDataset::Toy.load().unwrap()
 }
 
 fn prepare(data: &LoadedData, text: &str, draws: Option<u64>) -> PreparedRun {

@@ -3,7 +3,7 @@
 //! ```text
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
 //!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
-//! customs-union mc [--data DIR] --scenario FILE [--draws N] [--seed S] [--threads T]
+//! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
@@ -52,8 +52,11 @@ enum Command {
     /// Solve every scenario of a file and report welfare, trade and tariffs.
     Run {
         /// Data directory (default: the embedded dataset).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dataset")]
         data: Option<PathBuf>,
+        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
         /// Scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
@@ -76,8 +79,11 @@ enum Command {
     /// Monte Carlo over the uncertain elasticities of the file's `[montecarlo]` table.
     Mc {
         /// Data directory (default: the embedded dataset).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dataset")]
         data: Option<PathBuf>,
+        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
         /// Scenario file (TOML) with a `[montecarlo]` table.
         #[arg(long)]
         scenario: PathBuf,
@@ -123,20 +129,41 @@ enum Command {
     /// Check a data directory (or the embedded dataset) and summarise it.
     Validate {
         /// Data directory (default: the embedded dataset).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dataset")]
         data: Option<PathBuf>,
+        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
     },
     /// Write the embedded dataset as a CSV data directory.
     ExportData {
         /// Target directory.
         dir: PathBuf,
+        /// Embedded dataset to write: eaeu2009 (default), kaz1995, toy.
+        #[arg(long)]
+        dataset: Option<String>,
     },
 }
 
-fn load(data: Option<&Path>) -> Result<LoadedData, Error> {
+fn embedded(name: Option<&str>) -> Result<EmbeddedDataset, Error> {
+    match name {
+        None => Ok(EmbeddedDataset::DEFAULT),
+        Some(n) => EmbeddedDataset::by_name(n).ok_or_else(|| {
+            Error::invalid(
+                "--dataset",
+                format!(
+                    "no embedded dataset `{n}` (have: {})",
+                    EmbeddedDataset::ALL.map(|d| d.name()).join(", ")
+                ),
+            )
+        }),
+    }
+}
+
+fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error> {
     match data {
         Some(d) => load_data_dir(d),
-        None => EmbeddedDataset::DEFAULT.load(),
+        None => embedded(dataset)?.load(),
     }
 }
 
@@ -157,6 +184,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run {
             data,
+            dataset,
             scenario,
             model,
             domestic,
@@ -164,7 +192,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
             json: as_json,
         } => {
-            let loaded = load(data.as_deref())?;
+            let loaded = load(data.as_deref(), dataset.as_deref())?;
             let model = match model {
                 ModelArg::Armington => ModelVariant::Armington,
                 ModelArg::GsimLinear => ModelVariant::GsimLinear,
@@ -227,6 +255,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Mc {
             data,
+            dataset,
             scenario,
             draws,
             seed,
@@ -239,6 +268,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => mc_command(McArgs {
             data,
+            dataset,
             scenario,
             draws,
             seed,
@@ -251,8 +281,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
         }),
         Command::Merge { shards, out } => merge_command(&shards, &out),
-        Command::Validate { data } => {
-            let loaded = load(data.as_deref())?;
+        Command::Validate { data, dataset } => {
+            let loaded = load(data.as_deref(), dataset.as_deref())?;
             let d = &loaded.dataset;
             println!(
                 "ok: {} countries, {} sectors, {} nonzero flows",
@@ -271,11 +301,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::ExportData { dir } => {
-            EmbeddedDataset::DEFAULT.export(&dir)?;
+        Command::ExportData { dir, dataset } => {
+            let d = embedded(dataset.as_deref())?;
+            d.export(&dir)?;
             println!(
                 "wrote the embedded `{}` dataset to {}",
-                EmbeddedDataset::DEFAULT.name(),
+                d.name(),
                 dir.display()
             );
             Ok(())
@@ -285,6 +316,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 struct McArgs {
     data: Option<PathBuf>,
+    dataset: Option<String>,
     scenario: PathBuf,
     draws: Option<u64>,
     seed: Option<u64>,
@@ -457,7 +489,7 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
             .build_global()
             .map_err(|e| usage("--threads", e.to_string()))?;
     }
-    let loaded = load(a.data.as_deref())?;
+    let loaded = load(a.data.as_deref(), a.dataset.as_deref())?;
     let file = load_scenario_file(&a.scenario)?;
     let run = monte_carlo::prepare_run(
         &loaded,

@@ -11,6 +11,14 @@ use super::data_dir::{LoadedData, load_data_files};
 /// A dataset shipped with the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmbeddedDataset {
+    /// The Eurasian customs union around its 2010 common external tariff:
+    /// KAZ, RUS, BLR, KGZ, CHN, EU27 and the rest of the world, eight sectors,
+    /// baseline 2009 (US$ million). The default. See `docs/data.md`.
+    Eaeu2009,
+    /// Kazakhstan, Russia, Belarus, Kyrgyzstan and the rest of the world around
+    /// the 1995 agreement; illustrative figures from one essay plus labelled
+    /// assumptions. See `docs/data.md`.
+    Kaz1995,
     /// A four-country, two-sector illustrative market (home, partner,
     /// outsider, rest of the world) used in tests and documentation.
     Toy,
@@ -49,25 +57,34 @@ macro_rules! files {
 
 impl EmbeddedDataset {
     /// The dataset used when no `--data` is given.
-    pub const DEFAULT: EmbeddedDataset = EmbeddedDataset::Toy;
+    pub const DEFAULT: EmbeddedDataset = EmbeddedDataset::Eaeu2009;
+
+    /// Every embedded dataset.
+    pub const ALL: [EmbeddedDataset; 3] = [
+        EmbeddedDataset::Eaeu2009,
+        EmbeddedDataset::Kaz1995,
+        EmbeddedDataset::Toy,
+    ];
 
     /// Short name (`toy`).
     pub fn name(self) -> &'static str {
         match self {
+            EmbeddedDataset::Eaeu2009 => "eaeu2009",
+            EmbeddedDataset::Kaz1995 => "kaz1995",
             EmbeddedDataset::Toy => "toy",
         }
     }
 
     /// Looks a dataset up by [`EmbeddedDataset::name`].
     pub fn by_name(name: &str) -> Option<Self> {
-        [EmbeddedDataset::Toy]
-            .into_iter()
-            .find(|d| d.name() == name)
+        EmbeddedDataset::ALL.into_iter().find(|d| d.name() == name)
     }
 
     /// The CSV files, `(file name, contents)`.
     pub fn files(self) -> &'static [(&'static str, &'static str)] {
         match self {
+            EmbeddedDataset::Eaeu2009 => files!("eaeu2009"),
+            EmbeddedDataset::Kaz1995 => files!("kaz1995"),
             EmbeddedDataset::Toy => files!("toy"),
         }
     }

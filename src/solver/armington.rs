@@ -27,6 +27,8 @@ use crate::solver::DomesticTreatment;
 /// wedges, outputs, expenditure. Solving many draws reuses it.
 #[derive(Debug, Clone)]
 pub struct PreparedMarket {
+    /// Identity of this preparation (workspaces cache per-solve constants by it).
+    pub(crate) id: u64,
     pub(crate) n: usize,
     pub(crate) treatment: DomesticTreatment,
     /// Baseline flows, row-major `[origin * n + destination]`.
@@ -163,6 +165,7 @@ impl PreparedMarket {
             .map(|i| output[i] > 0.0 && (0..n).all(|j| x0[i * n + j] == 0.0 || banned[i * n + j]))
             .collect();
         Ok(PreparedMarket {
+            id: next_id(),
             n,
             treatment,
             x0,
@@ -258,9 +261,65 @@ impl PreparedMarket {
         Ok(())
     }
 
+    /// Fills the elasticity-dependent constants of `ws` (once per solve):
+    /// `ay = a (1 + Y)`, `Y = expm1((1-sm) ln w)`, `c = sum_i a Y` (or `sum_i a ln w`
+    /// at sm = 1) and `xw = x0 exp(-sm ln w)`. With them an evaluation needs
+    /// only O(N) exponentials:
+    /// `sum_i a expm1((1-sm) ln r) = c + sum_i ay expm1((1-sm) ln p_i)` exactly.
+    fn prepare(&self, el: &Elasticities, ws: &mut Workspace) {
+        let key = (self.id, el.sigma_import, el.sigma_domestic, el.demand);
+        if ws.prepared == Some(key) {
+            return;
+        }
+        let n = self.n;
+        let sm = el.sigma_import;
+        let one_m = 1.0 - sm;
+        let nested = self.treatment == DomesticTreatment::Nested;
+        ws.cvec[..n].iter_mut().for_each(|v| *v = 0.0);
+        for i in 0..n {
+            for j in 0..n {
+                let k = i * n + j;
+                let a = self.a[k];
+                if nested && i == j {
+                    ws.ay[k] = 0.0;
+                    ws.xw[k] = self.x0[k];
+                    continue;
+                }
+                if a == 0.0 {
+                    ws.ay[k] = 0.0;
+                    ws.xw[k] = 0.0;
+                    continue;
+                }
+                if self.banned[k] {
+                    ws.ay[k] = 0.0;
+                    ws.xw[k] = 0.0;
+                    ws.cvec[j] -= a;
+                    continue;
+                }
+                let lnw = self.lnw[k];
+                if one_m == 0.0 {
+                    ws.ay[k] = a;
+                    ws.cvec[j] += a * lnw;
+                } else if lnw == 0.0 {
+                    ws.ay[k] = a;
+                } else {
+                    let y = (one_m * lnw).exp_m1();
+                    ws.ay[k] = a * (1.0 + y);
+                    ws.cvec[j] += a * y;
+                }
+                ws.xw[k] = if lnw == 0.0 {
+                    self.x0[k]
+                } else {
+                    self.x0[k] * (-sm * lnw).exp()
+                };
+            }
+        }
+        ws.prepared = Some(key);
+    }
+
     /// Evaluates demand at log producer prices `lnp`, filling `ws` with flows,
-    /// price indices, shares and (for the active set) the residual; with
-    /// `jacobian`, also the full Jacobian `ws.jac` (row-major `[i * n + k]`).
+    /// price indices, shares and the residual; with `jacobian`, also the full
+    /// Jacobian `ws.jac` (row-major `[i * n + k]`).
     pub(crate) fn evaluate(
         &self,
         el: &Elasticities,
@@ -269,6 +328,8 @@ impl PreparedMarket {
         ws: &mut Workspace,
         jacobian: bool,
     ) {
+        ws.resize(self.n);
+        self.prepare(el, ws);
         let n = self.n;
         let sm = el.sigma_import;
         let sd = el.sigma_domestic;
@@ -276,49 +337,40 @@ impl PreparedMarket {
         let nested = self.treatment == DomesticTreatment::Nested;
         let one_m = 1.0 - sm;
         let one_d = 1.0 - sd;
-        for j in 0..n {
-            // import nest
-            let mut sum = 0.0;
-            let mut geo = 0.0;
-            for i in 0..n {
-                let k = i * n + j;
-                let a = self.a[k];
-                if a == 0.0 {
-                    ws.ex[k] = 0.0;
-                    continue;
-                }
-                let lr = lnp[i] + self.lnw[k];
-                ws.lr[k] = lr;
-                if self.banned[k] {
-                    ws.ex[k] = -1.0;
-                    sum -= a;
-                } else if one_m == 0.0 {
-                    geo += a * lr;
-                } else {
-                    let e = (one_m * lr).exp_m1();
-                    ws.ex[k] = e;
-                    sum += a * e;
-                }
-            }
-            let (lnpm, denom) = if !self.has_imports[j] {
-                (0.0, 1.0)
-            } else if one_m == 0.0 {
-                (geo, 1.0)
+        // per-origin factors: E_i = expm1((1-sm) ln p_i), u_i = exp(-sm ln p_i)
+        for i in 0..n {
+            let l = lnp[i];
+            if l == 0.0 {
+                ws.e[i] = 0.0;
+                ws.u[i] = 1.0;
             } else {
-                (sum.ln_1p() / one_m, 1.0 + sum)
+                ws.e[i] = (one_m * l).exp_m1();
+                ws.u[i] = (-sm * l).exp();
+            }
+        }
+        // import nest: S_j = c_j + sum_i ay_ij E_i   (sm = 1: ln PM_j = c_j + sum_i a_ij ln p_i)
+        ws.s[..n].copy_from_slice(&ws.cvec[..n]);
+        for i in 0..n {
+            let f = if one_m == 0.0 { lnp[i] } else { ws.e[i] };
+            if f == 0.0 {
+                continue;
+            }
+            let row = &ws.ay[i * n..(i + 1) * n];
+            for (acc, &a) in ws.s[..n].iter_mut().zip(row) {
+                *acc += a * f;
+            }
+        }
+        for j in 0..n {
+            let sj = ws.s[j];
+            let lnpm = if !self.has_imports[j] {
+                0.0
+            } else if one_m == 0.0 {
+                sj
+            } else {
+                sj.ln_1p() / one_m
             };
             ws.lnpm[j] = lnpm;
-            for i in 0..n {
-                let k = i * n + j;
-                let a = self.a[k];
-                ws.ap[k] = if a == 0.0 || self.banned[k] {
-                    0.0
-                } else if one_m == 0.0 {
-                    a
-                } else {
-                    a * (1.0 + ws.ex[k]) / denom
-                };
-            }
+            ws.inv[j] = if one_m == 0.0 { 1.0 } else { 1.0 / (1.0 + sj) };
             // upper nest
             let (lnpj, m) = if !nested {
                 (lnpm, 1.0)
@@ -340,85 +392,171 @@ impl PreparedMarket {
             };
             ws.lnpc[j] = lnpj;
             ws.m[j] = m;
-            // expenditure shares and quantities
-            let common = if sm == sd { 0.0 } else { (sm - sd) * lnpm } + (sd - eta) * lnpj;
-            for i in 0..n {
-                let k = i * n + j;
-                if nested && i == j {
-                    ws.sh[k] = 1.0 - m;
-                    let x0 = self.x0[k];
-                    ws.x[k] = if x0 == 0.0 {
-                        0.0
-                    } else {
-                        x0 * (-sd * lnp[j] + (sd - eta) * lnpj).exp()
-                    };
-                    continue;
-                }
-                ws.sh[k] = m * ws.ap[k];
-                let x0 = self.x0[k];
-                ws.x[k] = if x0 == 0.0 || self.banned[k] {
-                    0.0
-                } else if nested {
-                    x0 * (-sm * ws.lr[k] + common).exp()
-                } else {
-                    x0 * (-sm * ws.lr[k] + (sm - eta) * lnpm).exp()
-                };
-            }
-        }
-        // residual
-        for i in 0..n {
-            let xi: f64 = ws.x[i * n..(i + 1) * n].iter().sum();
-            let e = supply[i];
-            let supply_i = if e.is_finite() {
-                self.output[i] * (e * lnp[i]).exp()
+            let common = if nested {
+                (if sm == sd { 0.0 } else { (sm - sd) * lnpm }) + (sd - eta) * lnpj
             } else {
-                xi
+                (sm - eta) * lnpm
             };
-            ws.supply_q[i] = supply_i;
-            ws.res[i] = xi - supply_i;
-        }
-        if !jacobian {
-            return;
-        }
-        // G[k][j] = (sm - sd) a'[k][j] + (sd - eta) s[k][j]
-        let c1 = sm - sd;
-        let c2 = sd - eta;
-        for k in 0..n * n {
-            ws.g[k] = c1 * ws.ap[k] + c2 * ws.sh[k];
-        }
-        // J[i][k] = sum_j XI[i][j] G[k][j]  (rows of XI and G are contiguous)
-        for i in 0..n {
-            let xi_row = &ws.x[i * n..(i + 1) * n];
-            let mut nest_total = 0.0;
-            for (j, &v) in xi_row.iter().enumerate() {
-                if !(nested && j == i) {
-                    nest_total += v;
-                }
-            }
-            let xii = if nested { xi_row[i] } else { 0.0 };
-            for k in 0..n {
-                let g_row = &ws.g[k * n..(k + 1) * n];
-                let mut s = 0.0;
-                for (j, (&x, &g)) in xi_row.iter().zip(g_row).enumerate() {
-                    if !(nested && j == i) {
-                        s += x * g;
-                    }
-                }
-                if nested {
-                    s += xii * c2 * ws.sh[k * n + i];
-                }
-                ws.jac[i * n + k] = s;
-            }
-            let e = supply[i];
-            let own = sm * nest_total + if nested { sd * xii } else { 0.0 };
-            let sup = if e.is_finite() {
-                e * ws.supply_q[i]
+            ws.v[j] = if self.all_nest_banned[j] || !self.has_imports[j] {
+                0.0
+            } else if common == 0.0 {
+                1.0
+            } else {
+                common.exp()
+            };
+            ws.dom[j] = if nested && self.x0[j * n + j] > 0.0 {
+                let z = -sd * lnp[j] + (sd - eta) * lnpj;
+                if z == 0.0 { 1.0 } else { z.exp() }
             } else {
                 0.0
             };
-            ws.jac[i * n + i] -= own + sup;
+        }
+        // flows x_ij = xw_ij u_i v_j, current import shares a'_ij = ay_ij (1+E_i) / (1+S_j)
+        let nn = n * n;
+        let Workspace {
+            xw,
+            ay,
+            x,
+            ap,
+            u,
+            e,
+            v,
+            inv,
+            dom,
+            supply_q,
+            res,
+            ..
+        } = ws;
+        let (xw, ay, x, ap) = (&xw[..nn], &ay[..nn], &mut x[..nn], &mut ap[..nn]);
+        let (v, inv) = (&v[..n], &inv[..n]);
+        for i in 0..n {
+            let ui = u[i];
+            let gi = if one_m == 0.0 { 1.0 } else { 1.0 + e[i] };
+            let r = i * n..(i + 1) * n;
+            let (xr, apr) = (&mut x[r.clone()], &mut ap[r.clone()]);
+            let (xwr, ayr) = (&xw[r.clone()], &ay[r]);
+            let mut total = 0.0;
+            for ((((xo, ao), &w), &a), (&vj, &ij)) in xr
+                .iter_mut()
+                .zip(apr.iter_mut())
+                .zip(xwr)
+                .zip(ayr)
+                .zip(v.iter().zip(inv))
+            {
+                let xv = w * ui * vj;
+                *xo = xv;
+                *ao = a * gi * ij;
+                total += xv;
+            }
+            if nested {
+                total -= xr[i];
+                xr[i] = xwr[i] * dom[i];
+                total += xr[i];
+            }
+            let eps = supply[i];
+            let supply_i = if eps.is_finite() {
+                if eps == 0.0 || lnp[i] == 0.0 {
+                    self.output[i]
+                } else {
+                    self.output[i] * (eps * lnp[i]).exp()
+                }
+            } else {
+                total
+            };
+            supply_q[i] = supply_i;
+            res[i] = total - supply_i;
+        }
+        if jacobian {
+            self.jacobian(el, supply, ws);
         }
     }
+
+    /// The Jacobian `dR_i/d ln p_k` at the state left by the last evaluation:
+    /// `J = XI G^T + diag terms`, the product done by a blocked matrix multiply.
+    pub(crate) fn jacobian(&self, el: &Elasticities, supply: &[f64], ws: &mut Workspace) {
+        let n = self.n;
+        let nn = n * n;
+        let sm = el.sigma_import;
+        let sd = el.sigma_domestic;
+        let eta = el.demand;
+        let nested = self.treatment == DomesticTreatment::Nested;
+        let c1 = sm - sd;
+        let c2 = sd - eta;
+        let Workspace {
+            x,
+            ap,
+            g,
+            jac,
+            m,
+            supply_q,
+            coef,
+            ..
+        } = ws;
+        let (x, ap, g, jac) = (&x[..nn], &ap[..nn], &mut g[..nn], &mut jac[..nn]);
+        // G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j], with s = m a' off the nested diagonal
+        // and s[j][j] = 1 - m[j] on it (where a'[j][j] = 0)
+        let coef = &mut coef[..n];
+        for (c, &mj) in coef.iter_mut().zip(&m[..n]) {
+            *c = c1 + c2 * mj;
+        }
+        for k in 0..n {
+            let r = k * n..(k + 1) * n;
+            for ((gv, &a), &c) in g[r.clone()].iter_mut().zip(&ap[r]).zip(coef.iter()) {
+                *gv = a * c;
+            }
+            if nested {
+                g[k * n + k] = c2 * (1.0 - m[k]);
+            }
+        }
+        // J = X G^T over all flows; the nested diagonal is corrected below
+        if n >= GEMM_MIN {
+            let xv = nalgebra::DMatrixView::from_slice_with_strides(x, n, n, n, 1);
+            let gt = nalgebra::DMatrixView::from_slice_with_strides(&g[..], n, n, 1, n);
+            let mut jv =
+                nalgebra::DMatrixViewMut::from_slice_with_strides_mut(&mut jac[..], n, n, n, 1);
+            jv.gemm(1.0, &xv, &gt, 0.0);
+        } else {
+            for i in 0..n {
+                let xr = &x[i * n..(i + 1) * n];
+                let jr = &mut jac[i * n..(i + 1) * n];
+                for (k, jv) in jr.iter_mut().enumerate() {
+                    let gr = &g[k * n..(k + 1) * n];
+                    *jv = xr.iter().zip(gr).map(|(a, b)| a * b).sum();
+                }
+            }
+        }
+        for i in 0..n {
+            let xr = &x[i * n..(i + 1) * n];
+            let total: f64 = xr.iter().sum();
+            let xii = if nested { xr[i] } else { 0.0 };
+            if nested && xii != 0.0 {
+                // domestic sales move with P_i only: replacing G[k][i] by (sd-eta) s[k][i]
+                // leaves -x_ii (sm-sd) a'[k][i] (a'[i][i] = 0 keeps k = i right)
+                let f = xii * c1;
+                let jr = &mut jac[i * n..(i + 1) * n];
+                for (k, jv) in jr.iter_mut().enumerate() {
+                    *jv -= f * ap[k * n + i];
+                }
+            }
+            let eps = supply[i];
+            let sup = if eps.is_finite() {
+                eps * supply_q[i]
+            } else {
+                0.0
+            };
+            jac[i * n + i] -= sm * (total - xii) + sd * xii + sup;
+        }
+    }
+}
+
+/// Smallest market for which the Jacobian product goes through the blocked
+/// matrix multiply; below it a plain loop is faster.
+const GEMM_MIN: usize = 12;
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Reusable buffers for one market size: a thread keeps one and solves draw
@@ -426,8 +564,17 @@ impl PreparedMarket {
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     n: usize,
-    pub(crate) lr: Vec<f64>,
-    pub(crate) ex: Vec<f64>,
+    pub(crate) prepared: Option<(u64, f64, f64, f64)>,
+    pub(crate) ay: Vec<f64>,
+    pub(crate) xw: Vec<f64>,
+    pub(crate) cvec: Vec<f64>,
+    pub(crate) e: Vec<f64>,
+    pub(crate) u: Vec<f64>,
+    pub(crate) s: Vec<f64>,
+    pub(crate) inv: Vec<f64>,
+    pub(crate) v: Vec<f64>,
+    pub(crate) dom: Vec<f64>,
+    pub(crate) coef: Vec<f64>,
     pub(crate) ap: Vec<f64>,
     pub(crate) sh: Vec<f64>,
     pub(crate) x: Vec<f64>,
@@ -460,9 +607,10 @@ impl Workspace {
             return;
         }
         self.n = n;
+        self.prepared = None;
         for v in [
-            &mut self.lr,
-            &mut self.ex,
+            &mut self.ay,
+            &mut self.xw,
             &mut self.ap,
             &mut self.sh,
             &mut self.x,
@@ -474,6 +622,14 @@ impl Workspace {
             v.resize(n * n, 0.0);
         }
         for v in [
+            &mut self.cvec,
+            &mut self.e,
+            &mut self.u,
+            &mut self.s,
+            &mut self.inv,
+            &mut self.v,
+            &mut self.dom,
+            &mut self.coef,
             &mut self.lnpm,
             &mut self.lnpc,
             &mut self.m,

@@ -62,8 +62,11 @@ pub(crate) fn solve(
     };
     let lnp = std::mem::take(&mut ws.lnp);
     let mut lnp = lnp;
-    pm.evaluate(el, supply, &lnp, ws, true);
+    pm.evaluate(el, supply, &lnp, ws, false);
     let (mut f, mut fmax) = merit(pm, ws);
+    if f.is_finite() && fmax >= cfg.tol {
+        pm.jacobian(el, supply, ws);
+    }
     report.residual = fmax;
     let na = ws.active.len();
     loop {
@@ -118,17 +121,16 @@ pub(crate) fn solve(
         for (r, s) in ws.step[..na].iter_mut().enumerate() {
             *s = ws.rhs[r] * cap;
         }
-        // line search (the first, full step also builds the Jacobian: it is usually accepted)
+        // line search; the Jacobian is built only at an accepted point that has not converged
         let mut lambda = 1.0;
         let mut accepted = false;
         for _ in 0..=MAX_HALVINGS {
-            let full = lambda == 1.0;
             ws.trial.copy_from_slice(&lnp);
             for (r, &i) in ws.active.iter().enumerate() {
                 ws.trial[i] = lnp[i] + lambda * ws.step[r];
             }
             let trial = std::mem::take(&mut ws.trial);
-            pm.evaluate(el, supply, &trial, ws, full);
+            pm.evaluate(el, supply, &trial, ws, false);
             ws.trial = trial;
             let (f_new, fmax_new) = merit(pm, ws);
             let good = f_new.is_finite()
@@ -138,8 +140,8 @@ pub(crate) fn solve(
                 f = f_new;
                 fmax = fmax_new;
                 accepted = true;
-                if !full {
-                    pm.evaluate(el, supply, &lnp, ws, true);
+                if fmax >= cfg.tol {
+                    pm.jacobian(el, supply, ws);
                 }
                 break;
             }

@@ -1,22 +1,356 @@
-//! The smart variant (being written).
+//! The WITS-SMART variant (Laird & Yeats 1986; SPEC §4): closed-form trade
+//! creation and trade diversion, importer by importer, over all of the
+//! importer's partners. Domestic sales are ignored; world prices stay at 1.
+//!
+//! ```text
+//! importer j, partners r != j, baseline imports M_r = x0[r][j]
+//! Em = -eta,  sigma = sigma_m,  Ex_r = epsilon of exporter r
+//! P_r   = (1+t1_r)(1+c1_r) / ((1+t0_r)(1+c0_r))        (tariff and wedge)
+//! TC_r  = M_r Em (P_r - 1) / (1 - Em/Ex_r)              (Ex_r = inf: factor 1;
+//!                                                        no wedge: P_r - 1 = (t1-t0)/(1+t0))
+//! Pbar  = sum_r M_r P_r / sum_r M_r
+//! k = {r : P_r < Pbar},  K = the rest                   (k empty: no diversion)
+//! P_k, P_K import-weighted means, M_k, M_K group imports
+//! g     = -sigma (P_k / P_K - 1)
+//! TD_k  = M_k M_K g / (M_k + M_K + M_k g),  capped at M_K;  TD_K = -TD_k
+//! TD_r  = TD_k M_r / M_k (r in k),  -TD_k M_r / M_K (r in K)     (sum_r TD_r = 0)
+//! M1_r  = max(0, M_r + TC_r + TD_r)
+//! dTR   = sum_r t1_r M1_r - sum_r t0_r M_r
+//! welfare_smart       = sum_r 0.5 (t0_r + t1_r) TC_r    (sign right for rises too)
+//! welfare_laird_yeats = sum_r 0.5 (t0_r - t1_r) TC_r    (as WITS reports it)
+//! ```
+//! In a [`CountryOutcome`] the invariant `welfare = consumer_surplus +
+//! producer_surplus + tariff_revenue` is kept by setting `welfare` to
+//! `welfare_smart` (before pooling) and `consumer_surplus = welfare_smart - dTR`
+//! (own revenue change, before pooling); `producer_surplus = 0`. Neither SMART
+//! figure is a consumer surplus: [`smart_importer`] returns both by name.
 
 use crate::error::{Error, Result};
-use crate::model::Dataset;
-use crate::policy::PolicyState;
+use crate::model::{Dataset, Elasticities, Market};
+use crate::policy::{PolicyState, SectorPolicy};
 use crate::results::SectorSolution;
+use crate::welfare::{CountryOutcome, apply_pools, trade_effects};
 
-/// Solves sector `s` with the smart variant.
+/// Relative gap below the import-weighted mean price ratio for a partner to
+/// count as preferred. Price ratios built from equal tariffs can differ from
+/// their own mean by a rounding error; such a gap is not a preference.
+const PREFERENCE_GAP: f64 = 1e-12;
+
+/// SMART's results for one importer, every vector indexed by exporter (0 for
+/// the importer itself and for partners it does not import from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmartImporterResult {
+    /// Importer index.
+    pub importer: usize,
+    /// Price ratio `P_r` (tariff- and wedge-inclusive, counterfactual / baseline).
+    pub price_ratio: Vec<f64>,
+    /// True for the preferred group `k` (`P_r` below the import-weighted mean).
+    pub preferred: Vec<bool>,
+    /// Baseline imports `M_r`.
+    pub imports_baseline: Vec<f64>,
+    /// Trade creation `TC_r`.
+    pub trade_creation: Vec<f64>,
+    /// Trade diversion `TD_r` (sums to zero over partners).
+    pub trade_diversion: Vec<f64>,
+    /// Counterfactual imports `M1_r = max(0, M_r + TC_r + TD_r)`.
+    pub imports_counterfactual: Vec<f64>,
+    /// `sum_r 0.5 (t0_r + t1_r) TC_r`: SMART's welfare, right sign for tariff rises too.
+    pub welfare_smart: f64,
+    /// `sum_r 0.5 (t0_r - t1_r) TC_r`: the figure WITS-SMART reports.
+    pub welfare_laird_yeats: f64,
+    /// Baseline tariff revenue `sum_r t0_r M_r`.
+    pub revenue_baseline: f64,
+    /// Counterfactual tariff revenue `sum_r t1_r M1_r` (before any pooling).
+    pub revenue_counterfactual: f64,
+    /// `revenue_counterfactual - revenue_baseline`.
+    pub revenue_change: f64,
+}
+
+/// `1 / (1 - Em/Ex)` with `Em = -eta`: `Ex / (Ex + eta)`, 1 for `Ex = inf`.
+fn supply_factor(eta: f64, ex: f64) -> f64 {
+    if ex.is_infinite() || eta == 0.0 {
+        1.0
+    } else {
+        ex / (ex + eta)
+    }
+}
+
+fn check_policy(market: &Market, policy: &SectorPolicy, sector: &str) -> Result<()> {
+    let n = market.n();
+    if policy.tariffs.n() != n || policy.ntb.n() != n || policy.banned.len() != n * n {
+        return Err(Error::model(sector, "policy size differs from the market"));
+    }
+    for r in 0..n {
+        for v in 0..n {
+            let (t, c) = (policy.tariffs.get(r, v), policy.ntb.get(r, v));
+            if !(t.is_finite() && t > -1.0 && c.is_finite() && c >= 0.0) {
+                return Err(Error::model(
+                    sector,
+                    format!("counterfactual tariff {t} / wedge {c} on flow [{r},{v}] out of range"),
+                ));
+            }
+            if policy.is_banned(r, v) && market.flows().get(r, v) > 0.0 {
+                return Err(Error::model(
+                    sector,
+                    format!(
+                        "SMART's closed forms cannot ban flow [{r},{v}] (a ban is not a \
+                         tariff change); use the exact model (--model armington)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SMART's trade creation, diversion, revenue and the two welfare figures of
+/// `importer` in one market under `policy`. `sector` names the sector in errors.
 ///
 /// # Errors
-/// Always, until the variant lands.
+/// [`Error::Model`] when the policy bans a traded flow, a counterfactual tariff
+/// is `<= -1` or a wedge negative, the sizes differ, or `importer` is out of range.
+pub fn smart_importer(
+    market: &Market,
+    el: &Elasticities,
+    policy: &SectorPolicy,
+    importer: usize,
+    sector: &str,
+) -> Result<SmartImporterResult> {
+    check_policy(market, policy, sector)?;
+    let n = market.n();
+    if importer >= n {
+        return Err(Error::model(
+            sector,
+            format!("importer #{importer} out of range"),
+        ));
+    }
+    Ok(importer_unchecked(market, el, policy, importer))
+}
+
+fn importer_unchecked(
+    market: &Market,
+    el: &Elasticities,
+    policy: &SectorPolicy,
+    j: usize,
+) -> SmartImporterResult {
+    let n = market.n();
+    let (t0, c0) = (market.tariffs(), market.ntb());
+    let (t1, c1) = (&policy.tariffs, &policy.ntb);
+    let em = -el.demand;
+    let sigma = el.sigma_import;
+    let partners: Vec<usize> = (0..n)
+        .filter(|&r| r != j && market.flows().get(r, j) > 0.0)
+        .collect();
+    let mut res = SmartImporterResult {
+        importer: j,
+        price_ratio: vec![1.0; n],
+        preferred: vec![false; n],
+        imports_baseline: vec![0.0; n],
+        trade_creation: vec![0.0; n],
+        trade_diversion: vec![0.0; n],
+        imports_counterfactual: vec![0.0; n],
+        welfare_smart: 0.0,
+        welfare_laird_yeats: 0.0,
+        revenue_baseline: 0.0,
+        revenue_counterfactual: 0.0,
+        revenue_change: 0.0,
+    };
+    // creation
+    let mut total = 0.0;
+    let mut weighted = 0.0;
+    for &r in &partners {
+        let m = market.flows().get(r, j);
+        let p = ((1.0 + t1.get(r, j)) * (1.0 + c1.get(r, j)))
+            / ((1.0 + t0.get(r, j)) * (1.0 + c0.get(r, j)));
+        res.imports_baseline[r] = m;
+        res.price_ratio[r] = p;
+        res.trade_creation[r] = m * em * (p - 1.0) * supply_factor(el.demand, market.supply()[r]);
+        total += m;
+        weighted += m * p;
+    }
+    // diversion between the preferred group k and the rest K
+    if total > 0.0 {
+        let mean = weighted / total;
+        let (mut mk, mut mkk, mut pk, mut pkk) = (0.0, 0.0, 0.0, 0.0);
+        for &r in &partners {
+            let (m, p) = (res.imports_baseline[r], res.price_ratio[r]);
+            if p < mean * (1.0 - PREFERENCE_GAP) {
+                res.preferred[r] = true;
+                mk += m;
+                pk += m * p;
+            } else {
+                mkk += m;
+                pkk += m * p;
+            }
+        }
+        if mk > 0.0 && mkk > 0.0 {
+            let (pk, pkk) = (pk / mk, pkk / mkk);
+            let g = -sigma * (pk / pkk - 1.0);
+            let td = (mk * mkk * g / (mk + mkk + mk * g)).clamp(0.0, mkk);
+            for &r in &partners {
+                let m = res.imports_baseline[r];
+                res.trade_diversion[r] = if res.preferred[r] {
+                    td * m / mk
+                } else {
+                    -td * m / mkk
+                };
+            }
+        }
+    }
+    for &r in &partners {
+        let (m, tc) = (res.imports_baseline[r], res.trade_creation[r]);
+        let (a, b) = (t0.get(r, j), t1.get(r, j));
+        let m1 = (m + tc + res.trade_diversion[r]).max(0.0);
+        res.imports_counterfactual[r] = m1;
+        res.welfare_smart += 0.5 * (a + b) * tc;
+        res.welfare_laird_yeats += 0.5 * (a - b) * tc;
+        res.revenue_baseline += a * m;
+        res.revenue_counterfactual += b * m1;
+    }
+    res.revenue_change = res.revenue_counterfactual - res.revenue_baseline;
+    res
+}
+
+/// Solves sector `s` with the SMART variant: [`smart_importer`] for every
+/// importer, then every country's outcome (pooling applied).
+///
+/// | field | value |
+/// |---|---|
+/// | `producer_price` | 1 (world prices do not move) |
+/// | `consumer_price_index` | `sum_r M_r P_r / sum_r M_r` (imports only; 1 without imports) |
+/// | `welfare` | `welfare_smart`, plus the revenue gained or lost by pooling |
+/// | `consumer_surplus` | `welfare_smart - dTR` (own revenue change, before pooling) |
+/// | `producer_surplus` | 0 |
+/// | `tariff_revenue_*` | `sum_r t0 M`, `sum_r t1 M1` (then pooled) |
+/// | `imports_*`, trade effects | from `M1_r - M_r`; values equal volumes |
+///
+/// # Errors
+/// As [`smart_importer`].
 pub fn solve_sector(
     data: &Dataset,
     s: usize,
-    _policy: &PolicyState,
-    _union_of: &[Option<usize>],
+    policy: &PolicyState,
+    union_of: &[Option<usize>],
 ) -> Result<SectorSolution> {
-    Err(Error::model(
-        &data.sectors()[s].code,
-        "the smart variant is not available yet",
-    ))
+    let sector = &data.sectors()[s];
+    let market = &data.markets()[s];
+    let sp = &policy.sectors[s];
+    check_policy(market, sp, &sector.code)?;
+    let n = market.n();
+    let mut flows = market.flows().clone();
+    let mut outcomes = vec![CountryOutcome::default(); n];
+    for (j, o) in outcomes.iter_mut().enumerate() {
+        let r = importer_unchecked(market, &sector.elasticities, sp, j);
+        o.producer_price = 1.0;
+        o.tariff_revenue_baseline = r.revenue_baseline;
+        o.tariff_revenue_counterfactual = r.revenue_counterfactual;
+        o.consumer_surplus = r.welfare_smart - r.revenue_change;
+        let (mut dmp, mut dmo, mut weighted) = (0.0, 0.0, 0.0);
+        for i in (0..n).filter(|&i| i != j) {
+            let (b, q) = (r.imports_baseline[i], r.imports_counterfactual[i]);
+            flows.set(i, j, q);
+            weighted += b * r.price_ratio[i];
+            o.imports_baseline += b;
+            o.imports_counterfactual += q;
+            if let Some(u) = union_of[j] {
+                if union_of[i] == Some(u) {
+                    dmp += q - b;
+                } else {
+                    dmo += q - b;
+                }
+            }
+        }
+        o.imports_counterfactual_value = o.imports_counterfactual;
+        o.consumer_price_index = if o.imports_baseline > 0.0 {
+            weighted / o.imports_baseline
+        } else {
+            1.0
+        };
+        if union_of[j].is_some() {
+            let (tc, td, ets) = trade_effects(dmp, dmo);
+            o.imports_from_partners_change = dmp;
+            o.imports_from_outside_change = dmo;
+            o.trade_creation = tc;
+            o.trade_diversion = td;
+            o.external_trade_suppression = ets;
+            o.imports_from_partners_change_value = dmp;
+            o.imports_from_outside_change_value = dmo;
+            o.trade_creation_value = tc;
+            o.trade_diversion_value = td;
+            o.external_trade_suppression_value = ets;
+        }
+    }
+    apply_pools(&policy.pools, &mut outcomes);
+    for o in &mut outcomes {
+        o.tariff_revenue = o.tariff_revenue_counterfactual - o.tariff_revenue_baseline;
+        o.welfare = o.consumer_surplus + o.producer_surplus + o.tariff_revenue;
+    }
+    Ok(SectorSolution {
+        outcomes,
+        flows,
+        producer_prices: vec![1.0; n],
+        report: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Matrix;
+
+    /// Importer H (index 0) buying 100 from A, 200 from B, 100 from C at 10%.
+    fn market(t0: f64, supply: f64) -> Market {
+        let flows = Matrix::from_rows(&[
+            vec![0.0, 0.0, 0.0, 0.0],
+            vec![100.0, 0.0, 0.0, 0.0],
+            vec![200.0, 0.0, 0.0, 0.0],
+            vec![100.0, 0.0, 0.0, 0.0],
+        ])
+        .unwrap();
+        let mut t = Matrix::zeros(4);
+        for r in 1..4 {
+            t.set(r, 0, t0);
+        }
+        Market::new(flows, t, Matrix::zeros(4), vec![supply; 4]).unwrap()
+    }
+
+    fn policy(m: &Market, t1: [f64; 3]) -> SectorPolicy {
+        let mut p = SectorPolicy::baseline(m);
+        for (r, t) in t1.iter().enumerate() {
+            p.tariffs.set(r + 1, 0, *t);
+        }
+        p
+    }
+
+    #[test]
+    fn preference_for_one_partner_by_hand() {
+        // eta 1.5, sigma 2, Ex = inf; A's tariff 10% -> 0.
+        // P_A = 1/1.1; TC_A = 100 * 1.5 * 0.1/1.1 = 13.636364
+        // mean P = (100/1.1 + 300)/400; k = {A}, K = {B, C}; M_k 100, M_K 300
+        // g = 2 (1 - 1/1.1) = 2/11; TD_k = 100*300*(2/11) / (400 + 200/11) = 60000/4600
+        let m = market(0.1, f64::INFINITY);
+        let el = Elasticities::new(2.0, 2.0, 1.5).unwrap();
+        let r = smart_importer(&m, &el, &policy(&m, [0.0, 0.1, 0.1]), 0, "G").unwrap();
+        let td = 60000.0 / 4600.0;
+        assert!((r.trade_creation[1] - 150.0 / 11.0).abs() < 1e-12);
+        assert_eq!(r.trade_creation[2], 0.0);
+        assert!((r.trade_diversion[1] - td).abs() < 1e-12);
+        assert!((r.trade_diversion[2] + td * 2.0 / 3.0).abs() < 1e-12);
+        assert!((r.trade_diversion[3] + td / 3.0).abs() < 1e-12);
+        assert!(r.preferred[1] && !r.preferred[2] && !r.preferred[3]);
+        assert!((r.welfare_smart - 0.05 * 150.0 / 11.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn finite_supply_scales_creation() {
+        // Ex = 1.5, eta = 1.5: factor 1 / (1 + 1.5/1.5) = 1/2
+        let el = Elasticities::new(2.0, 2.0, 1.5).unwrap();
+        let mi = market(0.1, f64::INFINITY);
+        let mf = market(0.1, 1.5);
+        let p = policy(&mi, [0.0, 0.1, 0.1]);
+        let ri = smart_importer(&mi, &el, &p, 0, "G").unwrap();
+        let rf = smart_importer(&mf, &el, &p, 0, "G").unwrap();
+        assert!((rf.trade_creation[1] - 0.5 * ri.trade_creation[1]).abs() < 1e-12);
+        assert_eq!(rf.trade_diversion, ri.trade_diversion);
+    }
 }

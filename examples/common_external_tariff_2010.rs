@@ -1,0 +1,203 @@
+//! What did the 2010 common external tariff do to Kazakhstan?
+//!
+//! Kazakhstan adopted Russia's tariff schedule as the customs union's common
+//! external tariff on 1 January 2010 (its average external tariff roughly
+//! doubled), duties were pooled and shared from September 2010 (Russia 87.97%,
+//! Kazakhstan 7.33%, Belarus 4.70%), and internal customs controls went in
+//! July 2011. This example runs those stages on the embedded 2009 dataset
+//! (`scenarios/cet_2010.toml`), decomposes the last stage into CET, internal
+//! liberalisation, non-tariff cut and pooling, and compares the direction of
+//! the results with the World Bank's 2012 assessment and with the 2009→2011
+//! shift in Kazakhstan's import shares.
+//!
+//! Expected output: the CET alone lowers Kazakhstan's welfare (about
+//! -US$160 m, -0.14% of 2009 GDP) and diverts imports from China and the EU
+//! to Russia; pooling moves revenue to Russia; halving the internal border
+//! cost turns Kazakhstan's total positive. Charts in `out/common_external_tariff_2010/`.
+//!
+//! `cargo run --release --example common_external_tariff_2010`
+
+use customs_union::io::embedded::EmbeddedDataset;
+
+#[path = "common/mod.rs"]
+mod common;
+
+/// Kazakhstan's 2009 GDP, current US$ million (World Bank WDI, data/raw/wdi_gdp_current_usd_2005_2014_selected.csv).
+const KAZ_GDP_2009: f64 = 115_308.686_941;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (data, results) = common::run_file(
+        EmbeddedDataset::Eaeu2009,
+        include_str!("../scenarios/cet_2010.toml"),
+        "scenarios/cet_2010.toml",
+        true,
+    )?;
+    let kaz = common::idx(&data, "KAZ");
+    println!("Kazakhstan in the customs union, stages from the 2009 baseline (US$ million)\n");
+    println!(
+        "{:<18} {:>10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "stage",
+        "welfare",
+        "% GDP",
+        "cons.surpl",
+        "prod.surpl",
+        "tariff rev",
+        "creation",
+        "diversion"
+    );
+    for r in &results {
+        let o = &r.totals[kaz];
+        println!(
+            "{:<18} {:>10.1} {:>8.3}% {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
+            r.name,
+            o.welfare,
+            100.0 * o.welfare / KAZ_GDP_2009,
+            o.consumer_surplus,
+            o.producer_surplus,
+            o.tariff_revenue,
+            o.trade_creation,
+            o.trade_diversion
+        );
+    }
+    let cet = &results[0];
+    if let Some(u) = cet.unions.first() {
+        println!("\nAverage external tariff (Article XXIV check), baseline -> CET:");
+        for m in &u.article_xxiv_members {
+            let a = &m.averages;
+            println!(
+                "  {:<4} simple {:>5.2}% -> {:>5.2}%   trade-weighted {:>5.2}% -> {:>5.2}%",
+                m.country,
+                100.0 * a.simple_before,
+                100.0 * a.simple_after,
+                100.0 * a.weighted_before,
+                100.0 * a.weighted_after
+            );
+        }
+    }
+    println!(
+        "\nKazakhstan's imports by origin under the CET alone (volumes, US$ million at 2009 prices):"
+    );
+    let imports = common::imports_by_origin(&data, cet, "KAZ");
+    let total0: f64 = imports.iter().map(|e| e.1).sum();
+    let total1: f64 = imports.iter().map(|e| e.2).sum();
+    println!(
+        "  {:<6} {:>10} {:>10} {:>8} {:>8} {:>8}",
+        "origin", "2009", "CET", "change", "share09", "shareCET"
+    );
+    for (c, b, x) in &imports {
+        println!(
+            "  {:<6} {:>10.1} {:>10.1} {:>7.1}% {:>7.1}% {:>7.1}%",
+            c,
+            b,
+            x,
+            100.0 * (x / b - 1.0),
+            100.0 * b / total0,
+            100.0 * x / total1
+        );
+    }
+    let last = results.last().expect("three stages");
+    if let Some(d) = &last.decomposition {
+        println!(
+            "\nDecomposition of `{}` (welfare, US$ million; Shapley values sum to the total):",
+            last.name
+        );
+        print!("  {:<28}", "component");
+        for c in data.countries() {
+            print!(" {:>9}", c.code);
+        }
+        println!();
+        for c in d {
+            print!("  {:<28}", c.component);
+            for o in &c.countries {
+                print!(" {:>9.1}", o.welfare);
+            }
+            println!();
+        }
+        print!("  {:<28}", "total");
+        for o in &last.totals {
+            print!(" {:>9.1}", o.welfare);
+        }
+        println!();
+    }
+    let share = |code: &str, col: usize| {
+        let e = imports.iter().find(|e| e.0 == code).expect("origin");
+        100.0 * if col == 1 { e.1 / total0 } else { e.2 / total1 }
+    };
+    println!(
+        "\nComparison. The World Bank (2012) put Kazakhstan's real income loss from the CET at about 0.2% a year \
+         (a CGE model with real wages falling 0.5%); the CET stage here costs {:.2}% of 2009 GDP in this \
+         partial-equilibrium model, the same sign and order. It, too, finds imports shifting from the EU and the \
+         rest of the world toward Russia: in the model Russia's share of Kazakhstan's imports moves {:.1}% -> {:.1}%, \
+         the EU's {:.1}% -> {:.1}%, China's {:.1}% -> {:.1}%. Observed 2009 -> 2011 (COW/EEC figures, docs/data.md): \
+         Russia 31% -> 42%, EU 27% -> 20%, China 13% -> 13%. The model's shift is the tariff effect alone; the \
+         observed shift also holds the 2010-11 recovery and trade that left customs records inside the union, \
+         and Mogilevskii (2012) finds most of the intra-union growth unrelated to the union.",
+        100.0 * results[0].totals[kaz].welfare / KAZ_GDP_2009,
+        share("RUS", 1),
+        share("RUS", 2),
+        share("EU27", 1),
+        share("EU27", 2),
+        share("CHN", 1),
+        share("CHN", 2),
+    );
+
+    let dir = common::out_dir("common_external_tariff_2010");
+    let labels: Vec<String> = imports.iter().map(|e| e.0.clone()).collect();
+    common::bar_chart(
+        &dir.join("kaz_imports_by_origin.svg"),
+        "Kazakhstan's imports by origin: 2009 and under the CET",
+        "US$ million (2009 prices)",
+        &labels,
+        &[
+            ("2009".to_string(), imports.iter().map(|e| e.1).collect()),
+            (
+                "CET 2010".to_string(),
+                imports.iter().map(|e| e.2).collect(),
+            ),
+        ],
+    )?;
+    let members = ["KAZ", "RUS", "BLR"];
+    let labels: Vec<String> = members.iter().map(|s| s.to_string()).collect();
+    let series: Vec<(String, Vec<f64>)> = results
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                members
+                    .iter()
+                    .map(|m| r.totals[common::idx(&data, m)].welfare)
+                    .collect(),
+            )
+        })
+        .collect();
+    common::bar_chart(
+        &dir.join("welfare_by_stage.svg"),
+        "Members' welfare by stage",
+        "US$ million",
+        &labels,
+        &series,
+    )?;
+    if let Some(d) = &last.decomposition {
+        let series: Vec<(String, Vec<f64>)> = d
+            .iter()
+            .map(|c| {
+                (
+                    c.component.clone(),
+                    members
+                        .iter()
+                        .map(|m| c.countries[common::idx(&data, m)].welfare)
+                        .collect(),
+                )
+            })
+            .collect();
+        common::bar_chart(
+            &dir.join("decomposition.svg"),
+            "Welfare of the 2011 union by component (Shapley)",
+            "US$ million",
+            &labels,
+            &series,
+        )?;
+    }
+    println!("\ncharts written to {}", dir.display());
+    Ok(())
+}
