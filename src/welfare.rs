@@ -209,10 +209,13 @@ pub fn market_outcomes(
     let nested = pm.treatment == DomesticTreatment::Nested;
     let lnp = &ws.lnp;
     let x = &ws.x;
+    for (o, &l) in out.iter_mut().zip(lnp.iter()).take(n) {
+        o.producer_price = if l == 0.0 { 1.0 } else { l.exp() };
+    }
     for j in 0..n {
         let lnpc = ws.lnpc[j];
         let mut o = CountryOutcome {
-            producer_price: lnp[j].exp(),
+            producer_price: out[j].producer_price,
             consumer_price_index: lnpc.exp(),
             consumer_surplus: consumer_surplus_change(pm.expenditure[j], lnpc, eta),
             producer_surplus: producer_surplus_change(pm.output[j], lnp[j], supply[j]),
@@ -225,7 +228,7 @@ pub fn market_outcomes(
         let (mut dmp, mut dmo, mut dmp_v, mut dmo_v) = (0.0, 0.0, 0.0, 0.0);
         for i in 0..n {
             let k = i * n + j;
-            let pi = lnp[i].exp();
+            let pi = out[i].producer_price;
             if i != j || !nested {
                 tr0 += pm.t0[k] * pm.x0[k];
                 tr1 += pm.t1[k] * pi * x[k];
