@@ -5,6 +5,7 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+use customs_union::solver::gsim_linear::solve_linear;
 use customs_union::solver::{PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, Method, SolverConfig};
 
@@ -51,5 +52,24 @@ fn exact(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, exact);
+fn gsim_linear(c: &mut Criterion) {
+    let el = Elasticities::new(5.0, 5.0, 1.25).expect("valid");
+    let mut g = c.benchmark_group("gsim_linear_solve");
+    for &n in &[7usize, 20, 50, 100] {
+        let m = common::market(n, 42 + n as u64);
+        let p = common::union_policy(&m);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                black_box(
+                    solve_linear(&m, &el, &p, "bench")
+                        .expect("solves")
+                        .world_price_change[0],
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, exact, gsim_linear);
 criterion_main!(benches);
