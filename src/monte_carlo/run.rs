@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::model::{Dataset, Elasticities};
 use crate::policy::RevenuePool;
 use crate::scenario::{CompiledScenario, Selector};
-use crate::solver::{PreparedMarket, SolverConfig, Workspace};
+use crate::solver::{PreparedMarket, Predictor, SolverConfig, Workspace};
 use crate::welfare::{ADDITIVE_FIELDS, CountryOutcome, market_outcomes};
 
 /// Number of values kept per country (or union) per scenario per draw:
@@ -399,6 +399,7 @@ struct PreparedScenario {
     name: String,
     markets: Vec<Option<PreparedMarket>>,
     central: Vec<Vec<f64>>,
+    predictors: Vec<Option<Predictor>>,
     pools: Vec<RevenuePool>,
     union_of: Vec<Option<usize>>,
     unions: Vec<Vec<usize>>,
@@ -522,6 +523,7 @@ impl MonteCarlo {
                 name: cs.name.clone(),
                 markets,
                 central: vec![vec![0.0; n]; ns],
+                predictors: vec![None; ns],
                 pools: policy.pools.clone(),
                 union_of: cs.union_of(n),
                 unions,
@@ -550,20 +552,25 @@ impl MonteCarlo {
         let mut central = Vec::new();
         for sc in &self.scenarios {
             let mut per = Vec::with_capacity(sc.markets.len());
+            let mut pred = Vec::with_capacity(sc.markets.len());
             for (s, pm) in sc.markets.iter().enumerate() {
                 let mut start = vec![0.0; n];
+                let mut predictor = None;
                 if let Some(pm) = pm {
                     let supply = &st.supply[s * n..(s + 1) * n];
                     if pm.solve_in(&st.el[s], supply, &cfg, &mut st.ws, "").is_ok() {
                         start.copy_from_slice(st.ws.log_prices());
+                        predictor = Predictor::new(pm, &st.el[s], supply, &start, &mut st.ws);
                     }
                 }
                 per.push(start);
+                pred.push(predictor);
             }
-            central.push(per);
+            central.push((per, pred));
         }
-        for (sc, c) in self.scenarios.iter_mut().zip(central) {
+        for (sc, (c, p)) in self.scenarios.iter_mut().zip(central) {
             sc.central = c;
+            sc.predictors = p;
         }
     }
 
@@ -753,9 +760,12 @@ impl MonteCarlo {
             st.totals.fill(CountryOutcome::default());
             for (s, pm) in sc.markets.iter().enumerate() {
                 let Some(pm) = pm else { continue };
-                st.ws.lnp.copy_from_slice(&sc.central[s]);
                 let supply = &st.supply[s * n..(s + 1) * n];
                 let el = st.el[s];
+                match &sc.predictors[s] {
+                    Some(p) if self.solver.warm_start => p.predict(&el, supply, &mut st.ws.lnp),
+                    _ => st.ws.lnp.copy_from_slice(&sc.central[s]),
+                }
                 if let Err(e) =
                     pm.solve_in(&el, supply, &self.solver, &mut st.ws, &self.sector_codes[s])
                 {

@@ -6,9 +6,11 @@ mod config;
 pub mod gsim_linear;
 mod lu;
 mod newton;
+mod predictor;
 pub mod smart;
 
 pub use armington::{PreparedMarket, Workspace};
+pub use predictor::Predictor;
 pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};
 
 use serde::{Deserialize, Serialize};
