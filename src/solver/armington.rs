@@ -258,6 +258,24 @@ impl PreparedMarket {
         Ok(())
     }
 
+    /// Evaluates demand, the residual and the analytic Jacobian at arbitrary log
+    /// producer prices `lnp` (one per country) and returns the Jacobian
+    /// `dR_i/d ln p_k`, row-major `[i * n + k]`. Flows and residual of the same
+    /// evaluation are then in [`Workspace::flows`] and [`Workspace::residual`].
+    /// Meant for diagnostics and for checking the Jacobian against finite
+    /// differences; the solver itself does not need it.
+    pub fn jacobian_at<'w>(
+        &self,
+        el: &Elasticities,
+        supply: &[f64],
+        lnp: &[f64],
+        ws: &'w mut Workspace,
+    ) -> &'w [f64] {
+        ws.resize(self.n);
+        self.evaluate(el, supply, lnp, ws, true);
+        &ws.jac
+    }
+
     /// Evaluates demand at log producer prices `lnp`, filling `ws` with flows,
     /// price indices, shares and (for the active set) the residual; with
     /// `jacobian`, also the full Jacobian `ws.jac` (row-major `[i * n + k]`).
