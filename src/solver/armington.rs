@@ -15,7 +15,10 @@
 //! `XI` holds the flows inside the import nest (the diagonal too under
 //! `AsImportSource`, where `P = PM` and `s = a'`). Every CES index is computed as
 //! `ln_1p(sum a expm1((1-sigma) ln r)) / (1-sigma)` so that sigma near 1 and
-//! tiny price changes keep their digits; sigma = 1 uses the geometric index.
+//! tiny price changes keep their digits, unless that sum is far from 0 (e.g. a
+//! large price rise with sigma > 1 drives `S = sum a r^(1-sigma)` towards 0),
+//! where `ln(S)` of the plain positive sum keeps them instead; sigma = 1 uses
+//! the geometric index.
 
 use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market};
@@ -296,7 +299,10 @@ impl PreparedMarket {
         let one_d = 1.0 - sd;
         for j in 0..n {
             // import nest
+            // sum = S - 1 in expm1 form (digits of small changes),
+            // direct = S = sum a r^(1-sigma) (digits when S is far from 1)
             let mut sum = 0.0;
+            let mut direct = 0.0;
             let mut geo = 0.0;
             for i in 0..n {
                 let k = i * n + j;
@@ -308,14 +314,17 @@ impl PreparedMarket {
                 let lr = lnp[i] + self.lnw[k];
                 ws.lr[k] = lr;
                 if self.banned[k] {
-                    ws.ex[k] = -1.0;
+                    ws.ex[k] = 0.0;
                     sum -= a;
                 } else if one_m == 0.0 {
                     geo += a * lr;
                 } else {
-                    let e = (one_m * lr).exp_m1();
-                    ws.ex[k] = e;
+                    let z = one_m * lr;
+                    let e = z.exp_m1();
+                    let w = if e > -0.5 { 1.0 + e } else { z.exp() };
+                    ws.ex[k] = w;
                     sum += a * e;
+                    direct += a * w;
                 }
             }
             let (lnpm, denom) = if !self.has_imports[j] {
@@ -323,7 +332,7 @@ impl PreparedMarket {
             } else if one_m == 0.0 {
                 (geo, 1.0)
             } else {
-                (sum.ln_1p() / one_m, 1.0 + sum)
+                (ces_log(sum, direct) / one_m, direct)
             };
             ws.lnpm[j] = lnpm;
             for i in 0..n {
@@ -334,7 +343,7 @@ impl PreparedMarket {
                 } else if one_m == 0.0 {
                     a
                 } else {
-                    a * (1.0 + ws.ex[k]) / denom
+                    a * ws.ex[k] / denom
                 };
             }
             // upper nest
@@ -349,11 +358,15 @@ impl PreparedMarket {
                 } else if one_d == 0.0 {
                     (b * lnp[j] + (1.0 - b) * lnpm, 1.0 - b)
                 } else {
-                    let ed = (one_d * lnp[j]).exp_m1();
-                    let em = (one_d * lnpm).exp_m1();
+                    let zd = one_d * lnp[j];
+                    let zm = one_d * lnpm;
+                    let ed = zd.exp_m1();
+                    let em = zm.exp_m1();
+                    let wd = if ed > -0.5 { 1.0 + ed } else { zd.exp() };
+                    let wm = if em > -0.5 { 1.0 + em } else { zm.exp() };
                     let s2 = b * ed + (1.0 - b) * em;
-                    let sjj = b * (1.0 + ed) / (1.0 + s2);
-                    (s2.ln_1p() / one_d, 1.0 - sjj)
+                    let direct2 = b * wd + (1.0 - b) * wm;
+                    (ces_log(s2, direct2) / one_d, (1.0 - b) * wm / direct2)
                 }
             };
             ws.lnpc[j] = lnpj;
@@ -436,6 +449,19 @@ impl PreparedMarket {
             };
             ws.jac[i * n + i] -= own + sup;
         }
+    }
+}
+
+/// `ln S` of a CES sum `S = sum a r^(1-sigma)` given as `sum_m1 = S - 1` (built
+/// from `expm1` terms, exact for small changes) and `direct = S` (a sum of
+/// positive terms, exact when `S` is far from 1). `ln_1p(S - 1)` alone loses
+/// the digits of `S` when `S` is close to 0 (large price rises with sigma > 1).
+#[inline]
+fn ces_log(sum_m1: f64, direct: f64) -> f64 {
+    if sum_m1.abs() < 0.5 {
+        sum_m1.ln_1p()
+    } else {
+        direct.ln()
     }
 }
 
