@@ -5,7 +5,7 @@
 //! active set A = { i : epsilon_i finite and X0_i > 0 }   (others: p_i = 1)
 //! J_AA d = -R_A ;  ln p_A <- ln p_A + lambda d,  lambda in {1, 1/2, 1/4, ...}
 //! accept when f(ln p + lambda d) <= (1 - 2e-4 lambda) f(ln p),  f = sum_A (R_i/X0_i)^2
-//! stop when max_A |R_i| / X0_i < tol
+//! stop when max_A |R_i| / min(X0_i, X_i(p)) < tol   (at least as strict as |R_i| / X0_i)
 //! ```
 
 use super::armington::{PreparedMarket, Workspace};
@@ -21,9 +21,15 @@ fn merit(pm: &PreparedMarket, ws: &Workspace) -> (f64, f64) {
     let mut sum = 0.0;
     let mut max = 0.0f64;
     for &i in &ws.active {
+        // convergence is judged relative to the smaller of baseline and
+        // current supply: when a price falls far (X = X0 p^eps << X0), 1e-12 of
+        // X0 would leave that country's flows with only a few correct digits;
+        // the line search keeps the smooth X0 scaling
         let r = ws.res[i] / pm.output[i];
+        let scale = pm.output[i].min(ws.supply_q[i]);
+        let strict = if scale > 0.0 { ws.res[i] / scale } else { r };
         sum += r * r;
-        max = max.max(r.abs());
+        max = max.max(strict.abs());
     }
     if sum.is_nan() {
         (f64::INFINITY, f64::INFINITY)
