@@ -74,7 +74,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(256))]
 
     /// The acceptance bar under the as-import-source treatment (diagonal tariffs too).
     #[test]
