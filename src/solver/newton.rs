@@ -104,6 +104,15 @@ pub(crate) fn solve(
                         ws.lu[r * na + c] = ws.jac[i * n + k];
                     }
                     ws.rhs[r] = -ws.res[i];
+                    // equilibrate the row (the direction is unchanged): a country
+                    // whose price overshot sells next to nothing, and its row would
+                    // otherwise look singular next to the big markets' rows
+                    let row = &mut ws.lu[r * na..(r + 1) * na];
+                    let big = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                    if big > 0.0 && big.is_finite() {
+                        row.iter_mut().for_each(|v| *v /= big);
+                        ws.rhs[r] /= big;
+                    }
                 }
                 if !lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
                     report.termination = Termination::SingularJacobian;
