@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::model::{Dataset, Elasticities};
 use crate::policy::RevenuePool;
 use crate::scenario::{CompiledScenario, Selector};
-use crate::solver::{PreparedMarket, Predictor, SolverConfig, Workspace};
+use crate::solver::{Predictor, PreparedMarket, SolverConfig, Workspace};
 use crate::welfare::{ADDITIVE_FIELDS, CountryOutcome, market_outcomes};
 
 /// Number of values kept per country (or union) per scenario per draw:

@@ -15,7 +15,10 @@
 //! `XI` holds the flows inside the import nest (the diagonal too under
 //! `AsImportSource`, where `P = PM` and `s = a'`). Every CES index is computed as
 //! `ln_1p(sum a expm1((1-sigma) ln r)) / (1-sigma)` so that sigma near 1 and
-//! tiny price changes keep their digits; sigma = 1 uses the geometric index.
+//! tiny price changes keep their digits, unless that sum is far from 0 (e.g. a
+//! large price rise with sigma > 1 drives `S = sum a r^(1-sigma)` towards 0),
+//! where `ln(S)` of the plain positive sum keeps them instead; sigma = 1 uses
+//! the geometric index.
 
 use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market};
@@ -276,6 +279,7 @@ impl PreparedMarket {
         let one_m = 1.0 - sm;
         let nested = self.treatment == DomesticTreatment::Nested;
         ws.cvec[..n].iter_mut().for_each(|v| *v = 0.0);
+        ws.big.clear();
         for i in 0..n {
             for j in 0..n {
                 let k = i * n + j;
@@ -303,9 +307,17 @@ impl PreparedMarket {
                 } else if lnw == 0.0 {
                     ws.ay[k] = a;
                 } else {
-                    let y = (one_m * lnw).exp_m1();
-                    ws.ay[k] = a * (1.0 + y);
-                    ws.cvec[j] += a * y;
+                    let z = one_m * lnw;
+                    if z.abs() > FACTOR_MAX {
+                        // a large wedge term would cancel against the price term in
+                        // the factored sum: this cell is evaluated on its own
+                        ws.ay[k] = 0.0;
+                        ws.big.push((k, a));
+                    } else {
+                        let y = z.exp_m1();
+                        ws.ay[k] = a * (1.0 + y);
+                        ws.cvec[j] += a * y;
+                    }
                 }
                 ws.xw[k] = if lnw == 0.0 {
                     self.x0[k]
@@ -315,6 +327,24 @@ impl PreparedMarket {
             }
         }
         ws.prepared = Some(key);
+    }
+
+    /// Evaluates demand, the residual and the analytic Jacobian at arbitrary log
+    /// producer prices `lnp` (one per country) and returns the Jacobian
+    /// `dR_i/d ln p_k`, row-major `[i * n + k]`. Flows and residual of the same
+    /// evaluation are then in [`Workspace::flows`] and [`Workspace::residual`].
+    /// Meant for diagnostics and for checking the Jacobian against finite
+    /// differences; the solver itself does not need it.
+    pub fn jacobian_at<'w>(
+        &self,
+        el: &Elasticities,
+        supply: &[f64],
+        lnp: &[f64],
+        ws: &'w mut Workspace,
+    ) -> &'w [f64] {
+        ws.resize(self.n);
+        self.evaluate(el, supply, lnp, ws, true);
+        &ws.jac
     }
 
     /// Evaluates demand at log producer prices `lnp`, filling `ws` with flows,
@@ -342,23 +372,38 @@ impl PreparedMarket {
             let l = lnp[i];
             if l == 0.0 {
                 ws.e[i] = 0.0;
+                ws.w[i] = 1.0;
                 ws.u[i] = 1.0;
             } else {
-                ws.e[i] = (one_m * l).exp_m1();
+                let z = one_m * l;
+                let e = z.exp_m1();
+                ws.e[i] = e;
+                ws.w[i] = if e > -0.5 { 1.0 + e } else { z.exp() };
                 ws.u[i] = (-sm * l).exp();
             }
         }
-        // import nest: S_j = c_j + sum_i ay_ij E_i   (sm = 1: ln PM_j = c_j + sum_i a_ij ln p_i)
+        // import nest: S_j - 1 = c_j + sum_i ay_ij E_i and S_j = sum_i ay_ij w_i
+        // (sm = 1: ln PM_j = c_j + sum_i a_ij ln p_i)
         ws.s[..n].copy_from_slice(&ws.cvec[..n]);
+        ws.direct[..n].iter_mut().for_each(|d| *d = 0.0);
         for i in 0..n {
             let f = if one_m == 0.0 { lnp[i] } else { ws.e[i] };
-            if f == 0.0 {
-                continue;
-            }
+            let wi = ws.w[i];
             let row = &ws.ay[i * n..(i + 1) * n];
-            for (acc, &a) in ws.s[..n].iter_mut().zip(row) {
+            for ((acc, d), &a) in ws.s[..n].iter_mut().zip(ws.direct[..n].iter_mut()).zip(row) {
                 *acc += a * f;
+                *d += a * wi;
             }
+        }
+        for b in 0..ws.big.len() {
+            let (k, a) = ws.big[b];
+            let (i, j) = (k / n, k % n);
+            let z = one_m * (lnp[i] + self.lnw[k]);
+            let e = z.exp_m1();
+            let w = if e > -0.5 { 1.0 + e } else { z.exp() };
+            ws.bigw[b] = w;
+            ws.s[j] += a * e;
+            ws.direct[j] += a * w;
         }
         for j in 0..n {
             let sj = ws.s[j];
@@ -367,10 +412,14 @@ impl PreparedMarket {
             } else if one_m == 0.0 {
                 sj
             } else {
-                sj.ln_1p() / one_m
+                ces_log(sj, ws.direct[j]) / one_m
             };
             ws.lnpm[j] = lnpm;
-            ws.inv[j] = if one_m == 0.0 { 1.0 } else { 1.0 / (1.0 + sj) };
+            ws.inv[j] = if one_m == 0.0 || !self.has_imports[j] || ws.direct[j] == 0.0 {
+                1.0
+            } else {
+                1.0 / ws.direct[j]
+            };
             // upper nest
             let (lnpj, m) = if !nested {
                 (lnpm, 1.0)
@@ -383,11 +432,15 @@ impl PreparedMarket {
                 } else if one_d == 0.0 {
                     (b * lnp[j] + (1.0 - b) * lnpm, 1.0 - b)
                 } else {
-                    let ed = (one_d * lnp[j]).exp_m1();
-                    let em = (one_d * lnpm).exp_m1();
+                    let zd = one_d * lnp[j];
+                    let zm = one_d * lnpm;
+                    let ed = zd.exp_m1();
+                    let em = zm.exp_m1();
+                    let wd = if ed > -0.5 { 1.0 + ed } else { zd.exp() };
+                    let wm = if em > -0.5 { 1.0 + em } else { zm.exp() };
                     let s2 = b * ed + (1.0 - b) * em;
-                    let sjj = b * (1.0 + ed) / (1.0 + s2);
-                    (s2.ln_1p() / one_d, 1.0 - sjj)
+                    let direct2 = b * wd + (1.0 - b) * wm;
+                    (ces_log(s2, direct2) / one_d, (1.0 - b) * wm / direct2)
                 }
             };
             ws.lnpc[j] = lnpj;
@@ -419,23 +472,24 @@ impl PreparedMarket {
             x,
             ap,
             u,
-            e,
+            w,
             v,
             inv,
             dom,
             supply_q,
             res,
+            big,
+            bigw,
             ..
         } = ws;
         let (xw, ay, x, ap) = (&xw[..nn], &ay[..nn], &mut x[..nn], &mut ap[..nn]);
         let (v, inv) = (&v[..n], &inv[..n]);
         for i in 0..n {
             let ui = u[i];
-            let gi = if one_m == 0.0 { 1.0 } else { 1.0 + e[i] };
+            let gi = if one_m == 0.0 { 1.0 } else { w[i] };
             let r = i * n..(i + 1) * n;
             let (xr, apr) = (&mut x[r.clone()], &mut ap[r.clone()]);
             let (xwr, ayr) = (&xw[r.clone()], &ay[r]);
-            let mut total = 0.0;
             for ((((xo, ao), &w), &a), (&vj, &ij)) in xr
                 .iter_mut()
                 .zip(apr.iter_mut())
@@ -443,16 +497,15 @@ impl PreparedMarket {
                 .zip(ayr)
                 .zip(v.iter().zip(inv))
             {
-                let xv = w * ui * vj;
-                *xo = xv;
+                *xo = w * ui * vj;
                 *ao = a * gi * ij;
-                total += xv;
             }
             if nested {
-                total -= xr[i];
+                // the import formula's value on the diagonal can be huge: replace
+                // it before summing, never subtract it from a sum
                 xr[i] = xwr[i] * dom[i];
-                total += xr[i];
             }
+            let total: f64 = xr.iter().sum();
             let eps = supply[i];
             let supply_i = if eps.is_finite() {
                 if eps == 0.0 || lnp[i] == 0.0 {
@@ -465,6 +518,9 @@ impl PreparedMarket {
             };
             supply_q[i] = supply_i;
             res[i] = total - supply_i;
+        }
+        for (&(k, a), &w) in big.iter().zip(bigw.iter()) {
+            ap[k] = a * w * inv[k % n];
         }
         if jacobian {
             self.jacobian(el, supply, ws);
@@ -549,6 +605,24 @@ impl PreparedMarket {
     }
 }
 
+/// `ln S` of a CES sum `S = sum a r^(1-sigma)` given as `sum_m1 = S - 1` (built
+/// from `expm1` terms, exact for small changes) and `direct = S` (a sum of
+/// positive terms, exact when `S` is far from 1). `ln_1p(S - 1)` alone loses
+/// the digits of `S` when `S` is close to 0 (large price rises with sigma > 1).
+#[inline]
+fn ces_log(sum_m1: f64, direct: f64) -> f64 {
+    if sum_m1.abs() < 0.5 {
+        sum_m1.ln_1p()
+    } else {
+        direct.ln()
+    }
+}
+
+/// Largest `|(1-sigma) ln w|` whose `expm1` is factored out of the CES sum
+/// (`|Y| < e^0.7 - 1 ≈ 1`, so the factored terms cancel no more than the
+/// direct ones); larger wedges are evaluated cell by cell.
+const FACTOR_MAX: f64 = 0.7;
+
 /// Smallest market for which the Jacobian product goes through the blocked
 /// matrix multiply; below it a plain loop is faster.
 const GEMM_MIN: usize = 12;
@@ -565,10 +639,16 @@ fn next_id() -> u64 {
 pub struct Workspace {
     n: usize,
     pub(crate) prepared: Option<(u64, f64, f64, f64)>,
+    /// Cells `(index, a)` whose wedge term is too large to factor out.
+    pub(crate) big: Vec<(usize, f64)>,
+    /// `r^(1-sigma)` of those cells at the last evaluation.
+    pub(crate) bigw: Vec<f64>,
     pub(crate) ay: Vec<f64>,
     pub(crate) xw: Vec<f64>,
     pub(crate) cvec: Vec<f64>,
     pub(crate) e: Vec<f64>,
+    pub(crate) w: Vec<f64>,
+    pub(crate) direct: Vec<f64>,
     pub(crate) u: Vec<f64>,
     pub(crate) s: Vec<f64>,
     pub(crate) inv: Vec<f64>,
@@ -608,6 +688,10 @@ impl Workspace {
         }
         self.n = n;
         self.prepared = None;
+        self.big.clear();
+        self.big.reserve(n * n);
+        self.bigw.clear();
+        self.bigw.resize(n * n, 0.0);
         for v in [
             &mut self.ay,
             &mut self.xw,
@@ -624,6 +708,8 @@ impl Workspace {
         for v in [
             &mut self.cvec,
             &mut self.e,
+            &mut self.w,
+            &mut self.direct,
             &mut self.u,
             &mut self.s,
             &mut self.inv,

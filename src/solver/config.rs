@@ -57,7 +57,8 @@ pub enum DomesticTreatment {
 pub struct SolverConfig {
     /// Search method.
     pub method: Method,
-    /// Convergence when `max_i |R_i| / X0_i < tol`.
+    /// Convergence when `max_i |R_i| / min(X0_i, X_i(p)) < tol` (so also
+    /// `max_i |R_i| / X0_i < tol`, and digits are kept where supply has shrunk).
     pub tol: f64,
     /// Iteration cap; reaching it is an error, never a silent result.
     pub max_iter: usize,

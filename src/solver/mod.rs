@@ -10,8 +10,8 @@ mod predictor;
 pub mod smart;
 
 pub use armington::{PreparedMarket, Workspace};
-pub use predictor::Predictor;
 pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};
+pub use predictor::Predictor;
 
 use serde::{Deserialize, Serialize};
 

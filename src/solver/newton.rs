@@ -5,7 +5,9 @@
 //! active set A = { i : epsilon_i finite and X0_i > 0 }   (others: p_i = 1)
 //! J_AA d = -R_A ;  ln p_A <- ln p_A + lambda d,  lambda in {1, 1/2, 1/4, ...}
 //! accept when f(ln p + lambda d) <= (1 - 2e-4 lambda) f(ln p),  f = sum_A (R_i/X0_i)^2
-//! stop when max_A |R_i| / X0_i < tol
+//! stop when max_A |R_i| / min(X0_i, X_i(p)) < tol   (at least as strict as |R_i| / X0_i),
+//! or, when no step improves any more, max_A |R_i| / max(X0_i, X_i(p)) < tol
+//! (the rounding floor where supply has grown far above X0)
 //! ```
 
 use super::armington::{PreparedMarket, Workspace};
@@ -21,15 +23,29 @@ fn merit(pm: &PreparedMarket, ws: &Workspace) -> (f64, f64) {
     let mut sum = 0.0;
     let mut max = 0.0f64;
     for &i in &ws.active {
+        // convergence is judged relative to the smaller of baseline and
+        // current supply: when a price falls far (X = X0 p^eps << X0), 1e-12 of
+        // X0 would leave that country's flows with only a few correct digits;
+        // the line search keeps the smooth X0 scaling
         let r = ws.res[i] / pm.output[i];
+        let scale = pm.output[i].min(ws.supply_q[i]);
+        let strict = if scale > 0.0 { ws.res[i] / scale } else { r };
         sum += r * r;
-        max = max.max(r.abs());
+        max = max.max(strict.abs());
     }
     if sum.is_nan() {
         (f64::INFINITY, f64::INFINITY)
     } else {
         (sum, max)
     }
+}
+
+/// `max_A |R_i| / max(X0_i, X_i(p))`: the residual relative to the larger
+/// market size, which rounding alone keeps above about 1e-16.
+fn relative_to_larger(pm: &PreparedMarket, ws: &Workspace) -> f64 {
+    ws.active.iter().fold(0.0f64, |m, &i| {
+        m.max((ws.res[i] / pm.output[i].max(ws.supply_q[i])).abs())
+    })
 }
 
 /// Solves the market for equilibrium log prices, starting from `ws.lnp`
@@ -91,6 +107,15 @@ pub(crate) fn solve(
                         ws.lu[r * na + c] = ws.jac[i * n + k];
                     }
                     ws.rhs[r] = -ws.res[i];
+                    // equilibrate the row (the direction is unchanged): a country
+                    // whose price overshot sells next to nothing, and its row would
+                    // otherwise look singular next to the big markets' rows
+                    let row = &mut ws.lu[r * na..(r + 1) * na];
+                    let big = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                    if big > 0.0 && big.is_finite() {
+                        row.iter_mut().for_each(|v| *v /= big);
+                        ws.rhs[r] /= big;
+                    }
                 }
                 if !lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
                     report.termination = Termination::SingularJacobian;
@@ -157,6 +182,13 @@ pub(crate) fn solve(
                 Termination::NonFinite
             };
             pm.evaluate(el, supply, &lnp, ws, false);
+            // stuck at the rounding floor: where supply has grown far above X0
+            // (p^eps large) 1e-12 of X0 is below the digits of the flows
+            let floor = relative_to_larger(pm, ws);
+            if floor < cfg.tol {
+                report.termination = Termination::Converged;
+                fmax = floor;
+            }
             break;
         }
         report.residual = fmax;

@@ -113,7 +113,11 @@ impl Predictor {
                     delta += row[3 + c] * (e - e0);
                 }
             }
-            let delta = if delta.is_finite() { delta.clamp(-0.5, 0.5) } else { 0.0 };
+            let delta = if delta.is_finite() {
+                delta.clamp(-0.5, 0.5)
+            } else {
+                0.0
+            };
             lnp[i] = self.lnp0[i] + delta;
         }
     }
