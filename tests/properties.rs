@@ -230,9 +230,17 @@ fn check_jacobian(seed: u64, tr: Treatment) {
     }
     let pm = PreparedMarket::new(&lib_market(&sec), &lib_policy(&pol), tr.lib()).unwrap();
     let el = lib_elasticities(&sec);
+    if pm.check(&el, &sec.eps, "S").is_err() {
+        // an infeasible ban (the solver refuses it before evaluating anything)
+        return;
+    }
     let lnp: Vec<f64> = (0..n).map(|_| rng.range(-0.5, 0.5)).collect();
     let mut ws = Workspace::new(n);
     let jac = pm.jacobian_at(&el, &sec.eps, &lnp, &mut ws).to_vec();
+    // rounding noise of a central difference of row i: about eps * |sales of i| / h
+    let sales: Vec<f64> = (0..n)
+        .map(|i| ws.flows()[i * n..(i + 1) * n].iter().sum::<f64>() + sec.output(i))
+        .collect();
     let h = 1e-5;
     for k in 0..n {
         let mut up = lnp.clone();
@@ -247,7 +255,12 @@ fn check_jacobian(seed: u64, tr: Treatment) {
             let row_scale = (0..n).fold(0.0f64, |m, c| m.max(jac[i * n + c].abs()));
             let fd = (ru[i] - rd[i]) / (2.0 * h);
             assert!(
-                close(jac[i * n + k], fd, 1e-6, 1e-6 * row_scale + 1e-12),
+                close(
+                    jac[i * n + k],
+                    fd,
+                    1e-6,
+                    1e-6 * row_scale + 1e-10 * sales[i] + 1e-12
+                ),
                 "seed {seed} {tr:?}: J[{i}][{k}] analytic {} vs finite difference {fd}",
                 jac[i * n + k]
             );
@@ -295,9 +308,9 @@ fn cases_that_once_failed() {
 }
 
 /// A 6-country market (sigma_m = 10.6, two countries with epsilon = 0,
-/// eta = 0.03) where Newton's line search stalls on its second step.
+/// eta = 0.03) where Newton's line search once stalled on its second step,
+/// after a first step of +4.1 in one log price (now capped at 1).
 #[test]
-#[ignore = "open: Newton's line search fails (LineSearchFailed after 2 iterations, residual 2.66) on this valid market; the reference solves it"]
 fn stalled_line_search() {
     check_agreement(6598642750201454656, Treatment::AsImportSource);
 }

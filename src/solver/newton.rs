@@ -48,6 +48,71 @@ fn relative_to_larger(pm: &PreparedMarket, ws: &Workspace) -> f64 {
     })
 }
 
+/// One Levenberg-Marquardt step from `lnp` (where `ws` holds the residual and
+/// the Jacobian): `(Js^T Js + mu diag(Js^T Js)) d = -Js^T r` with rows scaled
+/// by `1/X0`, for `mu = 1e-4, 1e-3, ..., 1e8`, accepting the first step that
+/// lowers `f`. On success `lnp` moves and `ws` holds the new evaluation.
+fn levenberg_marquardt(
+    pm: &PreparedMarket,
+    el: &Elasticities,
+    supply: &[f64],
+    lnp: &mut Vec<f64>,
+    f: f64,
+    ws: &mut Workspace,
+) -> Option<(f64, f64)> {
+    let n = pm.n;
+    let na = ws.active.len();
+    // normal equations into ws.g (na x na) and ws.step (na)
+    for (a, &ia) in ws.active.iter().enumerate() {
+        for (b, &ib) in ws.active.iter().enumerate() {
+            let mut v = 0.0;
+            for &i in &ws.active {
+                let w = 1.0 / (pm.output[i] * pm.output[i]);
+                v += ws.jac[i * n + ia] * ws.jac[i * n + ib] * w;
+            }
+            ws.g[a * na + b] = v;
+        }
+        let mut v = 0.0;
+        for &i in &ws.active {
+            v += ws.jac[i * n + ia] * ws.res[i] / (pm.output[i] * pm.output[i]);
+        }
+        ws.step[a] = -v;
+    }
+    let mut mu = 1e-4;
+    while mu <= 1e8 {
+        for a in 0..na {
+            for b in 0..na {
+                ws.lu[a * na + b] = ws.g[a * na + b];
+            }
+            ws.lu[a * na + a] += mu * ws.g[a * na + a].max(f64::MIN_POSITIVE);
+            ws.rhs[a] = ws.step[a];
+        }
+        if lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
+            let biggest = ws.rhs[..na].iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let cap = if biggest > MAX_LOG_STEP {
+                MAX_LOG_STEP / biggest
+            } else {
+                1.0
+            };
+            ws.trial.copy_from_slice(lnp);
+            for (r, &i) in ws.active.iter().enumerate() {
+                ws.trial[i] = lnp[i] + cap * ws.rhs[r];
+            }
+            let trial = std::mem::take(&mut ws.trial);
+            pm.evaluate(el, supply, &trial, ws, false);
+            ws.trial = trial;
+            let (f_new, fmax_new) = merit(pm, ws);
+            if f_new.is_finite() && f_new < f {
+                std::mem::swap(lnp, &mut ws.trial);
+                return Some((f_new, fmax_new));
+            }
+        }
+        mu *= 10.0;
+    }
+    pm.evaluate(el, supply, lnp, ws, false);
+    None
+}
+
 /// Solves the market for equilibrium log prices, starting from `ws.lnp`
 /// (zeros for a cold start). On return `ws` holds the flows and prices at the
 /// last iterate. The report says whether it converged; the caller turns
@@ -174,6 +239,19 @@ pub(crate) fn solve(
                 break;
             }
             lambda *= 0.5;
+        }
+        if !accepted && cfg.line_search && cfg.method == Method::Newton {
+            // the Newton direction does not descend (far from the solution, or a
+            // nearly singular Jacobian): Levenberg-Marquardt steps on the scaled
+            // residual always do for a large enough damping
+            if let Some((f_new, fmax_new)) = levenberg_marquardt(pm, el, supply, &mut lnp, f, ws) {
+                f = f_new;
+                fmax = fmax_new;
+                accepted = true;
+                if fmax >= cfg.tol {
+                    pm.jacobian(el, supply, ws);
+                }
+            }
         }
         if !accepted {
             report.termination = if cfg.line_search {
