@@ -9,7 +9,7 @@ use customs_union::solver::gsim_linear::solve_linear;
 use customs_union::solver::{PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, Method, SolverConfig};
 
-#[path = "common.rs"]
+#[path = "common/mod.rs"]
 mod common;
 
 fn exact(c: &mut Criterion) {

@@ -3,7 +3,7 @@
 //! `cargo run --release --example solver_probe -- N REPS`
 use customs_union::solver::{PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, SolverConfig};
-#[path = "../benches/common.rs"]
+#[path = "../benches/common/mod.rs"]
 mod common;
 fn main() {
     let args: Vec<usize> = std::env::args()

@@ -22,7 +22,7 @@ use customs_union::io::parse_scenario_file;
 use customs_union::solver::{PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, Market, Method, SectorPolicy, SolverConfig};
 
-#[path = "../benches/common.rs"]
+#[path = "../benches/common/mod.rs"]
 mod synthetic;
 
 fn compare(label: &str, market: &Market, policy: &SectorPolicy, el: Elasticities) {

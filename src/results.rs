@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Matrix};
-use crate::policy::{PolicyState, RevenuePool};
+use crate::policy::PolicyState;
 use crate::scenario::{CompiledScenario, MAX_COMPONENTS};
 use crate::solver::{DomesticTreatment, PreparedMarket, SolverConfig, SolverReport, Workspace};
 use crate::welfare::{CountryOutcome, market_outcomes};
@@ -514,9 +514,4 @@ pub fn article_xxiv(
         weighted_after: if uw > 0.0 { uw_a / uw } else { us_a },
     };
     (per, union)
-}
-
-/// Pools helper re-exported for the linear variants.
-pub fn pool_revenue(pools: &[RevenuePool], out: &mut [CountryOutcome]) {
-    crate::welfare::apply_pools(pools, out);
 }

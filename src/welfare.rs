@@ -173,6 +173,23 @@ impl CountryOutcome {
         ]
     }
 
+    /// Sets `dMp`, `dMo` and their split into creation, diversion and external
+    /// suppression, on volumes and on values at the new prices (SPEC §2).
+    pub fn set_trade_effects(&mut self, dmp: f64, dmo: f64, dmp_value: f64, dmo_value: f64) {
+        let (tc, td, ets) = trade_effects(dmp, dmo);
+        self.imports_from_partners_change = dmp;
+        self.imports_from_outside_change = dmo;
+        self.trade_creation = tc;
+        self.trade_diversion = td;
+        self.external_trade_suppression = ets;
+        let (tc, td, ets) = trade_effects(dmp_value, dmo_value);
+        self.imports_from_partners_change_value = dmp_value;
+        self.imports_from_outside_change_value = dmo_value;
+        self.trade_creation_value = tc;
+        self.trade_diversion_value = td;
+        self.external_trade_suppression_value = ets;
+    }
+
     /// Adds `k * o` to every additive field (price levels untouched).
     pub fn add_scaled(&mut self, o: &CountryOutcome, k: f64) {
         for (a, b) in self.additive_mut().into_iter().zip(o.additive()) {
@@ -254,23 +271,19 @@ pub fn market_outcomes(
         o.tariff_revenue_baseline = tr0;
         o.tariff_revenue_counterfactual = tr1;
         if union_of[j].is_some() {
-            let (tc, td, ets) = trade_effects(dmp, dmo);
-            o.imports_from_partners_change = dmp;
-            o.imports_from_outside_change = dmo;
-            o.trade_creation = tc;
-            o.trade_diversion = td;
-            o.external_trade_suppression = ets;
-            let (tc, td, ets) = trade_effects(dmp_v, dmo_v);
-            o.imports_from_partners_change_value = dmp_v;
-            o.imports_from_outside_change_value = dmo_v;
-            o.trade_creation_value = tc;
-            o.trade_diversion_value = td;
-            o.external_trade_suppression_value = ets;
+            o.set_trade_effects(dmp, dmo, dmp_v, dmo_v);
         }
         out[j] = o;
     }
+    close_accounts(pools, &mut out[..n]);
+}
+
+/// Pays pooled revenue out, then sets each country's revenue change and
+/// `welfare = consumer_surplus + producer_surplus + tariff_revenue` (the last
+/// step of every model variant).
+pub fn close_accounts(pools: &[RevenuePool], out: &mut [CountryOutcome]) {
     apply_pools(pools, out);
-    for o in out.iter_mut().take(n) {
+    for o in out.iter_mut() {
         o.tariff_revenue = o.tariff_revenue_counterfactual - o.tariff_revenue_baseline;
         o.welfare = o.consumer_surplus + o.producer_surplus + o.tariff_revenue;
     }

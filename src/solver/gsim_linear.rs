@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::model::{Dataset, Elasticities, Market, Matrix};
 use crate::policy::{PolicyState, SectorPolicy};
 use crate::results::SectorSolution;
-use crate::welfare::{CountryOutcome, apply_pools, trade_effects};
+use crate::welfare::{CountryOutcome, close_accounts};
 
 /// The GSIM linear solution of one sector: every rate of change the workbook reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,25 +276,10 @@ pub fn solve_sector(
             }
         }
         if union_of[j].is_some() {
-            let (tc, td, ets) = trade_effects(dmp, dmo);
-            o.imports_from_partners_change = dmp;
-            o.imports_from_outside_change = dmo;
-            o.trade_creation = tc;
-            o.trade_diversion = td;
-            o.external_trade_suppression = ets;
-            let (tc, td, ets) = trade_effects(dmp_v, dmo_v);
-            o.imports_from_partners_change_value = dmp_v;
-            o.imports_from_outside_change_value = dmo_v;
-            o.trade_creation_value = tc;
-            o.trade_diversion_value = td;
-            o.external_trade_suppression_value = ets;
+            o.set_trade_effects(dmp, dmo, dmp_v, dmo_v);
         }
     }
-    apply_pools(&policy.pools, &mut outcomes);
-    for o in &mut outcomes {
-        o.tariff_revenue = o.tariff_revenue_counterfactual - o.tariff_revenue_baseline;
-        o.welfare = o.consumer_surplus + o.producer_surplus + o.tariff_revenue;
-    }
+    close_accounts(&policy.pools, &mut outcomes);
     Ok(SectorSolution {
         outcomes,
         flows,
