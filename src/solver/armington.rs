@@ -618,10 +618,11 @@ fn ces_log(sum_m1: f64, direct: f64) -> f64 {
     }
 }
 
-/// Largest `|(1-sigma) ln w|` whose `expm1` is factored out of the CES sum
-/// (`|Y| < e^0.7 - 1 ≈ 1`, so the factored terms cancel no more than the
-/// direct ones); larger wedges are evaluated cell by cell.
-const FACTOR_MAX: f64 = 0.7;
+/// Largest `|(1-sigma) ln w|` whose `expm1` is factored out of the CES sum:
+/// `|Y| = |expm1(z)| <= 9`, so the factored terms cancel by at most one digit
+/// more than the direct ones; larger wedges (prohibitive tariffs, bans of
+/// sorts) are evaluated cell by cell.
+const FACTOR_MAX: f64 = std::f64::consts::LN_10;
 
 /// Smallest market for which the Jacobian product goes through the blocked
 /// matrix multiply; below it a plain loop is faster.
