@@ -387,8 +387,8 @@ pub fn decompose(
     let k = cs.components.len();
     if k > MAX_COMPONENTS {
         return Err(Error::scenario(
-            "decomposition",
-            &cs.name,
+            &cs.source,
+            format!("scenario `{}` (--decompose)", cs.name),
             format!(
                 "{k} components, at most {MAX_COMPONENTS} can be decomposed (2^k solves): \
                  give related changes the same `component = \"label\"` to group them"

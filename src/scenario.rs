@@ -750,6 +750,8 @@ pub struct UnionMembership {
 pub struct CompiledScenario {
     /// Scenario name.
     pub name: String,
+    /// The file (or `<api>`) the scenario came from, for error messages.
+    pub source: String,
     /// Description.
     pub description: String,
     /// Component labels, in order of first appearance.
@@ -811,6 +813,7 @@ impl CompiledScenario {
         let base = PolicyState::baseline(data.markets());
         let cs = CompiledScenario {
             name: s.name.clone(),
+            source: src.to_string(),
             description: s.description.clone(),
             components,
             unions,

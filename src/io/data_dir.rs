@@ -39,6 +39,50 @@ pub struct LoadedData {
 /// [`Error::Io`] when a required file is missing; [`Error::Data`] naming file,
 /// line and field for every bad value.
 pub fn load_data_dir(dir: &Path) -> Result<LoadedData> {
+    let in_dir = |file: String| dir.join(&file).display().to_string();
+    load_data_files_in(dir)
+        .map_err(|e| match e {
+            Error::Data {
+                file,
+                line,
+                field,
+                message,
+            } => Error::Data {
+                file: in_dir(file),
+                line,
+                field,
+                message,
+            },
+            Error::Io { file, message } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
+                file: in_dir(file),
+                message,
+            },
+            other => other,
+        })
+        .map(|mut loaded| {
+            loaded.diagonal_rows = loaded
+                .diagonal_rows
+                .into_iter()
+                .map(|e| match e {
+                    Error::Data {
+                        file,
+                        line,
+                        field,
+                        message,
+                    } => Error::Data {
+                        file: in_dir(file),
+                        line,
+                        field,
+                        message,
+                    },
+                    other => other,
+                })
+                .collect();
+            loaded
+        })
+}
+
+fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
     load_data_files(
         &|name: &str| {
             let p = dir.join(name);
