@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::{LoadedData, json, load_data_dir, load_scenario_file};
@@ -77,46 +77,7 @@ enum Command {
         json: bool,
     },
     /// Monte Carlo over the uncertain elasticities of the file's `[montecarlo]` table.
-    Mc {
-        /// Data directory (default: the embedded dataset).
-        #[arg(long, conflicts_with = "dataset")]
-        data: Option<PathBuf>,
-        /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Scenario file (TOML) with a `[montecarlo]` table.
-        #[arg(long)]
-        scenario: PathBuf,
-        /// Number of draws (overrides `montecarlo.draws`).
-        #[arg(long)]
-        draws: Option<u64>,
-        /// Seed (overrides `montecarlo.seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: every core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Compute only shard K of N (K from 0), or `slurm` to read
-        /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX).
-        #[arg(long)]
-        shard: Option<String>,
-        /// Also write one CSV row per draw (parameters and outcomes).
-        #[arg(long)]
-        draws_out: Option<PathBuf>,
-        /// Stop at the first failed draw instead of recording it.
-        #[arg(long)]
-        fail_fast: bool,
-        /// No progress bar and no closing message.
-        #[arg(long)]
-        quiet: bool,
-        /// Replay one draw: print its parameters and results as JSON.
-        #[arg(long, conflicts_with = "shard")]
-        replay: Option<u64>,
-        /// Output JSON file; with --shard, a directory (existing, or ending
-        /// in `/`) receives `shard-<K>-of-<N>.json`.
-        #[arg(long, required_unless_present = "replay")]
-        out: Option<PathBuf>,
-    },
+    Mc(McArgs),
     /// Merge Monte Carlo shard files into the document of a single run.
     Merge {
         /// Shard files, or directories holding `shard-*-of-*.json`.
@@ -253,33 +214,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Mc {
-            data,
-            dataset,
-            scenario,
-            draws,
-            seed,
-            threads,
-            shard,
-            draws_out,
-            fail_fast,
-            quiet,
-            replay,
-            out,
-        } => mc_command(McArgs {
-            data,
-            dataset,
-            scenario,
-            draws,
-            seed,
-            threads,
-            shard,
-            draws_out,
-            fail_fast,
-            quiet,
-            replay,
-            out,
-        }),
+        Command::Mc(args) => mc_command(args),
         Command::Merge { shards, out } => merge_command(&shards, &out),
         Command::Validate { data, dataset } => {
             let loaded = load(data.as_deref(), dataset.as_deref())?;
@@ -314,18 +249,46 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// Arguments of `customs-union mc`.
+#[derive(Args)]
 struct McArgs {
+    /// Data directory (default: the embedded dataset).
+    #[arg(long, conflicts_with = "dataset")]
     data: Option<PathBuf>,
+    /// Embedded dataset to use without --data: eaeu2009 (default), kaz1995, toy.
+    #[arg(long)]
     dataset: Option<String>,
+    /// Scenario file (TOML) with a `[montecarlo]` table.
+    #[arg(long)]
     scenario: PathBuf,
+    /// Number of draws (overrides `montecarlo.draws`).
+    #[arg(long)]
     draws: Option<u64>,
+    /// Seed (overrides `montecarlo.seed`).
+    #[arg(long)]
     seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long)]
     threads: Option<usize>,
+    /// Compute only shard K of N (K from 0), or `slurm` to read
+    /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX).
+    #[arg(long)]
     shard: Option<String>,
+    /// Also write one CSV row per draw (parameters and outcomes).
+    #[arg(long)]
     draws_out: Option<PathBuf>,
+    /// Stop at the first failed draw instead of recording it.
+    #[arg(long)]
     fail_fast: bool,
+    /// No progress bar and no closing message.
+    #[arg(long)]
     quiet: bool,
+    /// Replay one draw: print its parameters and results as JSON.
+    #[arg(long, conflicts_with = "shard")]
     replay: Option<u64>,
+    /// Output JSON file; with --shard, a directory (existing, or ending
+    /// in `/`) receives `shard-<K>-of-<N>.json`.
+    #[arg(long, required_unless_present = "replay")]
     out: Option<PathBuf>,
 }
 

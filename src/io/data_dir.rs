@@ -39,47 +39,35 @@ pub struct LoadedData {
 /// [`Error::Io`] when a required file is missing; [`Error::Data`] naming file,
 /// line and field for every bad value.
 pub fn load_data_dir(dir: &Path) -> Result<LoadedData> {
-    let in_dir = |file: String| dir.join(&file).display().to_string();
-    load_data_files_in(dir)
-        .map_err(|e| match e {
-            Error::Data {
-                file,
-                line,
-                field,
-                message,
-            } => Error::Data {
-                file: in_dir(file),
-                line,
-                field,
-                message,
-            },
-            Error::Io { file, message } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
-                file: in_dir(file),
-                message,
-            },
-            other => other,
-        })
-        .map(|mut loaded| {
-            loaded.diagonal_rows = loaded
-                .diagonal_rows
-                .into_iter()
-                .map(|e| match e {
-                    Error::Data {
-                        file,
-                        line,
-                        field,
-                        message,
-                    } => Error::Data {
-                        file: in_dir(file),
-                        line,
-                        field,
-                        message,
-                    },
-                    other => other,
-                })
-                .collect();
-            loaded
-        })
+    let mut loaded = load_data_files_in(dir).map_err(|e| in_dir(dir, e))?;
+    loaded.diagonal_rows = std::mem::take(&mut loaded.diagonal_rows)
+        .into_iter()
+        .map(|e| in_dir(dir, e))
+        .collect();
+    Ok(loaded)
+}
+
+/// Names a data error's file by its path in `dir` (the loader itself sees bare names).
+fn in_dir(dir: &Path, e: Error) -> Error {
+    let path = |file: String| dir.join(file).display().to_string();
+    match e {
+        Error::Data {
+            file,
+            line,
+            field,
+            message,
+        } => Error::Data {
+            file: path(file),
+            line,
+            field,
+            message,
+        },
+        Error::Io { file, message } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
+            file: path(file),
+            message,
+        },
+        other => other,
+    }
 }
 
 fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
