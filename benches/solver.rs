@@ -6,7 +6,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use customs_union::solver::gsim_linear::solve_linear;
-use customs_union::solver::{PreparedMarket, Workspace};
+use customs_union::solver::{Predictor, PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, Method, SolverConfig};
 
 #[path = "common/mod.rs"]
@@ -52,6 +52,53 @@ fn exact(c: &mut Criterion) {
     g.finish();
 }
 
+/// Solves from a first-order prediction, as Monte Carlo draws do: the
+/// predictor is built at the central elasticities, each solve perturbs
+/// sigma_m, sigma_d and eta by up to 30% (cycling through 64 draws).
+fn predicted(c: &mut Criterion) {
+    let el0 = Elasticities::new(7.6, 3.8, 1.0).expect("valid");
+    let mut g = c.benchmark_group("exact_solve_predicted");
+    for &n in &[7usize, 20, 100] {
+        let m = common::market(n, 42 + n as u64);
+        let p = common::union_policy(&m);
+        let pm = PreparedMarket::new(&m, &p, DomesticTreatment::Nested).expect("prepared");
+        let mut ws = Workspace::new(n);
+        let cfg = SolverConfig::default();
+        pm.solve_in(
+            &el0,
+            m.supply(),
+            &cfg.with_warm_start(false),
+            &mut ws,
+            "bench",
+        )
+        .expect("central solve");
+        let lnp0 = ws.log_prices().to_vec();
+        let pred = Predictor::new(&pm, &el0, m.supply(), &lnp0, &mut ws).expect("predictor");
+        let mut r = common::Mix(7);
+        let draws: Vec<Elasticities> = (0..64)
+            .map(|_| {
+                let k = 0.7 + 0.6 * r.next_f64();
+                Elasticities::new(7.6 * k, 3.8 * k, 0.5 + r.next_f64()).expect("valid")
+            })
+            .collect();
+        let mut start = vec![0.0; n];
+        let mut d = 0;
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                let el = &draws[d % draws.len()];
+                d += 1;
+                pred.predict(el, m.supply(), &mut start);
+                ws.set_start(&start);
+                let rep = pm
+                    .solve_in(el, m.supply(), &cfg, &mut ws, "bench")
+                    .expect("converges");
+                black_box(rep.iterations)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn gsim_linear(c: &mut Criterion) {
     let el = Elasticities::new(5.0, 5.0, 1.25).expect("valid");
     let mut g = c.benchmark_group("gsim_linear_solve");
@@ -71,5 +118,5 @@ fn gsim_linear(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, exact, gsim_linear);
+criterion_group!(benches, exact, predicted, gsim_linear);
 criterion_main!(benches);

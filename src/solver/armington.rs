@@ -734,6 +734,15 @@ impl Workspace {
         self.active.reserve(n);
     }
 
+    /// Sets the starting log producer prices of the next solve (used when the
+    /// solver config has `warm_start = true`; e.g. a [`Predictor`](super::Predictor)'s output).
+    ///
+    /// # Panics
+    /// When `lnp` does not have one value per country of the workspace.
+    pub fn set_start(&mut self, lnp: &[f64]) {
+        self.lnp.copy_from_slice(lnp);
+    }
+
     /// Log producer prices of the last solve.
     pub fn log_prices(&self) -> &[f64] {
         &self.lnp
