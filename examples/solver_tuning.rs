@@ -13,6 +13,8 @@
 //! warm starts save an iteration when elasticities change a little between
 //! solves (as in Monte Carlo); the Jacobi iteration needs tens of iterations.
 //!
+//! Charts in `out/solver_tuning/`.
+//!
 //! `cargo run --release --example solver_tuning`
 
 use std::time::Instant;
@@ -25,7 +27,17 @@ use customs_union::{DomesticTreatment, Elasticities, Market, Method, SectorPolic
 #[path = "../benches/common/mod.rs"]
 mod synthetic;
 
-fn compare(label: &str, market: &Market, policy: &SectorPolicy, el: Elasticities) {
+#[path = "common/mod.rs"]
+mod common;
+
+/// Prints the comparison and returns `(setting, µs per solve)`.
+fn compare(
+    label: &str,
+    market: &Market,
+    policy: &SectorPolicy,
+    el: Elasticities,
+) -> Vec<(String, f64)> {
+    let mut times = Vec::new();
     let pm = PreparedMarket::new(market, policy, DomesticTreatment::Nested).expect("prepared");
     let n = market.n();
     let mut ws = Workspace::new(n);
@@ -42,12 +54,12 @@ fn compare(label: &str, market: &Market, policy: &SectorPolicy, el: Elasticities
     );
     let base = SolverConfig::default().with_warm_start(false);
     let settings = [
-        ("newton, tol 1e-12 (default)", base),
-        ("newton, tol 1e-8", base.with_tol(1e-8)),
-        ("newton, tol 1e-6", base.with_tol(1e-6)),
-        ("newton, no line search", base.with_line_search(false)),
+        ("default (newton, 1e-12)", base),
+        ("tol 1e-8", base.with_tol(1e-8)),
+        ("tol 1e-6", base.with_tol(1e-6)),
+        ("no line search", base.with_line_search(false)),
         (
-            "diagonal-newton (Jacobi), tol 1e-12",
+            "Jacobi, tol 1e-12",
             base.with_method(Method::DiagonalNewton).with_max_iter(5000),
         ),
     ];
@@ -64,13 +76,11 @@ fn compare(label: &str, market: &Market, policy: &SectorPolicy, el: Elasticities
                 for _ in 0..reps {
                     let _ = pm.solve_in(&el, market.supply(), &cfg, &mut ws, label);
                 }
+                let us = t.elapsed().as_secs_f64() * 1e6 / reps as f64;
+                times.push((name.to_string(), us));
                 println!(
                     "  {:<34} {:>5} {:>11.2e} {:>11.2e} {:>9.1} µs",
-                    name,
-                    r.iterations,
-                    r.residual,
-                    dev,
-                    t.elapsed().as_secs_f64() * 1e6 / reps as f64
+                    name, r.iterations, r.residual, dev, us
                 );
             }
             Err(e) => println!("  {name:<34} failed: {e}"),
@@ -91,22 +101,26 @@ fn compare(label: &str, market: &Market, policy: &SectorPolicy, el: Elasticities
                 .expect("converges")
                 .iterations;
         }
+        let us = t.elapsed().as_secs_f64() * 1e6 / draws as f64;
+        let name = if warm {
+            "warm start on"
+        } else {
+            "warm start off"
+        };
+        times.push((name.to_string(), us));
         println!(
             "  {:<34} {:>5.2} {:>11} {:>11} {:>9.1} µs   (mean over {draws} nearby draws)",
-            if warm {
-                "warm start on"
-            } else {
-                "warm start off"
-            },
+            name,
             iters as f64 / draws as f64,
             "",
             "",
-            t.elapsed().as_secs_f64() * 1e6 / draws as f64
+            us
         );
     }
+    times
 }
 
-fn main() -> Result<(), customs_union::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = EmbeddedDataset::Eaeu2009.load()?.dataset;
     let file = parse_scenario_file(
         include_str!("../scenarios/cet_2010.toml"),
@@ -115,7 +129,7 @@ fn main() -> Result<(), customs_union::Error> {
     let compiled = file.set.compile(&data, DomesticTreatment::Nested)?;
     let policy = compiled[0].policy();
     let s = data.sector_id("MACH").expect("MACH sector").0;
-    compare(
+    let small = compare(
         "MACH sector, 2009 data, 2010 CET",
         &data.markets()[s],
         &policy.sectors[s],
@@ -123,11 +137,34 @@ fn main() -> Result<(), customs_union::Error> {
     );
     let m = synthetic::market(100, 142);
     let p = synthetic::union_policy(&m);
-    compare(
+    let large = compare(
         "synthetic market",
         &m,
         &p,
         Elasticities::new(7.6, 3.8, 1.0)?,
     );
+    let dir = common::out_dir("solver_tuning");
+    for (file, title, times) in [
+        (
+            "time_7_countries.svg",
+            "Time per solve, MACH sector (7 countries)",
+            &small,
+        ),
+        (
+            "time_100_countries.svg",
+            "Time per solve, synthetic market (100 countries)",
+            &large,
+        ),
+    ] {
+        let labels: Vec<String> = times.iter().map(|(n, _)| n.clone()).collect();
+        common::bar_chart(
+            &dir.join(file),
+            title,
+            "µs per solve",
+            &labels,
+            &[("time".to_string(), times.iter().map(|(_, t)| *t).collect())],
+        )?;
+    }
+    println!("\ncharts written to {}", dir.display());
     Ok(())
 }
