@@ -3,11 +3,14 @@
 //!
 //! ```text
 //! active set A = { i : epsilon_i finite and X0_i > 0 }   (others: p_i = 1)
-//! J_AA d = -R_A ;  ln p_A <- ln p_A + lambda d,  lambda in {1, 1/2, 1/4, ...}
+//! J_AA d = -R_A (rows equilibrated), d capped at MAX_LOG_STEP = 1 per component
+//! ln p_A <- ln p_A + lambda d,  lambda in {1, 1/2, 1/4, ...}
 //! accept when f(ln p + lambda d) <= (1 - 2e-4 lambda) f(ln p),  f = sum_A (R_i/X0_i)^2
 //! stop when max_A |R_i| / min(X0_i, X_i(p)) < tol   (at least as strict as |R_i| / X0_i),
 //! or, when no step improves any more, max_A |R_i| / max(X0_i, X_i(p)) < tol
 //! (the rounding floor where supply has grown far above X0)
+//! no lambda descends: one Levenberg-Marquardt step
+//!   (Js^T Js + mu diag(Js^T Js)) d = -Js^T r,  mu = 1e-4 .. 1e8,  rows scaled by 1/X0
 //! ```
 
 use super::armington::{PreparedMarket, Workspace};
