@@ -29,6 +29,18 @@ fn exact(c: &mut Criterion) {
                     .with_line_search(false),
             ),
             (
+                "newton-tol-1e-8",
+                SolverConfig::default()
+                    .with_warm_start(false)
+                    .with_tol(1e-8),
+            ),
+            (
+                "newton-tol-1e-6",
+                SolverConfig::default()
+                    .with_warm_start(false)
+                    .with_tol(1e-6),
+            ),
+            (
                 "diagonal-newton",
                 SolverConfig::default()
                     .with_warm_start(false)
@@ -36,7 +48,8 @@ fn exact(c: &mut Criterion) {
                     .with_max_iter(2000),
             ),
         ] {
-            if name == "diagonal-newton" && n > 50 {
+            let tol_variant = name.starts_with("newton-tol");
+            if (name == "diagonal-newton" && n > 50) || (tol_variant && n != 7 && n != 100) {
                 continue;
             }
             g.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
