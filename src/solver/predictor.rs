@@ -122,3 +122,84 @@ impl Predictor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Market, Matrix};
+    use crate::policy::SectorPolicy;
+    use crate::solver::{DomesticTreatment, SolverConfig};
+
+    fn market() -> (Market, SectorPolicy) {
+        let flows = Matrix::from_rows(&[
+            vec![500.0, 40.0, 20.0, 10.0],
+            vec![30.0, 900.0, 50.0, 25.0],
+            vec![60.0, 80.0, 2000.0, 300.0],
+            vec![35.0, 70.0, 400.0, 9000.0],
+        ])
+        .expect("square");
+        let mut tariffs = Matrix::zeros(4);
+        for i in 0..4 {
+            for j in 0..4 {
+                if i != j {
+                    tariffs.set(i, j, 0.05 + 0.02 * (i + j) as f64);
+                }
+            }
+        }
+        let m = Market::new(
+            flows,
+            tariffs,
+            Matrix::zeros(4),
+            vec![2.0, 1.5, 5.0, f64::INFINITY],
+        )
+        .expect("valid");
+        let mut p = SectorPolicy::baseline(&m);
+        p.tariffs.set(1, 0, 0.0);
+        p.tariffs.set(0, 1, 0.0);
+        p.tariffs.set(2, 0, 0.15);
+        (m, p)
+    }
+
+    fn solve(
+        pm: &PreparedMarket,
+        el: &Elasticities,
+        supply: &[f64],
+        ws: &mut Workspace,
+    ) -> Vec<f64> {
+        let cfg = SolverConfig::default().with_warm_start(false);
+        pm.solve_in(el, supply, &cfg, ws, "t").expect("converges");
+        ws.log_prices().to_vec()
+    }
+
+    fn dist(a: &[f64], b: &[f64]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn the_prediction_is_much_closer_than_the_central_solution() {
+        let (m, p) = market();
+        let pm = PreparedMarket::new(&m, &p, DomesticTreatment::Nested).expect("prepared");
+        let mut ws = Workspace::new(4);
+        let el0 = Elasticities::new(6.0, 3.0, 1.0).expect("valid");
+        let lnp0 = solve(&pm, &el0, m.supply(), &mut ws);
+        let pred = Predictor::new(&pm, &el0, m.supply(), &lnp0, &mut ws).expect("regular");
+        // a draw 10% away in every elasticity, supply of country 0 changed too
+        let el1 = Elasticities::new(6.6, 3.3, 1.1).expect("valid");
+        let supply1 = [2.2, 1.5, 5.0, f64::INFINITY];
+        let truth = solve(&pm, &el1, &supply1, &mut ws);
+        let mut guess = vec![0.0; 4];
+        pred.predict(&el1, &supply1, &mut guess);
+        let (d_central, d_pred) = (dist(&lnp0, &truth), dist(&guess, &truth));
+        assert!(d_central > 1e-4, "the draw must move prices ({d_central})");
+        assert!(
+            d_pred < 0.1 * d_central,
+            "prediction {d_pred} vs central {d_central}"
+        );
+        // at the central values the prediction is the central solution itself
+        pred.predict(&el0, m.supply(), &mut guess);
+        assert!(dist(&guess, &lnp0) == 0.0);
+    }
+}
