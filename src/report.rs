@@ -2,13 +2,12 @@
 
 use std::fmt::Write;
 
-use crate::model::Dataset;
-use crate::results::ScenarioResult;
+use crate::simulation::RunResults;
 
 /// One table per scenario: each country's totals over sectors, then the unions.
-pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
+pub fn table(results: &RunResults) -> String {
     let mut s = String::new();
-    for r in results {
+    for r in results.iter() {
         let _ = writeln!(
             s,
             "scenario {}{}",
@@ -31,11 +30,12 @@ pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
             "creation",
             "diversion"
         );
-        for (c, o) in data.countries().iter().zip(&r.totals) {
+        for o in &r.totals {
+            let c = o;
             let _ = writeln!(
                 s,
                 "  {:<8} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3}",
-                c.code,
+                c.country,
                 o.welfare,
                 o.consumer_surplus,
                 o.producer_surplus,
@@ -73,11 +73,10 @@ pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
         if let Some(d) = &r.decomposition {
             let _ = writeln!(s, "  decomposition of welfare:");
             for c in d {
-                let parts: Vec<String> = data
-                    .countries()
+                let parts: Vec<String> = c
+                    .countries
                     .iter()
-                    .zip(&c.countries)
-                    .map(|(k, o)| format!("{} {:.3}", k.code, o.welfare))
+                    .map(|o| format!("{} {:.3}", o.country, o.welfare))
                     .collect();
                 let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
             }

@@ -62,9 +62,14 @@ fn in_dir(dir: &Path, e: Error) -> Error {
             field,
             message,
         },
-        Error::Io { file, message } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
+        Error::Io {
+            file,
+            message,
+            source,
+        } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
             file: path(file),
             message,
+            source,
         },
         other => other,
     }
@@ -79,10 +84,7 @@ fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
             }
             std::fs::read_to_string(&p)
                 .map(Some)
-                .map_err(|e| Error::Io {
-                    file: p.display().to_string(),
-                    message: e.to_string(),
-                })
+                .map_err(|e| Error::io(p.display().to_string(), e))
         },
         &dir.display().to_string(),
     )
@@ -227,10 +229,7 @@ fn read_table(
             Ok(Some(t))
         }
         None if optional => Ok(None),
-        None => Err(Error::Io {
-            file: name.to_string(),
-            message: "required file not found".to_string(),
-        }),
+        None => Err(Error::io_message(name, "required file not found")),
     }
 }
 
@@ -556,16 +555,10 @@ fn fmt_num(v: f64) -> String {
 /// # Errors
 /// [`Error::Io`] when a file cannot be written.
 pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let write = |name: &str, body: String| -> Result<()> {
         let p = dir.join(name);
-        std::fs::write(&p, body).map_err(|e| Error::Io {
-            file: p.display().to_string(),
-            message: e.to_string(),
-        })
+        std::fs::write(&p, body).map_err(|e| Error::io(p.display().to_string(), e))
     };
     let q = |s: &str| {
         if s.contains([',', '"', '\n']) {

@@ -14,8 +14,11 @@ mod country;
 mod dataset;
 mod market;
 mod sector;
+mod serde_inf;
+mod treatment;
 
 pub use country::{Country, CountryId, SectorId};
-pub use dataset::Dataset;
+pub use dataset::{DEFAULT_UNITS, Dataset};
 pub use market::{Market, Matrix};
 pub use sector::{Elasticities, Sector};
+pub use treatment::DomesticTreatment;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 /// | `sigma_domestic` | `sigma_d` | substitution between the domestic good and the import composite |
 /// | `demand` | `eta` | aggregate (sector) demand elasticity, `Q = P^(-eta)` |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ElasticitiesRepr")]
 pub struct Elasticities {
     /// `sigma_m` > 0.
     pub sigma_import: f64,
@@ -19,6 +20,20 @@ pub struct Elasticities {
     pub sigma_domestic: f64,
     /// `eta` >= 0.
     pub demand: f64,
+}
+
+#[derive(Deserialize)]
+struct ElasticitiesRepr {
+    sigma_import: f64,
+    sigma_domestic: f64,
+    demand: f64,
+}
+
+impl TryFrom<ElasticitiesRepr> for Elasticities {
+    type Error = Error;
+    fn try_from(r: ElasticitiesRepr) -> Result<Self> {
+        Elasticities::new(r.sigma_import, r.sigma_domestic, r.demand)
+    }
 }
 
 impl Elasticities {
@@ -90,5 +105,6 @@ pub struct Sector {
     pub elasticities: Elasticities,
     /// Default supply elasticity of every country in this sector (`+inf` allowed);
     /// per-country values live in the sector's [`Market`](crate::Market).
+    #[serde(with = "super::serde_inf::one")]
     pub supply_default: f64,
 }
