@@ -1,4 +1,4 @@
-//! The CSV data directory of SPEC §7.
+//! The CSV data directory: countries, sectors, flows, tariffs, NTB wedges and supply elasticities.
 //!
 //! ```text
 //! countries.csv  code,name

@@ -1,4 +1,4 @@
-//! TOML scenario files (SPEC §7): `[[scenario]]` tables with unions and
+//! TOML scenario files: `[[scenario]]` tables with unions and
 //! changes, `[solver]` settings and a `[montecarlo]` section.
 //!
 //! Unknown keys are errors (a typo never passes silently). Tariff and NTB

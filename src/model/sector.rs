@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// Demand-side elasticities of one sector (SPEC §2), all positive numbers.
+/// Demand-side elasticities of one sector, all positive numbers.
 ///
 /// | field | symbol | meaning |
 /// |---|---|---|

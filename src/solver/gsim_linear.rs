@@ -1,4 +1,4 @@
-//! The GSIM linear variant (Francois & Hall 2003, GSIM v1; SPEC §3): one sector's
+//! The GSIM linear variant (Francois & Hall 2003, GSIM v1): one sector's
 //! world-price changes from a single dense linear system, and welfare exactly as
 //! the GSIM workbook computes it.
 //!
@@ -289,7 +289,7 @@ mod tests {
     use crate::model::{Country, Dataset, Sector};
     use crate::policy::PolicyState;
 
-    /// The GSIM 4x4 workbook (SPEC §3): rows exporter, columns importer; US, JP, EU, RW.
+    /// The GSIM 4x4 workbook: rows exporter, columns importer; US, JP, EU, RW.
     fn workbook() -> Dataset {
         let m = [
             [0.0, 50.0, 200.0, 300.0],

@@ -1,4 +1,4 @@
-//! The WITS-SMART variant (Laird & Yeats 1986; SPEC §4): closed-form trade
+//! The WITS-SMART variant (Laird & Yeats 1986): closed-form trade
 //! creation and trade diversion, importer by importer, over all of the
 //! importer's partners. Domestic sales are ignored; world prices stay at 1.
 //!

@@ -3,7 +3,7 @@
 //! baseline and counterfactual tariffs the revenue is computed from.
 //!
 //! ```text
-//! exact model (SPEC-level formulas, exact for CES demand and isoelastic supply):
+//! exact model (exact for CES demand and isoelastic supply):
 //!   dCS[j] = -E0[j] (P[j]^(1-eta) - 1) / (1-eta)        (-E0 ln P at eta = 1)
 //!   dPS[i] =  X0[i] (p[i]^(1+eps) - 1) / (1+eps)        (0 when eps = inf)
 //! ```
