@@ -89,3 +89,8 @@ pub mod prelude {
     pub use crate::simulation::{Meta, RunResults, ScenarioSet, Simulation};
     pub use crate::solver::{Method, ModelVariant, SolverConfig, SolverReport};
 }
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
