@@ -509,7 +509,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     })
 }
 
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn rate_matrices(
     t: &Table,
     sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
