@@ -347,23 +347,15 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        if self.model != ModelVariant::Armington {
-            return Err(Error::invalid(
-                "model",
-                format!(
-                    "Monte Carlo runs the exact (Armington) model; the {} variant is not available for it",
-                    self.model.name()
-                ),
-            ));
-        }
         let (treatment, compiled) = self.compile(set)?;
-        if treatment != DomesticTreatment::Nested {
-            return Err(Error::invalid(
-                "treatment",
-                "Monte Carlo runs the nested treatment of domestic sales; as-import-source is not available for it",
-            ));
-        }
-        MonteCarlo::new(self.data, &compiled, spec, self.solver_for(set))
+        MonteCarlo::new(
+            self.data,
+            &compiled,
+            spec,
+            self.model,
+            treatment,
+            self.solver_for(set),
+        )
     }
 
     /// Runs the Monte Carlo study of `set` on every core and summarises it.
@@ -375,7 +367,7 @@ impl<'a> Simulation<'a> {
         let mc = self.prepare_monte_carlo(set)?;
         let block = mc.run(&RunControl::default())?;
         let meta = mc.meta(self.fingerprint(set, &mc));
-        crate::monte_carlo::summarize(&meta, &block)
+        crate::monte_carlo::summarize(&meta, block)
     }
 
     /// The fingerprint of a Monte Carlo run of `set`: data, scenarios, model,

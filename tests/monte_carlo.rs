@@ -5,14 +5,14 @@
 use approx::assert_relative_eq;
 
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::{LoadedData, ScenarioFile, load_data_files, parse_scenario_file};
 use customs_union::monte_carlo::{
-    Distribution, DrawBlock, MonteCarloSpec, Overrides, PreparedRun, RunControl, Sampling,
-    ShardDocument, draw_rng, draw_seed, hex, merge_shards, metric, percentile_sorted, prepare_run,
-    quadrature_points, shard_range, summarize, unit,
+    Distribution, DrawBlock, MonteCarloSpec, PreparedRun, RunControl, Sampling, ShardDocument,
+    draw_rng, draw_seed, merge_shards, metric, percentile_sorted, quadrature_points, shard_range,
+    summarize,
 };
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::welfare::ADDITIVE_FIELDS;
+use customs_union::{ModelVariant, OutcomeField, ScenarioSet, Simulation};
 use rand::Rng;
 
 const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
@@ -22,9 +22,34 @@ fn toy() -> LoadedData {
     EmbeddedDataset::Toy.load().unwrap()
 }
 
+fn prepare_with(
+    data: &LoadedData,
+    text: &str,
+    o: Overrides,
+) -> Result<PreparedRun, customs_union::Error> {
+    let file = parse_scenario_file(text, "test.toml")?;
+    prepare_run(data, &file, o, ModelVariant::Armington, None)
+}
+
 fn prepare(data: &LoadedData, text: &str, draws: Option<u64>) -> PreparedRun {
-    let file = parse_scenario_file(text, "test.toml").unwrap();
-    prepare_run(data, &file, Overrides { draws, seed: None }).unwrap()
+    prepare_with(data, text, Overrides { draws, seed: None }).unwrap()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first uniform numbers of draw 0 with seed 42: three dimensions set
+/// to U(0, 1), whose inverse CDF is the identity.
+fn first_uniforms() -> Vec<f64> {
+    let text = format!(
+        "{TOY}\n[montecarlo]\nseed = 42\ndraws = 1\n\
+         [[montecarlo.vary]]\nparam = \"eta\"\nmode = \"set\"\n\
+         dist = {{ kind = \"uniform\", low = 0.0, high = 1.0 }}\n\
+         [[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\nmode = \"set\"\n\
+         dist = {{ kind = \"uniform\", low = 0.0, high = 1.0 }}\n"
+    );
+    prepare(&toy(), &text, None).mc.dimension_values(0)
 }
 
 fn ctl(threads: usize) -> RunControl<'static> {
@@ -39,7 +64,10 @@ fn bits(v: &[f64]) -> Vec<u64> {
 }
 
 fn field(name: &str) -> usize {
-    ADDITIVE_FIELDS.iter().position(|f| *f == name).unwrap()
+    OutcomeField::ADDITIVE
+        .iter()
+        .position(|f| f.name() == name)
+        .unwrap()
 }
 
 // ---------------------------------------------------------------- golden values
@@ -68,8 +96,7 @@ fn seeding_hash_is_pinned() {
             0x28b7_4da6_c3b7_28ea
         ]
     );
-    let mut r = draw_rng(42, 0);
-    let u: Vec<f64> = (0..3).map(|_| unit(&mut r)).collect();
+    let u = first_uniforms();
     assert_eq!(
         u,
         [0.3506623091030957, 0.870097892094121, 0.14501449914549946]
@@ -78,26 +105,11 @@ fn seeding_hash_is_pinned() {
 
 #[test]
 fn distributions_first_values_are_pinned() {
-    let u = unit(&mut draw_rng(42, 0));
-    let normal = Distribution::Normal {
-        mean: 1.0,
-        sd: 0.25,
-        min: None,
-        max: None,
-    };
-    let lognormal = Distribution::LogNormal {
-        mu: 0.0,
-        sigma: 0.3,
-    };
-    let uniform = Distribution::Uniform {
-        low: 0.5,
-        high: 1.5,
-    };
-    let triangular = Distribution::Triangular {
-        low: 0.5,
-        mode: 1.0,
-        high: 2.0,
-    };
+    let u = first_uniforms()[0];
+    let normal = Distribution::normal(1.0, 0.25).unwrap();
+    let lognormal = Distribution::lognormal(0.0, 0.3).unwrap();
+    let uniform = Distribution::uniform(0.5, 1.5).unwrap();
+    let triangular = Distribution::triangular(0.5, 1.0, 2.0).unwrap();
     // reference values from an independent implementation (Wichura's AS241 quantile)
     assert_relative_eq!(normal.quantile(u), 0.9041167537934616, max_relative = 1e-15);
     assert_relative_eq!(
@@ -111,14 +123,9 @@ fn distributions_first_values_are_pinned() {
         1.0130823051817561,
         max_relative = 1e-15
     );
-    assert_eq!(Distribution::Fixed { value: 2.5 }.quantile(u), 2.5);
+    assert_eq!(Distribution::fixed(2.5).unwrap().quantile(u), 2.5);
     // truncated normal: within bounds, and the untruncated value when the bounds are far
-    let t = Distribution::Normal {
-        mean: 1.0,
-        sd: 0.25,
-        min: Some(-10.0),
-        max: Some(10.0),
-    };
+    let t = Distribution::truncated_normal(1.0, 0.25, Some(-10.0), Some(10.0)).unwrap();
     assert_relative_eq!(t.quantile(u), 0.9041167537934616, max_relative = 1e-12);
 }
 
@@ -230,7 +237,7 @@ fn quadrature_run_uses_2n_points_at_mean_plus_sd_times_point() {
     assert_relative_eq!(m[0], 4.0, max_relative = 1e-14);
     assert_relative_eq!(m[2], 1.0, max_relative = 1e-14);
     let block = run.mc.run(&ctl(1)).unwrap();
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     assert_eq!(doc.draws, 6);
     let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
     assert!(w.mcse.is_none() && w.mean.is_some());
@@ -320,7 +327,7 @@ fn mean_converges_to_the_exact_expectation() {
         );
         let run = prepare(&data, &text, None);
         let block = run.mc.run(&ctl(2)).unwrap();
-        let doc = run.summarize(&block).unwrap();
+        let doc = run.summarize(block.clone()).unwrap();
         let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
         let (mean, mcse) = (w.mean.unwrap(), w.mcse.unwrap());
         assert!(
@@ -361,11 +368,15 @@ fn percentiles_and_mcse_on_a_known_sample() {
 fn summaries_match_the_draws() {
     let run = prepare(&toy(), TOY_MC, Some(200));
     let block = run.mc.run(&ctl(2)).unwrap();
-    let doc = run.summarize(&block).unwrap();
-    let (offs, _) = run.meta.layout.offsets();
+    let doc = run.summarize(block.clone()).unwrap();
+    let lay = &run.meta.layout;
     let wf = field("welfare");
-    let hom: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[1] + wf]).collect();
-    let base: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[0] + wf]).collect();
+    let hom: Vec<f64> = (0..200)
+        .map(|k| block.draw(k)[lay.index(1, 0, wf)])
+        .collect();
+    let base: Vec<f64> = (0..200)
+        .map(|k| block.draw(k)[lay.index(0, 0, wf)])
+        .collect();
     let m = &doc.scenarios[1].countries[0].metrics.0[wf].1;
     let mean = hom.iter().sum::<f64>() / 200.0;
     let sd = (hom.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 199.0).sqrt();
@@ -380,8 +391,8 @@ fn summaries_match_the_draws() {
     // union aggregate = sum of members
     let u = &doc.scenarios[1].unions[0];
     assert_eq!(u.members, ["HOM", "PAR"]);
-    let agg = block.draw(3)[offs[1] + 4 * ADDITIVE_FIELDS.len() + wf];
-    let sum = block.draw(3)[offs[1] + wf] + block.draw(3)[offs[1] + ADDITIVE_FIELDS.len() + wf];
+    let agg = block.draw(3)[lay.index(1, 4, wf)];
+    let sum = block.draw(3)[lay.index(1, 0, wf)] + block.draw(3)[lay.index(1, 1, wf)];
     assert_relative_eq!(agg, sum, max_relative = 1e-14);
 }
 
@@ -393,15 +404,14 @@ fn fixed_unit_scale_reproduces_the_deterministic_run() {
     );
     let data = toy();
     let run = prepare(&data, &text, None);
-    let file = parse_scenario_file(TOY, "toy.toml").unwrap();
-    let compiled = file.set.compile(&data.dataset, Default::default()).unwrap();
+    let set = ScenarioSet::from_toml_str(TOY, "toy.toml").unwrap();
+    let results = Simulation::new(&data.dataset).run(&set).unwrap();
     let rec = run.mc.replay_draw(1).unwrap().outcome.unwrap();
-    let (offs, _) = run.meta.layout.offsets();
-    for (s, cs) in compiled.iter().enumerate() {
-        let r = run_scenario(&data.dataset, cs, &RunOptions::default()).unwrap();
+    let lay = &run.meta.layout;
+    for (s, r) in results.iter().enumerate() {
         for (c, t) in r.totals.iter().enumerate() {
             for (f, v) in t.additive().iter().enumerate() {
-                let got = rec[offs[s] + c * ADDITIVE_FIELDS.len() + f];
+                let got = rec[lay.index(s, c, f)];
                 assert!((got - v).abs() <= 1e-9 * (1.0 + v.abs()), "{got} vs {v}");
             }
         }
@@ -416,7 +426,7 @@ fn identical_scenarios_differ_by_exactly_zero() {
         &TOY_MC[TOY_MC.find("[montecarlo]").unwrap()..]
     );
     let run = prepare(&toy(), &text, Some(50));
-    let doc = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+    let doc = run.summarize(run.mc.run(&ctl(2)).unwrap()).unwrap();
     let d = doc
         .differences
         .iter()
@@ -467,7 +477,7 @@ fn failed_draws_are_listed_and_excluded_from_every_scenario() {
         }
         assert!(block.draw(f.draw).iter().all(|v| v.is_nan()));
     }
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     let nf = expect.len() as u64;
     assert_eq!((doc.failed, doc.ok), (nf, 200 - nf));
     assert_eq!(doc.failures.len(), expect.len());
@@ -503,7 +513,7 @@ fn non_convergence_is_a_recorded_failure() {
         assert_eq!(f.scenario.as_deref(), Some("fta"));
         assert!(f.reason.contains("did not converge"), "{}", f.reason);
     }
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     let m = &doc.scenarios[0].countries[0].metrics.0[0].1;
     assert_eq!((m.ok, m.failed, m.mean), (0, 20, None));
 }
@@ -522,8 +532,8 @@ fn threads_do_not_change_a_single_bit() {
         let b = run.mc.run(&ctl(2)).unwrap();
         assert_eq!(bits(&a.values), bits(&b.values));
         assert_eq!(
-            run.summarize(&a).unwrap().to_json().unwrap(),
-            run.summarize(&b).unwrap().to_json().unwrap()
+            run.summarize(a).unwrap().to_json().unwrap(),
+            run.summarize(b).unwrap().to_json().unwrap()
         );
     }
 }
@@ -553,18 +563,18 @@ fn shards_merge_to_the_single_run_bytes() {
         // a forced failure or two keeps the failure path honest
         let text = text.replace("mean = 1.0, sd = 0.3, min = 0.1", "mean = 0.4, sd = 0.3");
         let run = prepare(&toy(), &text, Some(100));
-        let full = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+        let full = run.summarize(run.mc.run(&ctl(2)).unwrap()).unwrap();
         assert!(full.failed > 0);
         let parts = shards(&run, 3);
         let (meta, block) = merge_shards(&parts).unwrap();
-        let merged = summarize(&meta, &block).unwrap();
+        let merged = summarize(&meta, block).unwrap();
         assert_eq!(merged.to_json().unwrap(), full.to_json().unwrap());
         // any order of the files
         let mut rev = parts.clone();
         rev.reverse();
         let (meta, block) = merge_shards(&rev).unwrap();
         assert_eq!(
-            summarize(&meta, &block).unwrap().to_json().unwrap(),
+            summarize(&meta, block).unwrap().to_json().unwrap(),
             full.to_json().unwrap()
         );
     }
@@ -604,10 +614,9 @@ fn merge_refuses_missing_duplicate_and_mismatched_shards() {
     .to_string();
     assert!(e.contains("shard 1 of 3 is given twice"), "{e}");
     // another seed: another fingerprint
-    let file = parse_scenario_file(TOY_MC, "test.toml").unwrap();
-    let other = prepare_run(
+    let other = prepare_with(
         &toy(),
-        &file,
+        TOY_MC,
         Overrides {
             draws: Some(30),
             seed: Some(43),
@@ -633,7 +642,10 @@ fn fingerprint_depends_on_every_input() {
     let data = toy();
     let fp = |text: &str, o: Overrides| {
         let file: ScenarioFile = parse_scenario_file(text, "t.toml").unwrap();
-        prepare_run(&data, &file, o).unwrap().meta.fingerprint
+        prepare_run(&data, &file, o, ModelVariant::Armington, None)
+            .unwrap()
+            .meta
+            .fingerprint
     };
     let base = fp(TOY_MC, Overrides::default());
     assert_eq!(base.len(), 64);
@@ -707,10 +719,10 @@ fn latin_hypercube_stratifies_every_dimension() {
 #[test]
 fn definition_errors_name_the_entry() {
     let data = toy();
+    // refused when the file is read, or when the run is prepared
     let err = |vary: &str| {
         let text = format!("{TOY}\n[montecarlo]\n{vary}");
-        let file = parse_scenario_file(&text, "t.toml").unwrap();
-        match prepare_run(&data, &file, Overrides::default()) {
+        match prepare_with(&data, &text, Overrides::default()) {
             Ok(_) => panic!("accepted: {vary}"),
             Err(e) => e.to_string(),
         }
@@ -796,6 +808,9 @@ fn spec_from_table_defaults() {
         toml::from_str("[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1 }")
             .unwrap();
     let s = MonteCarloSpec::from_table(t["montecarlo"].as_table().unwrap(), "t").unwrap();
-    assert_eq!((s.draws, s.seed, s.sampling), (1000, 0, Sampling::Random));
-    assert!(!s.vary[0].shared);
+    assert_eq!(
+        (s.draws(), s.seed(), s.sampling()),
+        (1000, 0, Sampling::Random)
+    );
+    assert!(!s.vary()[0].shared);
 }
