@@ -8,11 +8,11 @@ use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::{LoadedData, ScenarioFile, load_data_files, parse_scenario_file};
 use customs_union::monte_carlo::{
-    Distribution, DrawBlock, MonteCarloSpec, PreparedRun, RunControl, Sampling, ShardDocument,
-    draw_rng, draw_seed, merge_shards, metric, percentile_sorted, quadrature_points, shard_range,
-    summarize,
+    Distribution, DrawBlock, MemoryLimit, MonteCarloSpec, OutputPlan, PreparedRun, RunControl,
+    Sampling, ShardDocument, draw_rng, draw_seed, max_threads, merge_shards, metric,
+    percentile_sorted, quadrature_points, shard_range, summarize,
 };
-use customs_union::{ModelVariant, OutcomeField, ScenarioSet, Simulation};
+use customs_union::{DomesticTreatment, ModelVariant, OutcomeField, ScenarioSet, Simulation};
 use rand::Rng;
 
 const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
@@ -813,4 +813,280 @@ fn spec_from_table_defaults() {
         (1000, 0, Sampling::Random)
     );
     assert!(!s.vary()[0].shared);
+}
+
+// ---------------------------------------------------------------- model and treatment
+
+/// Every elasticity "varied" by a fixed factor of 1: each draw is the data.
+const FIXED_AT_DATA: &str = "[montecarlo]\ndraws = 3\n\
+     [[montecarlo.vary]]\nparam = \"sigma_m\"\nlink = \"rule-of-two\"\n\
+     dist = { kind = \"fixed\", value = 1.0 }\n\
+     [[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1.0 }\n\
+     [[montecarlo.vary]]\nparam = \"epsilon\"\ndist = { kind = \"fixed\", value = 1.0 }\n";
+
+/// `a` equals `b` within 1e-12 relative (exactly, when `b` is 0).
+fn close_12(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * b.abs()
+}
+
+#[test]
+fn fixed_distributions_equal_a_plain_run_for_both_treatments() {
+    let cases = [
+        (EmbeddedDataset::Toy, TOY, "toy"),
+        (
+            EmbeddedDataset::Eaeu2009,
+            include_str!("../scenarios/eaeu_2015.toml"),
+            "eaeu",
+        ),
+    ];
+    for (embedded, scenarios, label) in cases {
+        let data = embedded.load().unwrap().dataset;
+        // the file's own [montecarlo] table replaced by fixed distributions
+        let scenarios = &scenarios[..scenarios.find("[montecarlo]").unwrap_or(scenarios.len())];
+        let text = format!("{scenarios}\n{FIXED_AT_DATA}");
+        let set = ScenarioSet::from_toml_str(&text, "fixed.toml").unwrap();
+        let mut welfare = Vec::new();
+        for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
+            let sim = Simulation::new(&data).treatment(treatment);
+            let plain = sim.run(&set).unwrap();
+            let mc = sim.monte_carlo(&set).unwrap();
+            assert_eq!((mc.ok, mc.failed), (3, 0));
+            let mut compared = 0;
+            for r in plain.iter() {
+                for c in &r.totals {
+                    for f in OutcomeField::ADDITIVE {
+                        let want = f.get(&c.outcome);
+                        let series = mc.series(&r.name, &c.country, f.name()).unwrap();
+                        for got in series {
+                            assert!(
+                                close_12(got, want),
+                                "{label}, {treatment:?}, {} {} {}: {got} vs {want}",
+                                r.name,
+                                c.country,
+                                f.name()
+                            );
+                            compared += 1;
+                        }
+                    }
+                }
+                for u in &r.unions {
+                    let want = u.aggregate.welfare;
+                    for got in mc.series(&r.name, &u.name, "welfare").unwrap() {
+                        assert!(close_12(got, want), "{label} {}: {got} vs {want}", u.name);
+                    }
+                }
+            }
+            assert!(compared > 100);
+            let last = plain.last().unwrap();
+            welfare.push(last.totals[0].outcome.welfare);
+        }
+        // the treatment is honoured, not silently replaced by the nested one
+        assert!(
+            (welfare[0] - welfare[1]).abs() > 1e-6 * welfare[0].abs(),
+            "{label}: {welfare:?}"
+        );
+    }
+}
+
+#[test]
+fn linear_variants_are_refused_not_switched() {
+    let data = toy().dataset;
+    let set = ScenarioSet::from_toml_str(&format!("{TOY}\n{FIXED_AT_DATA}"), "f.toml").unwrap();
+    for (model, name) in [
+        (ModelVariant::GsimLinear, "GSIM-linear"),
+        (ModelVariant::Smart, "SMART"),
+    ] {
+        let e = Simulation::new(&data)
+            .model(model)
+            .monte_carlo(&set)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(name) && e.contains("Armington"), "{e}");
+    }
+}
+
+// ---------------------------------------------------------------- labelled lookups
+
+#[test]
+fn metrics_and_series_by_scenario_entity_and_field() {
+    let text = TOY_MC.replace("mean = 1.0, sd = 0.3, min = 0.1", "mean = 0.4, sd = 0.3");
+    let run = prepare(&toy(), &text, Some(120));
+    let block = run.mc.run(&ctl(2)).unwrap();
+    let failed: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    assert!(!failed.is_empty());
+    let lay = run.meta.layout.clone();
+    let doc = run.summarize(block.clone()).unwrap();
+    let wf = field("welfare");
+    // a country: the metric is the document's, the series the usable draws in order
+    let m = doc.metric("customs-union", "HOM", "welfare").unwrap();
+    assert_eq!(m, &doc.scenarios[1].countries[0].metrics.0[wf].1);
+    let series = doc.series("customs-union", "HOM", "welfare").unwrap();
+    let expect: Vec<f64> = (0..120)
+        .filter(|k| !failed.contains(k))
+        .map(|k| block.draw(k)[lay.index(1, 0, wf)])
+        .collect();
+    assert_eq!(bits(&series), bits(&expect));
+    assert_eq!(series.len() as u64, m.ok);
+    assert_eq!(
+        m.mean.unwrap().to_bits(),
+        (series.iter().sum::<f64>() / series.len() as f64).to_bits()
+    );
+    // a union, by name
+    let u = doc
+        .metric("customs-union", "HP", "trade_diversion")
+        .unwrap();
+    assert_eq!(
+        u,
+        &doc.scenarios[1].unions[0].metrics.0[field("trade_diversion")].1
+    );
+    let us = doc
+        .series("customs-union", "HP", "trade_diversion")
+        .unwrap();
+    assert_eq!(us.len() as u64, u.ok);
+    // a paired difference
+    let d = doc.difference("customs-union", "HOM", "welfare").unwrap();
+    let base = doc.series("fta", "HOM", "welfare").unwrap();
+    let diffs: Vec<f64> = series.iter().zip(&base).map(|(a, b)| a - b).collect();
+    assert_relative_eq!(
+        d.mean.unwrap(),
+        diffs.iter().sum::<f64>() / diffs.len() as f64,
+        max_relative = 1e-12
+    );
+    // unknown names
+    assert!(doc.metric("nope", "HOM", "welfare").is_none());
+    assert!(doc.metric("fta", "XXX", "welfare").is_none());
+    assert!(doc.metric("fta", "HOM", "happiness").is_none());
+    assert!(doc.series("fta", "CU", "welfare").is_none());
+    // the summary keeps the draws it was given
+    assert_eq!(bits(&doc.block().values), bits(&block.values));
+}
+
+#[test]
+fn a_failed_draw_is_an_error_carrying_its_cause() {
+    let text = format!(
+        "{TOY}\n[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
+         [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n\
+         [montecarlo]\ndraws = 40\nseed = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         sector = \"AGR\"\nmode = \"set\"\ndist = {{ kind = \"uniform\", low = 0.5, high = 3.0 }}\n"
+    );
+    let run = prepare(&toy(), &text, None);
+    let block = run.mc.run(&ctl(1)).unwrap();
+    let first = &block.failures[0];
+    assert!(first.cause().is_some());
+    let e = run
+        .mc
+        .run(&RunControl {
+            threads: Some(1),
+            fail_fast: true,
+            progress: None,
+        })
+        .unwrap_err();
+    match &e {
+        customs_union::Error::Draw {
+            draw,
+            scenario,
+            source,
+        } => {
+            assert_eq!((*draw, scenario.as_str()), (first.draw, "ban"));
+            // the solver's own error, unflattened
+            assert!(
+                matches!(**source, customs_union::Error::Model { .. }),
+                "{source:?}"
+            );
+            assert!(source.to_string().contains("sigma_m > 1"), "{source}");
+        }
+        other => panic!("not a draw error: {other}"),
+    }
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(e.to_string(), first.to_error().to_string());
+}
+
+// ---------------------------------------------------------------- shard integrity
+
+#[test]
+fn merge_refuses_altered_shards() {
+    let run = prepare(&toy(), TOY_MC, Some(30));
+    let parts = shards(&run, 3);
+    assert!(merge_shards(&parts).is_ok());
+    // one hex digit of one value changed
+    let mut altered = parts.clone();
+    let v = &mut altered[1].1.values[2];
+    let flipped = if v.as_bytes()[20] == b'0' { "1" } else { "0" };
+    v.replace_range(20..21, flipped);
+    let e = merge_shards(&altered).unwrap_err().to_string();
+    assert!(
+        e.contains("shard-1-of-3.json") && e.contains("checksum"),
+        "{e}"
+    );
+    // a usable draw turned into a failure without values
+    let mut altered = parts.clone();
+    altered[0].1.values[0].clear();
+    assert!(merge_shards(&altered).is_err());
+    // a reason rewritten, a header field changed
+    let mut altered = parts.clone();
+    altered[2].1.checksum = parts[1].1.checksum.clone();
+    let e = merge_shards(&altered).unwrap_err().to_string();
+    assert!(e.contains("checksum"), "{e}");
+}
+
+#[test]
+fn merge_refuses_non_finite_values_in_a_usable_draw() {
+    let run = prepare(&toy(), TOY_MC, Some(30));
+    let (s, e) = shard_range(1, 3, 30);
+    let mut block = run.mc.run_range(s, e, &ctl(1)).unwrap();
+    // a NaN where a usable draw's value belongs, sealed by a valid checksum
+    block.values[3] = f64::NAN;
+    let doc = ShardDocument::new(run.meta.clone(), 1, 3, &block).unwrap();
+    let mut parts = shards(&run, 3);
+    parts[1].1 = doc;
+    let e = merge_shards(&parts).unwrap_err().to_string();
+    assert!(
+        e.contains("non-finite") && e.contains(&format!("draw {s}")),
+        "{e}"
+    );
+}
+
+// ---------------------------------------------------------------- resources
+
+#[test]
+fn a_run_that_cannot_fit_in_memory_is_refused_before_any_draw() {
+    let run = prepare(&toy(), TOY_MC, Some(u64::from(u32::MAX)));
+    let start = std::time::Instant::now();
+    let plan = OutputPlan::summary(2);
+    let est = run.mc.memory_estimate(0, run.mc.draws(), &plan);
+    // 2 scenarios x (4 countries + 1 union) x 19 fields of 8 bytes, a failure slot,
+    // the usable-draw index and two sort buffers per thread
+    assert_eq!(est.per_draw, 8 * 190 + 8 + 9 + 16 * 2);
+    let e = run.mc.run(&ctl(2)).unwrap_err().to_string();
+    assert!(e.contains("memory") && e.contains("shards"), "{e}");
+    assert!(start.elapsed().as_secs() < 10);
+    // against a known limit: the advised shard count fits, one fewer does not
+    let limit = MemoryLimit {
+        bytes: 2_000_000_000,
+        source: "a test limit",
+    };
+    let e = est.check(&limit).unwrap_err().to_string();
+    let n = est.shards_to_fit(limit.bytes).unwrap();
+    assert!(e.contains(&format!("at least {n} shards")), "{e}");
+    let biggest = |n: u64| {
+        (0..n)
+            .map(|k| {
+                let (s, e) = shard_range(k, n, run.mc.draws());
+                run.mc.memory_estimate(s, e, &plan).total()
+            })
+            .max()
+            .unwrap()
+    };
+    assert!(biggest(n) <= limit.bytes);
+    assert!(biggest(n - 1) > limit.bytes);
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    let run = prepare(&toy(), TOY_MC, Some(10));
+    for t in [0, max_threads() + 1, 100_000] {
+        let e = run.mc.run(&ctl(t)).unwrap_err().to_string();
+        assert!(e.contains("thread"), "{e}");
+    }
+    assert!(run.mc.run(&ctl(max_threads())).is_ok());
 }

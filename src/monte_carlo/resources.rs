@@ -148,7 +148,7 @@ pub struct MemoryLimit {
 }
 
 /// Bytes in units a reader takes in at a glance (`1.5 GB`).
-struct Bytes(u64);
+pub(crate) struct Bytes(pub(crate) u64);
 
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

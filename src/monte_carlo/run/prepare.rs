@@ -7,7 +7,7 @@ use crate::accounts::OutcomeField;
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment, Elasticities};
 use crate::monte_carlo::layout::{Layout, ScenarioLayout, UnionLayout};
-use crate::monte_carlo::resources::{MemoryLimit, available_memory, lhs_bytes};
+use crate::monte_carlo::resources::{Bytes, MemoryLimit, available_memory, lhs_bytes};
 use crate::monte_carlo::sampling::Sampling;
 use crate::monte_carlo::seed::{lhs_rng, permutation};
 use crate::monte_carlo::space::ParameterSpace;
@@ -220,10 +220,38 @@ fn check_lhs_memory(draws: u64, dims: usize, limit: &MemoryLimit) -> Result<()> 
     Err(Error::invalid(
         "Monte Carlo memory",
         format!(
-            "Latin hypercube sampling of {draws} draws in {dims} dimensions needs {need} bytes \
-             for its permutations (in every shard), but about {} bytes are available ({}): \
+            "Latin hypercube sampling of {draws} draws in {dims} dimensions needs about {} \
+             for its permutations (in every shard), but about {} is available ({}): \
              run fewer draws, or use random sampling",
-            limit.bytes, limit.source
+            Bytes(need),
+            Bytes(limit.bytes),
+            limit.source
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_hypercube_permutations_must_fit() {
+        let limit = MemoryLimit {
+            bytes: 1_000_000,
+            source: "a test limit",
+        };
+        // 4 bytes per draw and dimension
+        assert!(check_lhs_memory(50_000, 5, &limit).is_ok());
+        let e = check_lhs_memory(50_001, 5, &limit).unwrap_err().to_string();
+        assert!(e.contains("1.0 MB") && e.contains("random sampling"), "{e}");
+    }
+
+    #[test]
+    fn only_the_exact_model_runs() {
+        assert!(check_model(ModelVariant::Armington).is_ok());
+        for m in [ModelVariant::GsimLinear, ModelVariant::Smart] {
+            let e = check_model(m).unwrap_err().to_string();
+            assert!(e.contains("Armington"), "{e}");
+        }
+    }
 }
