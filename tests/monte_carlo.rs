@@ -1090,3 +1090,88 @@ fn thread_counts_are_bounded() {
     }
     assert!(run.mc.run(&ctl(max_threads())).is_ok());
 }
+
+// ---------------------------------------------------------------- against independent samplers
+
+/// Two-sample Kolmogorov–Smirnov statistic.
+fn ks(a: &mut [f64], b: &mut [f64]) -> f64 {
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+#[test]
+fn inverse_cdfs_match_rand_distr_samplers() {
+    use rand_distr::Distribution as _;
+    const N: usize = 200_000;
+    const GRID: usize = 100_000;
+    let mut rng = draw_rng(2024, 0);
+    let mut sample = |f: &mut dyn FnMut(&mut customs_union::monte_carlo::DrawRng) -> f64| {
+        (0..N).map(|_| f(&mut rng)).collect::<Vec<f64>>()
+    };
+    let normal = rand_distr::Normal::new(1.0, 0.3).unwrap();
+    let truncated = |r: &mut customs_union::monte_carlo::DrawRng| loop {
+        let x = normal.sample(r);
+        if (0.9..=1.8).contains(&x) {
+            return x;
+        }
+    };
+    let lognormal = rand_distr::LogNormal::new(-0.1, 0.47).unwrap();
+    let uniform = rand_distr::Uniform::new(0.5, 1.5).unwrap();
+    let triangular = rand_distr::Triangular::new(0.7, 1.3, 0.9).unwrap();
+    let cases: Vec<(&str, Distribution, Vec<f64>)> = vec![
+        (
+            "normal",
+            Distribution::normal(1.0, 0.3).unwrap(),
+            sample(&mut |r| normal.sample(r)),
+        ),
+        (
+            "truncated normal",
+            Distribution::truncated_normal(1.0, 0.3, Some(0.9), Some(1.8)).unwrap(),
+            sample(&mut |r| truncated(r)),
+        ),
+        (
+            "lognormal",
+            Distribution::lognormal(-0.1, 0.47).unwrap(),
+            sample(&mut |r| lognormal.sample(r)),
+        ),
+        (
+            "uniform",
+            Distribution::uniform(0.5, 1.5).unwrap(),
+            sample(&mut |r| uniform.sample(r)),
+        ),
+        (
+            "triangular",
+            Distribution::triangular(0.7, 0.9, 1.3).unwrap(),
+            sample(&mut |r| triangular.sample(r)),
+        ),
+    ];
+    for (name, dist, mut theirs) in cases {
+        // ours: the inverse CDF on an even grid of probabilities
+        let mut ours: Vec<f64> = (0..GRID)
+            .map(|i| dist.quantile((i as f64 + 0.5) / GRID as f64))
+            .collect();
+        // 0.1% critical value of the two-sample statistic
+        let crit = 1.95 * ((N + GRID) as f64 / (N * GRID) as f64).sqrt();
+        let d = ks(&mut ours, &mut theirs);
+        assert!(d < crit, "{name}: KS distance {d} >= {crit}");
+        // the moments quadrature uses, against the sampler's
+        let (mean, sd) = dist.mean_sd();
+        let m = theirs.iter().sum::<f64>() / N as f64;
+        let s = (theirs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (N - 1) as f64).sqrt();
+        assert!(
+            (m - mean).abs() < 5.0 * sd / (N as f64).sqrt(),
+            "{name}: mean {m} vs {mean}"
+        );
+        assert!((s - sd).abs() < 0.01 * sd, "{name}: sd {s} vs {sd}");
+    }
+}

@@ -4,6 +4,7 @@
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
 //!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
 //! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
+//!                  [--domestic nested|as-import-source] [--model armington]
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
