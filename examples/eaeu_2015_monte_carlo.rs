@@ -24,12 +24,12 @@
 //!
 //! `cargo run --release --example eaeu_2015_monte_carlo`
 
-use customs_union::DomesticTreatment;
+use customs_union::ModelVariant;
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
 use customs_union::monte_carlo::RunControl;
-use customs_union::results::{ModelVariant, RunOptions, run_scenario};
+use customs_union::results::{RunOptions, run_scenario};
 use plotters::prelude::*;
 
 #[path = "common/mod.rs"]
@@ -43,8 +43,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         include_str!("../scenarios/eaeu_2015.toml"),
         "scenarios/eaeu_2015.toml",
     )?;
-    let (model, treatment) = (ModelVariant::Armington, DomesticTreatment::Nested);
-    let run = prepare_run(&loaded, &file, Overrides::default(), model, treatment)?;
+    let model = ModelVariant::Armington;
+    let run = prepare_run(&loaded, &file, Overrides::default(), model, None)?;
     let start = std::time::Instant::now();
     let block = run.mc.run(&RunControl::default())?;
     let elapsed = start.elapsed();
