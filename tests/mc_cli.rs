@@ -89,11 +89,10 @@ fn threads_give_identical_bytes() {
     assert!(doc["failures"].as_array().unwrap().is_empty());
 }
 
-#[test]
-fn three_shards_merge_to_the_single_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let single = mc(dir.path(), &[], "single.json");
-    let shards = dir.path().join("shards");
+/// The single run (`single.json`) and its three shards (in `shards/`).
+fn single_and_three_shards(dir: &Path) -> (PathBuf, PathBuf) {
+    let single = mc(dir, &[], "single.json");
+    let shards = dir.join("shards");
     let shard_dir = format!("{}/", s(&shards));
     let sc = scenario();
     for k in 0..3 {
@@ -113,6 +112,14 @@ fn three_shards_merge_to_the_single_run() {
             &shard_dir,
         ]);
     }
+    (single, shards)
+}
+
+#[test]
+fn three_shards_merge_to_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (single, shards) = single_and_three_shards(dir.path());
+    let sc = scenario();
     for k in 0..3 {
         assert!(shards.join(format!("shard-{k}-of-3.json")).exists());
     }
@@ -288,26 +295,7 @@ fn bad_requests_are_clear_errors() {
 #[test]
 fn merge_reads_only_shard_files_and_refuses_altered_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let single = mc(dir.path(), &[], "single.json");
-    let shards = dir.path().join("shards");
-    let shard_dir = format!("{}/", s(&shards));
-    let sc = scenario();
-    for k in 0..3 {
-        let spec = format!("{k}/3");
-        let args = [
-            "mc",
-            "--scenario",
-            s(&sc),
-            "--draws",
-            DRAWS,
-            "--quiet",
-            "--shard",
-            &spec,
-            "--out",
-            &shard_dir,
-        ];
-        ok(&args);
-    }
+    let (single, shards) = single_and_three_shards(dir.path());
     let f = |name: &str| shards.join(name);
     let one = std::fs::read_to_string(f("shard-1-of-3.json")).unwrap();
     // leftovers of an interrupted write, copies and other documents lie beside the shards

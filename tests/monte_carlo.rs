@@ -442,15 +442,20 @@ fn identical_scenarios_differ_by_exactly_zero() {
 
 // ---------------------------------------------------------------- failures
 
+/// A third scenario banning a flow, which needs sigma_m > 1.
+const BAN: &str = "[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
+     [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n";
+
+/// sigma_m of AGR set to U(0.5, 3): below 1 in a fifth of the draws.
+const SIGMA_M_AGR: &str = "[[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\n\
+     mode = \"set\"\ndist = { kind = \"uniform\", low = 0.5, high = 3.0 }\n";
+
 #[test]
 fn failed_draws_are_listed_and_excluded_from_every_scenario() {
     // a third scenario bans a flow, which needs sigma_m > 1: draws with
     // sigma_m.AGR <= 1 fail there only, and must leave every scenario
     let text = format!(
-        "{TOY}\n[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
-         [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n\
-         [montecarlo]\ndraws = 200\nseed = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
-         sector = \"AGR\"\nmode = \"set\"\ndist = {{ kind = \"uniform\", low = 0.5, high = 3.0 }}\n\
+        "{TOY}\n{BAN}[montecarlo]\ndraws = 200\nseed = 3\n{SIGMA_M_AGR}\
          [[montecarlo.vary]]\nparam = \"eta\"\nsector = \"MAN\"\nmode = \"set\"\n\
          dist = {{ kind = \"normal\", mean = 0.3, sd = 0.3 }}\n"
     );
@@ -963,12 +968,7 @@ fn metrics_and_series_by_scenario_entity_and_field() {
 
 #[test]
 fn a_failed_draw_is_an_error_carrying_its_cause() {
-    let text = format!(
-        "{TOY}\n[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
-         [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n\
-         [montecarlo]\ndraws = 40\nseed = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
-         sector = \"AGR\"\nmode = \"set\"\ndist = {{ kind = \"uniform\", low = 0.5, high = 3.0 }}\n"
-    );
+    let text = format!("{TOY}\n{BAN}[montecarlo]\ndraws = 40\nseed = 3\n{SIGMA_M_AGR}");
     let run = prepare(&toy(), &text, None);
     let block = run.mc.run(&ctl(1)).unwrap();
     let first = &block.failures[0];

@@ -14,7 +14,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::block::DrawBlock;
-use super::layout::{Layout, RunMeta};
+use super::layout::{Layout, RunMeta, UnionLayout};
 use super::sampling::Sampling;
 use super::stats::{Metric, metric};
 use crate::error::{Error, Result};
@@ -71,19 +71,23 @@ pub struct ScenarioSummary {
     pub unions: Vec<UnionSummary>,
 }
 
+/// The metrics of a country (by code) or, failing that, of a union (by name).
+fn entity_metrics<'a>(
+    countries: &'a [CountrySummary],
+    unions: &'a [UnionSummary],
+    name: &str,
+) -> Option<&'a Metrics> {
+    countries
+        .iter()
+        .find(|c| c.country == name)
+        .map(|c| &c.metrics)
+        .or_else(|| unions.iter().find(|u| u.name == name).map(|u| &u.metrics))
+}
+
 impl ScenarioSummary {
     /// The metrics of a country (by code) or, failing that, of a union (by name).
     pub fn entity(&self, name: &str) -> Option<&Metrics> {
-        self.countries
-            .iter()
-            .find(|c| c.country == name)
-            .map(|c| &c.metrics)
-            .or_else(|| {
-                self.unions
-                    .iter()
-                    .find(|u| u.name == name)
-                    .map(|u| &u.metrics)
-            })
+        entity_metrics(&self.countries, &self.unions, name)
     }
 }
 
@@ -98,6 +102,13 @@ pub struct DifferenceSummary {
     pub countries: Vec<CountrySummary>,
     /// Per union of the later scenario.
     pub unions: Vec<UnionSummary>,
+}
+
+impl DifferenceSummary {
+    /// The metrics of a country (by code) or, failing that, of a union (by name).
+    pub fn entity(&self, name: &str) -> Option<&Metrics> {
+        entity_metrics(&self.countries, &self.unions, name)
+    }
 }
 
 /// A failed draw as reported.
@@ -231,17 +242,10 @@ impl McSummary {
     /// The summary of the paired difference `scenario` minus the first
     /// scenario, for `field` of `entity`.
     pub fn difference(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
-        let d = self.differences.iter().find(|d| d.scenario == scenario)?;
-        d.countries
+        self.differences
             .iter()
-            .find(|c| c.country == entity)
-            .map(|c| &c.metrics)
-            .or_else(|| {
-                d.unions
-                    .iter()
-                    .find(|u| u.name == entity)
-                    .map(|u| &u.metrics)
-            })?
+            .find(|d| d.scenario == scenario)?
+            .entity(entity)?
             .get(field)
     }
 
@@ -343,6 +347,11 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
         country: layout.countries()[c].clone(),
         metrics: m,
     };
+    let union = |ul: &UnionLayout, m: Metrics| UnionSummary {
+        name: ul.name.clone(),
+        members: ul.members.clone(),
+        metrics: m,
+    };
     let mut scenarios = Vec::new();
     let mut differences = Vec::new();
     for (s, sl) in layout.scenarios().iter().enumerate() {
@@ -353,11 +362,7 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
             .unions
             .iter()
             .enumerate()
-            .map(|(u, ul)| UnionSummary {
-                name: ul.name.clone(),
-                members: ul.members.clone(),
-                metrics: metrics(&|d, fi| d[layout.index(s, nc + u, fi)]),
-            })
+            .map(|(u, ul)| union(ul, metrics(&|d, fi| d[layout.index(s, nc + u, fi)])))
             .collect();
         scenarios.push(ScenarioSummary {
             name: sl.name.clone(),
@@ -379,16 +384,17 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
             .unions
             .iter()
             .enumerate()
-            .map(|(u, ul)| UnionSummary {
-                name: ul.name.clone(),
-                members: ul.members.clone(),
-                metrics: metrics(&|d, fi| {
-                    let mut first = 0.0;
-                    for &m in &ul.member_index {
-                        first += d[layout.index(0, m, fi)];
-                    }
-                    d[layout.index(s, nc + u, fi)] - first
-                }),
+            .map(|(u, ul)| {
+                union(
+                    ul,
+                    metrics(&|d, fi| {
+                        let mut first = 0.0;
+                        for &m in &ul.member_index {
+                            first += d[layout.index(0, m, fi)];
+                        }
+                        d[layout.index(s, nc + u, fi)] - first
+                    }),
+                )
             })
             .collect();
         differences.push(DifferenceSummary {
