@@ -171,18 +171,13 @@ impl PartialEq for Draws {
 ///
 /// # Examples
 /// ```
-/// use customs_union::io::embedded::EmbeddedDataset;
-/// use customs_union::io::mc_files::{Overrides, prepare_run};
-/// use customs_union::io::parse_scenario_file;
-/// use customs_union::monte_carlo::RunControl;
-/// use customs_union::ModelVariant;
+/// use customs_union::prelude::*;
 ///
-/// # fn main() -> Result<(), customs_union::Error> {
-/// let data = EmbeddedDataset::Toy.load()?;
-/// let file = parse_scenario_file(include_str!("../../scenarios/toy_mc.toml"), "toy_mc.toml")?;
-/// let overrides = Overrides { draws: Some(20), seed: None };
-/// let run = prepare_run(&data, &file, overrides, ModelVariant::Armington, None)?;
-/// let mc = run.summarize(run.mc.run(&RunControl::default())?)?;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let data = Dataset::embedded("toy")?;
+/// let text = include_str!("../../scenarios/toy_mc.toml").replace("draws = 1000", "draws = 20");
+/// let set = ScenarioSet::from_toml_str(&text, "toy_mc.toml")?;
+/// let mc: McSummary = Simulation::new(&data).monte_carlo(&set)?;
 /// let band = mc.metric("customs-union", "HOM", "welfare").unwrap();
 /// let series = mc.series("customs-union", "HP", "welfare").unwrap();
 /// assert_eq!(series.len() as u64, band.ok);
