@@ -29,7 +29,7 @@ use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
 use customs_union::monte_carlo::RunControl;
-use customs_union::results::{RunOptions, run_scenario};
+use customs_union::{ScenarioSet, Simulation};
 use plotters::prelude::*;
 
 #[path = "common/mod.rs"]
@@ -138,10 +138,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // (a subsample of the same draws, re-solved with full flows)
     let data = &loaded.dataset;
     let labels = run.meta.parameters.clone();
-    let compiled = file
-        .set
-        .compile(data, RunOptions::default().effective_treatment())?;
-    let eaeu = compiled.last().expect("two scenarios");
+    let eaeu = ScenarioSet::new(vec![
+        file.set.scenarios.last().expect("two scenarios").clone(),
+    ]);
     let partners: Vec<String> = data
         .countries()
         .iter()
@@ -157,8 +156,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let values = run.mc.parameters(k);
         let mut d = data.clone();
         apply_parameters(&mut d, &labels, &values);
-        let r = run_scenario(&d, eaeu, &RunOptions::default())?;
-        for (p, e) in common::imports_by_origin(&d, &r, "KAZ")
+        let r = &Simulation::new(&d).run(&eaeu)?[0];
+        for (p, e) in common::imports_by_origin(&d, r, "KAZ")
             .into_iter()
             .enumerate()
         {
@@ -266,20 +265,23 @@ fn apply_parameters(d: &mut customs_union::Dataset, labels: &[String], values: &
         let Some(s) = d.sector_id(parts[1]).map(|s| s.0) else {
             continue;
         };
+        let mut el = d.sectors()[s].elasticities;
         match parts[0] {
-            "sigma_m" => d.sectors_mut()[s].elasticities.sigma_import = v,
-            "sigma_d" => d.sectors_mut()[s].elasticities.sigma_domestic = v,
-            "eta" => d.sectors_mut()[s].elasticities.demand = v,
+            "sigma_m" => el.sigma_import = v,
+            "sigma_d" => el.sigma_domestic = v,
+            "eta" => el.demand = v,
             "epsilon" => {
                 if let Some(c) = parts.get(2).and_then(|c| d.country_id(c)) {
                     let mut sup = d.markets()[s].supply().to_vec();
                     sup[c.0] = v;
-                    d.markets_mut()[s]
-                        .set_supply(sup)
+                    d.set_supply(s, sup)
                         .expect("a sampled supply elasticity is valid");
                 }
+                continue;
             }
-            _ => {}
+            _ => continue,
         }
+        d.set_elasticities(s, el)
+            .expect("sampled elasticities are valid");
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment};
 use crate::monte_carlo::{McSummary, MonteCarlo, MonteCarloSpec, RunControl};
+use crate::policy::PolicyState;
 use crate::run::{RunOptions, ScenarioResult, attribute_stages, run_scenario};
 use crate::scenario::{self, CompiledScenario, Scenario};
 use crate::solver::{ModelVariant, SolverConfig};
@@ -262,6 +263,17 @@ impl<'a> Simulation<'a> {
         Ok((treatment, set.compile(self.data, treatment)?))
     }
 
+    /// The counterfactual policy of every scenario of `set`, in file order:
+    /// the tariffs, NTB wedges, bans and revenue pools a run solves with (to
+    /// inspect, e.g., the rates a CET rule produces).
+    ///
+    /// # Errors
+    /// As [`Simulation::run`]'s compilation of the set.
+    pub fn policies(&self, set: &ScenarioSet) -> Result<Vec<PolicyState>> {
+        let (_, compiled) = self.compile(set)?;
+        Ok(compiled.iter().map(CompiledScenario::policy).collect())
+    }
+
     /// The metadata of a run of `set`.
     ///
     /// # Errors
@@ -377,7 +389,7 @@ impl<'a> Simulation<'a> {
         let mut h = Sha256::new();
         h.update(b"customs-union/mc/fingerprint/v2\n");
         h.update(self.data.fingerprint().as_bytes());
-        h.update(&serde_json::to_vec(&set.scenarios).unwrap_or_default());
+        h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
         h.update(format!("\n{:?}\n", set.montecarlo).as_bytes());
         h.update(
             format!(
