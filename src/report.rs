@@ -2,13 +2,12 @@
 
 use std::fmt::Write;
 
-use crate::model::Dataset;
-use crate::results::ScenarioResult;
+use crate::simulation::RunResults;
 
 /// One table per scenario: each country's totals over sectors, then the unions.
-pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
+pub fn table(results: &RunResults) -> String {
     let mut s = String::new();
-    for r in results {
+    for r in results.iter() {
         let _ = writeln!(
             s,
             "scenario {}{}",
@@ -21,21 +20,31 @@ pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
         );
         let _ = writeln!(
             s,
-            "  {:<8} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            "  changes from the baseline, {} (imports and trade effects: volumes at baseline prices)",
+            results.meta.units.values
+        );
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
+            "", "", "consumer", "producer", "tariff", "imports", "trade", "trade"
+        );
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
             "country",
             "welfare",
-            "cons.surpl",
-            "prod.surpl",
-            "tariff rev",
-            "d imports",
+            "surplus",
+            "surplus",
+            "revenue",
+            "change",
             "creation",
             "diversion"
         );
-        for (c, o) in data.countries().iter().zip(&r.totals) {
+        for o in &r.totals {
             let _ = writeln!(
                 s,
-                "  {:<8} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3} {:>12.3}",
-                c.code,
+                "  {:<8} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1}",
+                o.country,
                 o.welfare,
                 o.consumer_surplus,
                 o.producer_surplus,
@@ -49,7 +58,7 @@ pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
             let a = &u.aggregate;
             let _ = writeln!(
                 s,
-                "  union {} ({}): welfare {:.3}, creation {:.3}, diversion {:.3}, external suppression {:.3}",
+                "  union {} ({}): welfare {:.1}, trade creation {:.1}, trade diversion {:.1}, external trade suppression {:.1}",
                 u.name,
                 u.members.join(", "),
                 a.welfare,
@@ -71,15 +80,33 @@ pub fn table(data: &Dataset, results: &[ScenarioResult]) -> String {
             }
         }
         if let Some(d) = &r.decomposition {
-            let _ = writeln!(s, "  decomposition of welfare:");
+            let _ = writeln!(
+                s,
+                "  welfare by component (Shapley values, summing to the total):"
+            );
             for c in d {
-                let parts: Vec<String> = data
-                    .countries()
+                let parts: Vec<String> = c
+                    .countries
                     .iter()
-                    .zip(&c.countries)
-                    .map(|(k, o)| format!("{} {:.3}", k.code, o.welfare))
+                    .map(|o| format!("{} {:.1}", o.country, o.welfare))
                     .collect();
                 let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
+            }
+        }
+        if let Some(st) = &r.stages {
+            if st.len() > 1 {
+                let _ = writeln!(
+                    s,
+                    "  welfare by stage (each stage's change over its parent):"
+                );
+                for c in st {
+                    let parts: Vec<String> = c
+                        .countries
+                        .iter()
+                        .map(|o| format!("{} {:.1}", o.country, o.welfare))
+                        .collect();
+                    let _ = writeln!(s, "    {:<40} {}", c.stage, parts.join("  "));
+                }
             }
         }
         s.push('\n');

@@ -12,7 +12,7 @@ pub const SOLVER_TOL: f64 = 1e-12;
 /// damped phase on extreme tariffs.
 pub const SOLVER_MAX_ITER: usize = 200;
 
-/// Revenue-sharing shares must sum to one within this (SPEC §5, §8).
+/// Revenue-sharing shares must sum to one within this.
 pub const SHARES_SUM: f64 = 1e-9;
 
 /// Largest Newton step in log prices (a factor of e ≈ 2.7 in price). A

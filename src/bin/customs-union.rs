@@ -18,10 +18,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use customs_union::io::embedded::EmbeddedDataset;
-use customs_union::io::{LoadedData, json, load_data_dir, load_scenario_file};
+use customs_union::io::{LoadedData, load_data_dir, load_scenario_file};
 use customs_union::monte_carlo;
-use customs_union::results::{ModelVariant, RunOptions, run_scenario};
-use customs_union::{DomesticTreatment, Error};
+use customs_union::prelude::*;
 
 #[derive(Parser)]
 #[command(
@@ -63,15 +62,18 @@ enum Command {
         /// Model variant.
         #[arg(long, value_enum, default_value = "armington")]
         model: ModelArg,
-        /// Treatment of domestic sales (gsim-linear implies as-import-source).
-        #[arg(long, value_enum, default_value = "nested")]
-        domestic: DomesticArg,
+        /// Treatment of domestic sales (default: nested; gsim-linear implies as-import-source).
+        #[arg(long, value_enum)]
+        domestic: Option<DomesticArg>,
         /// Shapley decomposition over each scenario's components.
         #[arg(long)]
         decompose: bool,
         /// Write the JSON results here.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write long-format CSV files (totals, by sector, bilateral, ...) into this folder.
+        #[arg(long)]
+        csv: Option<PathBuf>,
         /// Print the JSON document on stdout instead of the table.
         #[arg(long)]
         json: bool,
@@ -121,6 +123,14 @@ fn embedded(name: Option<&str>) -> Result<EmbeddedDataset, Error> {
     }
 }
 
+/// The dataset of a command: `--data DIR`, else `--dataset NAME`, else the default.
+fn dataset(data: Option<&Path>, dataset: Option<&str>) -> Result<Dataset, Error> {
+    match data {
+        Some(d) => Dataset::from_dir(d),
+        None => Dataset::embedded(embedded(dataset)?.name()),
+    }
+}
+
 fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error> {
     match data {
         Some(d) => load_data_dir(d),
@@ -128,17 +138,78 @@ fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error>
     }
 }
 
+/// Writes `body` to `path` atomically: a failed write leaves the previous file intact.
 fn write_file(path: &Path, body: &str) -> Result<(), Error> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::Io {
-            file: parent.display().to_string(),
-            message: e.to_string(),
-        })?;
+    customs_union::io::atomic::write_file(path, body.as_bytes())
+}
+
+/// `--out` writes JSON: a `.csv` name is a mistake for `--csv`.
+fn refuse_csv_name(out: &Path) -> Result<(), Error> {
+    if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        return Err(usage(
+            "--out",
+            format!(
+                "{} names a CSV file, but --out writes JSON: use --csv DIR for CSV files",
+                out.display()
+            ),
+        ));
     }
-    std::fs::write(path, body).map_err(|e| Error::Io {
-        file: path.display().to_string(),
-        message: e.to_string(),
-    })
+    Ok(())
+}
+
+/// The files of a data folder that a command reads.
+fn data_files(dir: Option<&Path>) -> Vec<PathBuf> {
+    let Some(dir) = dir else {
+        return Vec::new();
+    };
+    std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+/// A path made absolute without requiring it to exist (its folder, if it
+/// exists, is resolved through links).
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let parent = p
+        .parent()
+        .filter(|q| !q.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (parent.canonicalize(), p.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work, an output that is an input of the same command
+/// or another output, or a folder that holds an input.
+fn refuse_overwrite(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), Error> {
+    let ins: Vec<PathBuf> = inputs.iter().map(|p| resolved(p)).collect();
+    let outs: Vec<PathBuf> = outputs.iter().map(|p| resolved(p)).collect();
+    for (k, (o, given)) in outs.iter().zip(outputs).enumerate() {
+        if let Some(i) = ins.iter().find(|i| *i == o || i.starts_with(o)) {
+            return Err(usage(
+                "output",
+                format!(
+                    "{} would overwrite the input {}: choose another output path",
+                    given.display(),
+                    i.display()
+                ),
+            ));
+        }
+        if outs[..k].iter().any(|p| p == o) {
+            return Err(usage(
+                "output",
+                format!("{} is given as two outputs", given.display()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -151,65 +222,53 @@ fn run(cli: Cli) -> Result<(), Error> {
             domestic,
             decompose,
             out,
+            csv,
             json: as_json,
         } => {
-            let loaded = load(data.as_deref(), dataset.as_deref())?;
+            if let Some(o) = &out {
+                refuse_csv_name(o)?;
+            }
+            let mut inputs = vec![scenario.clone()];
+            inputs.extend(data_files(data.as_deref()));
+            let outputs: Vec<PathBuf> = out.iter().chain(csv.iter()).cloned().collect();
+            refuse_overwrite(&outputs, &inputs)?;
+            let data = self::dataset(data.as_deref(), dataset.as_deref())?;
             let model = match model {
                 ModelArg::Armington => ModelVariant::Armington,
                 ModelArg::GsimLinear => ModelVariant::GsimLinear,
                 ModelArg::Smart => ModelVariant::Smart,
             };
-            let treatment = match domestic {
-                DomesticArg::Nested => DomesticTreatment::Nested,
-                DomesticArg::AsImportSource => DomesticTreatment::AsImportSource,
-            };
-            let file = load_scenario_file(&scenario)?;
-            let opts = RunOptions {
-                model,
-                treatment,
-                solver: file.set.solver,
-                decompose,
-            };
-            if opts.effective_treatment() == DomesticTreatment::Nested {
-                if let Some(e) = loaded.diagonal_rows.first() {
-                    return Err(e.clone());
+            let set = ScenarioSet::from_toml_file(&scenario)?;
+            let mut sim = Simulation::new(&data).model(model).decompose(decompose);
+            match domestic {
+                Some(DomesticArg::Nested) => sim = sim.treatment(DomesticTreatment::Nested),
+                Some(DomesticArg::AsImportSource) => {
+                    sim = sim.treatment(DomesticTreatment::AsImportSource)
                 }
+                None => {}
             }
-            let compiled = file
-                .set
-                .compile(&loaded.dataset, opts.effective_treatment())?;
-            let mut results = Vec::with_capacity(compiled.len());
-            for cs in &compiled {
-                results.push(run_scenario(&loaded.dataset, cs, &opts)?);
+            let results = sim.run(&set)?;
+            for w in results.warnings() {
+                eprintln!("warning: {}", printable(w));
             }
-            let mut warnings = loaded.warnings.clone();
-            for r in &results {
-                for w in &r.warnings {
-                    let w = format!("scenario {}: {w}", r.name);
-                    if !warnings.contains(&w) {
-                        warnings.push(w);
-                    }
-                }
-            }
-            let doc = json::run_document(&loaded.dataset, &results, &opts, &warnings);
-            let text = serde_json::to_string_pretty(&doc).map_err(|e| Error::Io {
-                file: "json".into(),
-                message: e.to_string(),
-            })? + "\n";
+            let text = results.to_json()?;
             if let Some(out) = &out {
                 write_file(out, &text)?;
+            }
+            if let Some(dir) = &csv {
+                results.write_csv(dir)?;
             }
             let mut stdout = std::io::stdout().lock();
             if as_json {
                 let _ = stdout.write_all(text.as_bytes());
             } else {
-                let _ = stdout
-                    .write_all(customs_union::report::table(&loaded.dataset, &results).as_bytes());
-                for w in &warnings {
-                    let _ = writeln!(stdout, "warning: {w}");
-                }
+                let _ = stdout.write_all(customs_union::report::table(&results).as_bytes());
+
                 if let Some(out) = &out {
                     let _ = writeln!(stdout, "results written to {}", out.display());
+                }
+                if let Some(dir) = &csv {
+                    let _ = writeln!(stdout, "CSV files written to {}", dir.display());
                 }
             }
             Ok(())
@@ -229,10 +288,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .sum::<usize>()
             );
             for e in &loaded.diagonal_rows {
-                println!("note: {e} (fine under --domestic as-import-source)");
+                println!(
+                    "note: {} (fine under --domestic as-import-source)",
+                    printable(&e.to_string())
+                );
             }
             for w in &loaded.warnings {
-                println!("warning: {w}");
+                println!("warning: {}", printable(w));
             }
             Ok(())
         }
@@ -452,6 +514,16 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
             .build_global()
             .map_err(|e| usage("--threads", e.to_string()))?;
     }
+    let mut inputs = vec![a.scenario.clone()];
+    inputs.extend(data_files(a.data.as_deref()));
+    let outputs: Vec<PathBuf> = a
+        .out
+        .iter()
+        .filter(|o| !is_dir_target(o))
+        .chain(a.draws_out.iter())
+        .cloned()
+        .collect();
+    refuse_overwrite(&outputs, &inputs)?;
     let loaded = load(a.data.as_deref(), a.dataset.as_deref())?;
     let file = load_scenario_file(&a.scenario)?;
     let run = monte_carlo::prepare_run(
@@ -552,10 +624,7 @@ fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|e| Error::Io {
-                file: p.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let rd = std::fs::read_dir(p).map_err(|e| Error::io(p.display().to_string(), e))?;
             let mut found: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
@@ -565,10 +634,10 @@ fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
                 })
                 .collect();
             if found.is_empty() {
-                return Err(Error::Io {
-                    file: p.display().to_string(),
-                    message: "no shard-*-of-*.json file in this directory".into(),
-                });
+                return Err(Error::io_message(
+                    p.display().to_string(),
+                    "no shard-*-of-*.json file in this directory",
+                ));
             }
             found.sort();
             files.extend(found);
@@ -580,13 +649,12 @@ fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
+    let files = shard_files(inputs)?;
+    refuse_overwrite(&[out.to_path_buf()], &files)?;
     let mut docs = Vec::new();
-    for f in shard_files(inputs)? {
+    for f in files {
         let name = f.display().to_string();
-        let text = std::fs::read_to_string(&f).map_err(|e| Error::Io {
-            file: name.clone(),
-            message: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(&f).map_err(|e| Error::io(name.clone(), e))?;
         let doc = monte_carlo::ShardDocument::from_json(&text, &name)?;
         docs.push((name, doc));
     }
@@ -603,12 +671,26 @@ fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// `text` with control characters (other than newlines) escaped, so that a
+/// value echoed from an input file cannot move the cursor or ring the bell.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -1,4 +1,4 @@
-//! TOML scenario files (SPEC §7): `[[scenario]]` tables with unions and
+//! TOML scenario files: `[[scenario]]` tables with unions and
 //! changes, `[solver]` settings and a `[montecarlo]` section.
 //!
 //! Unknown keys are errors (a typo never passes silently). Tariff and NTB
@@ -10,24 +10,25 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::monte_carlo::MonteCarloSpec;
 use crate::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
-use crate::scenario::{Action, Instrument, PolicyChange, Scenario, ScenarioSet, Selector};
+use crate::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
+use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
 
 /// A parsed scenario file.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
-    /// Scenarios and solver settings.
+    /// Scenarios, solver and Monte Carlo settings.
     pub set: ScenarioSet,
-    /// The raw `[montecarlo]` table, read by the Monte Carlo module.
-    pub montecarlo: Option<toml::Table>,
-    /// The file's text (for fingerprints).
+    /// The file's text.
     pub text: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileDto {
+    dataset: Option<String>,
     #[serde(default)]
     scenario: Vec<ScenarioDto>,
     solver: Option<SolverDto>,
@@ -127,10 +128,9 @@ fn star() -> String {
 /// [`Error::Io`] when unreadable; [`Error::Scenario`] with the line for TOML
 /// and schema errors, with the key for semantic ones.
 pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        file: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+    let text = super::data_dir::utf8_text(bytes, &name)?;
     parse_scenario_file(&text, &path.display().to_string())
 }
 
@@ -145,7 +145,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
     let dto: FileDto = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        let msg = e.message().to_string();
+        let msg = if e.message().contains("recursion") {
+            "nested too deeply: a scenario file needs only a few levels of tables and arrays"
+                .to_string()
+        } else {
+            e.message().to_string()
+        };
         Error::scenario(
             file,
             match line {
@@ -155,10 +160,11 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             msg,
         )
     })?;
-    let mut solver = SolverConfig::default();
+    let mut solver = None;
     if let Some(s) = dto.solver {
+        let mut cfg = SolverConfig::default();
         if let Some(m) = s.method {
-            solver.method = Method::parse(&m).ok_or_else(|| {
+            cfg.method = Method::parse(&m).ok_or_else(|| {
                 Error::scenario(
                     file,
                     "solver.method",
@@ -174,7 +180,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                     format!("must be > 0, got {t}"),
                 ));
             }
-            solver.tol = t;
+            cfg.tol = t;
         }
         if let Some(m) = s.max_iter {
             if m < 1 {
@@ -184,14 +190,15 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                     format!("must be >= 1, got {m}"),
                 ));
             }
-            solver.max_iter = m as usize;
+            cfg.max_iter = m as usize;
         }
         if let Some(b) = s.line_search {
-            solver.line_search = b;
+            cfg.line_search = b;
         }
         if let Some(b) = s.warm_start {
-            solver.warm_start = b;
+            cfg.warm_start = b;
         }
+        solver = Some(cfg);
     }
     let mut scenarios = Vec::new();
     for (k, sc) in dto.scenario.into_iter().enumerate() {
@@ -316,13 +323,17 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             "no [[scenario]] in the file",
         ));
     }
+    let montecarlo = match &dto.montecarlo {
+        Some(table) => Some(MonteCarloSpec::from_table(table, file)?),
+        None => None,
+    };
+    let mut set = ScenarioSet::new(scenarios);
+    set.source = file.to_string();
+    set.dataset = dto.dataset;
+    set.solver = solver;
+    set.montecarlo = montecarlo;
     Ok(ScenarioFile {
-        set: ScenarioSet {
-            source: file.to_string(),
-            scenarios,
-            solver,
-        },
-        montecarlo: dto.montecarlo,
+        set,
         text: text.to_string(),
     })
 }

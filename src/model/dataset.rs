@@ -4,15 +4,92 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Country, CountryId, Market, Sector, SectorId};
+use super::{Country, CountryId, Elasticities, Market, Sector, SectorId};
 use crate::error::{Error, Result};
 
-/// Countries, sectors and the baseline market of every sector.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the embedded data and a data folder without a `units` setting are measured in.
+pub const DEFAULT_UNITS: &str = "US$ million per year at baseline prices";
+
+/// Countries, sectors and the baseline market of every sector, with where
+/// they came from.
+///
+/// Every constructor validates (codes, sizes, elasticity ranges); so does
+/// deserialisation, so a `Dataset` read back from JSON is as checked as one
+/// loaded from files. Infinite supply elasticities serialise as `"inf"`.
+///
+/// # Examples
+/// ```
+/// use customs_union::prelude::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let data = Dataset::embedded("eaeu2009")?;
+/// assert_eq!(data.countries()[0].code, "KAZ");
+/// let json = serde_json::to_string(&data)?;
+/// let back: Dataset = serde_json::from_str(&json)?;
+/// assert_eq!(back, data);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "DatasetRepr")]
 pub struct Dataset {
     countries: Vec<Country>,
     sectors: Vec<Sector>,
     markets: Vec<Market>,
+    /// Where the data came from: an embedded dataset's name, the data folder
+    /// as given, or `<api>` for data built in code.
+    #[serde(default)]
+    source: String,
+    /// Units of every value (flows, revenue, welfare).
+    #[serde(default)]
+    units: String,
+    /// What the loader noticed (e.g. sectors with no flows).
+    #[serde(default)]
+    warnings: Vec<String>,
+    /// Rows that put a tariff or wedge on a country's own sales: allowed only
+    /// under the as-import-source treatment; raised when a run uses the nested one.
+    #[serde(skip)]
+    diagonal_rows: Vec<Error>,
+}
+
+impl PartialEq for Dataset {
+    /// Equal content and provenance (the loader's deferred diagonal-row
+    /// errors follow from the content).
+    fn eq(&self, o: &Dataset) -> bool {
+        self.countries == o.countries
+            && self.sectors == o.sectors
+            && self.markets == o.markets
+            && self.source == o.source
+            && self.units == o.units
+            && self.warnings == o.warnings
+    }
+}
+
+#[derive(Deserialize)]
+struct DatasetRepr {
+    countries: Vec<Country>,
+    sectors: Vec<Sector>,
+    markets: Vec<Market>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    units: String,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+impl TryFrom<DatasetRepr> for Dataset {
+    type Error = Error;
+    fn try_from(r: DatasetRepr) -> Result<Self> {
+        let mut d = Dataset::new(r.countries, r.sectors, r.markets)?;
+        if !r.source.is_empty() {
+            d.source = r.source;
+        }
+        if !r.units.is_empty() {
+            d.units = r.units;
+        }
+        d.warnings = r.warnings;
+        Ok(d)
+    }
 }
 
 impl Dataset {
@@ -80,11 +157,82 @@ impl Dataset {
                 ));
             }
         }
+        for (s, m) in sectors.iter().zip(&markets) {
+            for (i, &e) in m.supply().iter().enumerate() {
+                super::sector::check_supply(e).map_err(|_| {
+                    Error::invalid(
+                        "supply elasticity",
+                        format!(
+                            "sector {}, country {}: must be >= 0 or inf, got {e}",
+                            s.code, countries[i].code
+                        ),
+                    )
+                })?;
+            }
+        }
         Ok(Dataset {
             countries,
             sectors,
             markets,
+            source: "<api>".to_string(),
+            units: DEFAULT_UNITS.to_string(),
+            warnings: Vec::new(),
+            diagonal_rows: Vec::new(),
         })
+    }
+
+    /// Names where the data came from (kept in every result's metadata).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = source.into();
+        self
+    }
+
+    /// Sets the units of every value.
+    pub fn with_units(mut self, units: impl Into<String>) -> Self {
+        self.units = units.into();
+        self
+    }
+
+    /// Adds what the loader noticed.
+    pub(crate) fn with_notes(mut self, warnings: Vec<String>, diagonal_rows: Vec<Error>) -> Self {
+        self.warnings = warnings;
+        self.diagonal_rows = diagonal_rows;
+        self
+    }
+
+    /// Where the data came from: an embedded dataset's name, the data folder
+    /// as given, or `<api>`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Units of every value (flows, revenue, welfare).
+    pub fn units(&self) -> &str {
+        &self.units
+    }
+
+    /// What the loader noticed (e.g. sectors with no flows).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The first data row that taxes a country's own sales, as an error ready
+    /// to raise under the nested treatment.
+    pub(crate) fn diagonal_row(&self) -> Option<&Error> {
+        self.diagonal_rows.first()
+    }
+
+    /// A SHA-256 fingerprint (hex) of the data's economic content: codes,
+    /// names, elasticities, flows, tariffs, wedges and supply elasticities.
+    /// Where the data came from does not enter it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"customs-union/dataset/v1\n");
+        let body = serde_json::to_vec(&(&self.countries, &self.sectors, &self.markets))
+            .unwrap_or_default();
+        h.update(&body);
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The countries, in index order.
@@ -102,14 +250,31 @@ impl Dataset {
         &self.markets
     }
 
-    /// Mutable sectors (to change elasticities; ranges are re-checked by the solver).
-    pub fn sectors_mut(&mut self) -> &mut [Sector] {
-        &mut self.sectors
+    /// Replaces the elasticities of sector `sector` (an index).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the index is out of range or a value is out of range.
+    pub fn set_elasticities(&mut self, sector: usize, elasticities: Elasticities) -> Result<()> {
+        elasticities.validate()?;
+        let s = self
+            .sectors
+            .get_mut(sector)
+            .ok_or_else(|| Error::invalid("sector index", format!("{sector} is out of range")))?;
+        s.elasticities = elasticities;
+        Ok(())
     }
 
-    /// Mutable markets.
-    pub fn markets_mut(&mut self) -> &mut [Market] {
-        &mut self.markets
+    /// Replaces the supply elasticities of sector `sector` (one per country).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the index is out of range, the length differs or
+    /// a value is negative or NaN.
+    pub fn set_supply(&mut self, sector: usize, supply: Vec<f64>) -> Result<()> {
+        let m = self
+            .markets
+            .get_mut(sector)
+            .ok_or_else(|| Error::invalid("sector index", format!("{sector} is out of range")))?;
+        m.set_supply(supply)
     }
 
     /// Index of a country code.

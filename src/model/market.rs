@@ -9,9 +9,32 @@ use crate::error::{Error, Result};
 /// (row = origin). Small and plain on purpose: the solver's hot loops walk
 /// its rows directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MatrixRepr")]
 pub struct Matrix {
     n: usize,
     data: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+struct MatrixRepr {
+    n: usize,
+    data: Vec<f64>,
+}
+
+impl TryFrom<MatrixRepr> for Matrix {
+    type Error = Error;
+    fn try_from(r: MatrixRepr) -> Result<Self> {
+        if r.n.checked_mul(r.n) != Some(r.data.len()) {
+            return Err(Error::invalid(
+                "matrix",
+                format!("{} values for a {0}x{0} matrix", r.data.len()),
+            ));
+        }
+        Ok(Matrix {
+            n: r.n,
+            data: r.data,
+        })
+    }
 }
 
 impl Matrix {
@@ -94,12 +117,31 @@ impl Matrix {
 /// One sector's baseline market among N countries.
 ///
 /// Baseline producer prices are 1, so flows are both values and quantities.
+/// Deserialisation validates as [`Market::new`] does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MarketRepr")]
 pub struct Market {
     flows: Matrix,
     tariffs: Matrix,
     ntb: Matrix,
+    #[serde(with = "super::serde_inf::vec")]
     supply: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+struct MarketRepr {
+    flows: Matrix,
+    tariffs: Matrix,
+    ntb: Matrix,
+    #[serde(with = "super::serde_inf::vec")]
+    supply: Vec<f64>,
+}
+
+impl TryFrom<MarketRepr> for Market {
+    type Error = Error;
+    fn try_from(r: MarketRepr) -> Result<Self> {
+        Market::new(r.flows, r.tariffs, r.ntb, r.supply)
+    }
 }
 
 impl Market {

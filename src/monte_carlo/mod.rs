@@ -41,7 +41,7 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::io::{LoadedData, ScenarioFile};
-use crate::solver::DomesticTreatment;
+use crate::model::DomesticTreatment;
 
 /// Command-line overrides of the `[montecarlo]` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,6 +53,7 @@ pub struct Overrides {
 }
 
 /// A run ready to compute draws, with its identity (fingerprint, layout).
+#[derive(Debug)]
 pub struct PreparedRun {
     /// The run.
     pub mc: MonteCarlo,
@@ -82,14 +83,14 @@ pub fn prepare_run(
     overrides: Overrides,
 ) -> Result<PreparedRun> {
     let source = file.set.source.as_str();
-    let Some(table) = &file.montecarlo else {
+    let Some(spec) = &file.set.montecarlo else {
         return Err(Error::scenario(
             source,
             "montecarlo",
             "missing: a Monte Carlo run needs a [montecarlo] table with [[montecarlo.vary]] entries",
         ));
     };
-    let mut spec = MonteCarloSpec::from_table(table, source)?;
+    let mut spec = spec.clone();
     if let Some(d) = overrides.draws {
         if d == 0 || d > MAX_DRAWS {
             return Err(Error::invalid(
@@ -108,7 +109,12 @@ pub fn prepare_run(
     let compiled = file
         .set
         .compile(&loaded.dataset, DomesticTreatment::Nested)?;
-    let mc = MonteCarlo::new(&loaded.dataset, &compiled, &spec, file.set.solver)?;
+    let mc = MonteCarlo::new(
+        &loaded.dataset,
+        &compiled,
+        &spec,
+        file.set.solver.unwrap_or_default(),
+    )?;
     let fp = fingerprint(
         &loaded.contents,
         &file.text,
@@ -141,6 +147,7 @@ pub const CSV_FIELDS: [&str; 9] = [
 /// [`Error::Io`] when writing fails.
 pub fn write_draws_csv<W: Write>(run: &PreparedRun, block: &DrawBlock, out: W) -> Result<()> {
     let io = |e: csv::Error| Error::Io {
+        source: None,
         file: "draws csv".into(),
         message: e.to_string(),
     };
@@ -202,6 +209,7 @@ pub fn write_draws_csv<W: Write>(run: &PreparedRun, block: &DrawBlock, out: W) -
         w.write_record(&row).map_err(io)?;
     }
     w.flush().map_err(|e| Error::Io {
+        source: None,
         file: "draws csv".into(),
         message: e.to_string(),
     })

@@ -24,16 +24,16 @@ use super::params::{Distribution, Link, Mode, MonteCarloSpec, Param};
 use super::sampling::{Sampling, quadrature_coordinate};
 use super::seed::{draw_rng, lhs_rng, permutation, unit};
 use super::summary::{Layout, RunMeta, ScenarioLayout, UnionLayout};
+use crate::accounts::{CountryOutcome, OutcomeField, country_outcomes};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Elasticities};
 use crate::policy::RevenuePool;
 use crate::scenario::{CompiledScenario, Selector};
-use crate::solver::{Predictor, PreparedMarket, SolverConfig, Workspace};
-use crate::welfare::{ADDITIVE_FIELDS, CountryOutcome, market_outcomes};
+use crate::solver::{ExactSolution, Predictor, PreparedMarket, SolverConfig, Workspace};
 
 /// Number of values kept per country (or union) per scenario per draw:
-/// every field of [`ADDITIVE_FIELDS`].
-pub const FIELDS: usize = ADDITIVE_FIELDS.len();
+/// every field of [`OutcomeField::ADDITIVE`].
+pub const FIELDS: usize = OutcomeField::ADDITIVE.len();
 
 /// One elasticity of the dataset that a run changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -336,7 +336,7 @@ pub struct Failure {
 ///
 /// `values` holds `stride` numbers per draw, draw-major; within a draw,
 /// scenario by scenario: every country's totals over sectors, then every
-/// union's sum over its members, each as the [`ADDITIVE_FIELDS`]. Failed
+/// union's sum over its members, each as the [`OutcomeField::ADDITIVE`] fields. Failed
 /// draws hold NaN and are listed in `failures` (in draw order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrawBlock {
@@ -435,6 +435,27 @@ pub struct MonteCarlo {
     stride: usize,
 }
 
+impl std::fmt::Debug for MonteCarlo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonteCarlo")
+            .field("draws", &self.draws)
+            .field("seed", &self.seed)
+            .field("sampling", &self.sampling)
+            .field("scenarios", &self.scenarios.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for RunControl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunControl")
+            .field("threads", &self.threads)
+            .field("fail_fast", &self.fail_fast)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
 impl MonteCarlo {
     /// Prepares a run of `spec` over `scenarios` (compiled against `data`).
     /// Every (scenario, sector) market is prepared once, and solved once at
@@ -445,7 +466,7 @@ impl MonteCarlo {
     /// As [`ParameterSpace::resolve`]; [`Error::Invalid`] for zero draws,
     /// no scenario, or quadrature without an uncertain parameter;
     /// [`Error::Model`] when a scenario's policy cannot be prepared.
-    pub fn new(
+    pub(crate) fn new(
         data: &Dataset,
         scenarios: &[CompiledScenario],
         spec: &MonteCarloSpec,
@@ -595,7 +616,10 @@ impl MonteCarlo {
             fingerprint,
             parameters: self.space.labels.clone(),
             layout: Layout {
-                fields: ADDITIVE_FIELDS.iter().map(|f| (*f).to_string()).collect(),
+                fields: OutcomeField::ADDITIVE
+                    .iter()
+                    .map(|f| f.name().to_string())
+                    .collect(),
                 countries: self.country_codes.clone(),
                 scenarios: self
                     .scenarios
@@ -771,11 +795,8 @@ impl MonteCarlo {
                 {
                     return Err(fail(st, Some(&sc.name), e.to_string()));
                 }
-                market_outcomes(
-                    pm,
-                    el.demand,
-                    supply,
-                    &st.ws,
+                country_outcomes(
+                    &ExactSolution::new(pm, &st.ws, el.demand, supply),
                     &sc.pools,
                     &sc.union_of,
                     &mut st.outcomes,

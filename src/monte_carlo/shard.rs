@@ -176,10 +176,8 @@ impl ShardDocument {
     /// # Errors
     /// [`Error::Io`] naming the file when it is not a shard document.
     pub fn from_json(text: &str, file: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Io {
-            file: file.to_string(),
-            message: format!("not a Monte Carlo shard file: {e}"),
-        })
+        serde_json::from_str(text)
+            .map_err(|e| Error::io_message(file, format!("not a Monte Carlo shard file: {e}")))
     }
 }
 

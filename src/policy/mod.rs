@@ -10,6 +10,7 @@
 //! pool: members M, shares w: revenue_m = w_m * sum_{k in M} collected_k   (per sector)
 //! ```
 
+pub(crate) mod feasibility;
 mod union;
 
 pub use union::{CetException, CetRule, CustomsUnion, RevenueSharing};

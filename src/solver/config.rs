@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::DomesticTreatment;
 use crate::tolerance;
 
 /// How the exact model's equilibrium is searched for.
@@ -35,18 +36,6 @@ impl Method {
             Method::DiagonalNewton => "diagonal-newton",
         }
     }
-}
-
-/// How a country's own (diagonal) sales enter its demand system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum DomesticTreatment {
-    /// Two-level CES: domestic good vs the import composite (`sigma_d`), imports by source (`sigma_m`). Default.
-    #[default]
-    Nested,
-    /// The diagonal is one more source inside the import nest (GSIM's intra-region
-    /// trade): `sigma_d` unused, a diagonal tariff is allowed and its revenue counts.
-    AsImportSource,
 }
 
 /// Settings of the exact solver.

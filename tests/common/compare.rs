@@ -1,7 +1,7 @@
 //! Field-by-field comparison of library results with the reference.
 
-use customs_union::results::ScenarioResult;
-use customs_union::welfare::CountryOutcome;
+use customs_union::accounts::CountryOutcome;
+use customs_union::run::ScenarioResult;
 use customs_union_reference::{FIELDS, RefData, RefResult, RefSector, abs_floor, assert_close};
 
 /// The fields of a library outcome, in the reference's [`FIELDS`] order.

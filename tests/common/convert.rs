@@ -1,9 +1,11 @@
 //! Conversions between the reference's types and the library's.
 
 use customs_union::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
-use customs_union::results::{RunOptions, ScenarioResult};
-use customs_union::scenario::{Action, Instrument, PolicyChange, Scenario, ScenarioSet, Selector};
-use customs_union::{Country, Dataset, Elasticities, Market, Matrix, Sector};
+use customs_union::run::ScenarioResult;
+use customs_union::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
+use customs_union::{
+    Country, Dataset, Elasticities, Market, Matrix, ScenarioSet, Sector, Simulation,
+};
 use customs_union_reference::{
     RefAction, RefCet, RefData, RefPolicy, RefScenario, RefSector, Treatment,
 };
@@ -127,19 +129,14 @@ pub fn lib_run(
     scs: &[RefScenario],
     tr: Treatment,
     decompose: bool,
-) -> customs_union::Result<Vec<ScenarioResult>> {
+) -> Result<Vec<ScenarioResult>, customs_union::Error> {
     let data = to_dataset(d);
     let set = to_scenario_set(d, scs);
-    let compiled = set.compile(&data, tr.lib())?;
-    let opts = RunOptions {
-        treatment: tr.lib(),
-        decompose,
-        ..RunOptions::default()
-    };
-    compiled
-        .iter()
-        .map(|cs| customs_union::results::run_scenario(&data, cs, &opts))
-        .collect()
+    let results = Simulation::new(&data)
+        .treatment(tr.lib())
+        .decompose(decompose)
+        .run(&set)?;
+    Ok(results.scenarios)
 }
 
 /// The embedded toy dataset as reference data (read through the library's loader).
