@@ -155,7 +155,7 @@ impl SourcedDataset {
             let flows = Matrix::from_rows(&rows.flows[s]).map_err(model)?;
             markets.push(
                 Market::new(flows, tariffs[s].clone(), ntb[s].clone(), supply[s].clone())
-                    .and_then(|m| m.with_mfn(mfn_rates(&rows.tariffs, &codes, &sector_codes[s])))
+                    .and_then(|m| m.with_mfn(mfn_rates(&rows.tariffs, &codes, sector_codes[s])))
                     .map_err(model)?,
             );
         }
