@@ -13,6 +13,7 @@
 
 mod compile;
 mod item;
+mod resolve;
 mod union;
 
 pub(crate) use compile::{CompiledScenario, compile};
