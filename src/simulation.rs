@@ -481,8 +481,10 @@ mod tests {
     #[test]
     fn an_explicit_solver_overrides_the_sets() {
         let data = toy();
-        let mut loose = SolverConfig::default();
-        loose.max_iter = 1;
+        let loose = SolverConfig {
+            max_iter: 1,
+            ..SolverConfig::default()
+        };
         let set = set().with_solver(loose);
         // one Newton step cannot reach 1e-12 from the baseline of a union
         assert!(Simulation::new(&data).run(&set).is_err());
