@@ -385,7 +385,7 @@ impl<'a> Simulation<'a> {
         let mut h = Sha256::new();
         h.update(b"customs-union/mc/fingerprint/v2\n");
         h.update(self.data.fingerprint().as_bytes());
-        h.update(&serde_json::to_vec(&set.scenarios).unwrap_or_default());
+        h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
         h.update(format!("\n{:?}\n", set.montecarlo).as_bytes());
         h.update(
             format!(
