@@ -27,8 +27,7 @@
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::parse_scenario_file;
 use customs_union::monte_carlo::{Overrides, RunControl, prepare_run};
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::welfare::ADDITIVE_FIELDS;
+use customs_union::{OutcomeField, ScenarioSet, Simulation};
 use plotters::prelude::*;
 
 #[path = "common/mod.rs"]
@@ -97,9 +96,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // welfare distributions of the members under the EAEU
     let layout = &run.meta.layout;
     let (offsets, _) = layout.offsets();
-    let welfare = ADDITIVE_FIELDS
+    let welfare = OutcomeField::ADDITIVE
         .iter()
-        .position(|f| *f == "welfare")
+        .position(|f| *f == OutcomeField::Welfare)
         .expect("welfare field");
     let s = layout.scenarios.len() - 1;
     let failed: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
@@ -115,7 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .expect("member");
         let vals: Vec<f64> = (block.start..block.end)
             .filter(|k| !failed.contains(k))
-            .map(|k| block.draw(k)[offsets[s] + c * ADDITIVE_FIELDS.len() + welfare])
+            .map(|k| block.draw(k)[offsets[s] + c * OutcomeField::ADDITIVE.len() + welfare])
             .collect();
         let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -150,10 +149,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // (a subsample of the same draws, re-solved with full flows)
     let data = &loaded.dataset;
     let labels = run.meta.parameters.clone();
-    let compiled = file
-        .set
-        .compile(data, RunOptions::default().effective_treatment())?;
-    let eaeu = compiled.last().expect("two scenarios");
+    let eaeu = ScenarioSet::new(vec![
+        file.set.scenarios.last().expect("two scenarios").clone(),
+    ]);
     let partners: Vec<String> = data
         .countries()
         .iter()
@@ -169,8 +167,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let values = run.mc.parameters(k);
         let mut d = data.clone();
         apply_parameters(&mut d, &labels, &values);
-        let r = run_scenario(&d, eaeu, &RunOptions::default())?;
-        for (p, e) in common::imports_by_origin(&d, &r, "KAZ")
+        let r = &Simulation::new(&d).run(&eaeu)?[0];
+        for (p, e) in common::imports_by_origin(&d, r, "KAZ")
             .into_iter()
             .enumerate()
         {
@@ -278,20 +276,23 @@ fn apply_parameters(d: &mut customs_union::Dataset, labels: &[String], values: &
         let Some(s) = d.sector_id(parts[1]).map(|s| s.0) else {
             continue;
         };
+        let mut el = d.sectors()[s].elasticities;
         match parts[0] {
-            "sigma_m" => d.sectors_mut()[s].elasticities.sigma_import = v,
-            "sigma_d" => d.sectors_mut()[s].elasticities.sigma_domestic = v,
-            "eta" => d.sectors_mut()[s].elasticities.demand = v,
+            "sigma_m" => el.sigma_import = v,
+            "sigma_d" => el.sigma_domestic = v,
+            "eta" => el.demand = v,
             "epsilon" => {
                 if let Some(c) = parts.get(2).and_then(|c| d.country_id(c)) {
                     let mut sup = d.markets()[s].supply().to_vec();
                     sup[c.0] = v;
-                    d.markets_mut()[s]
-                        .set_supply(sup)
+                    d.set_supply(s, sup)
                         .expect("a sampled supply elasticity is valid");
                 }
+                continue;
             }
-            _ => {}
+            _ => continue,
         }
+        d.set_elasticities(s, el)
+            .expect("sampled elasticities are valid");
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment};
 use crate::monte_carlo::{McSummary, MonteCarlo, MonteCarloSpec, RunControl};
+use crate::policy::PolicyState;
 use crate::run::{RunOptions, ScenarioResult, attribute_stages, run_scenario};
 use crate::scenario::{self, CompiledScenario, Scenario};
 use crate::solver::{ModelVariant, SolverConfig};
@@ -260,6 +261,17 @@ impl<'a> Simulation<'a> {
             }
         }
         Ok((treatment, set.compile(self.data, treatment)?))
+    }
+
+    /// The counterfactual policy of every scenario of `set`, in file order:
+    /// the tariffs, NTB wedges, bans and revenue pools a run solves with (to
+    /// inspect, e.g., the rates a CET rule produces).
+    ///
+    /// # Errors
+    /// As [`Simulation::run`]'s compilation of the set.
+    pub fn policies(&self, set: &ScenarioSet) -> Result<Vec<PolicyState>> {
+        let (_, compiled) = self.compile(set)?;
+        Ok(compiled.iter().map(CompiledScenario::policy).collect())
     }
 
     /// The metadata of a run of `set`.

@@ -4,23 +4,16 @@
 //! diversion), and Kazakhstan's welfare falls.
 
 use customs_union::io::embedded::EmbeddedDataset;
-use customs_union::io::parse_scenario_file;
-use customs_union::results::{RunOptions, ScenarioResult, run_scenario};
+use customs_union::{Dataset, ScenarioResult, ScenarioSet, Simulation};
 
-fn cet_2010() -> (customs_union::Dataset, ScenarioResult) {
-    let data = EmbeddedDataset::Eaeu2009
-        .load()
-        .expect("embedded data")
-        .dataset;
-    let file = parse_scenario_file(include_str!("../scenarios/cet_2010.toml"), "cet_2010.toml")
-        .expect("scenario file");
-    let opts = RunOptions::default();
-    let compiled = file
-        .set
-        .compile(&data, opts.effective_treatment())
-        .expect("compiles");
-    let r = run_scenario(&data, &compiled[0], &opts).expect("solves");
-    assert_eq!(r.name, "cet-2010");
+fn cet_2010() -> (Dataset, ScenarioResult) {
+    let data = Dataset::embedded("eaeu2009").expect("embedded data");
+    let set =
+        ScenarioSet::from_toml_str(include_str!("../scenarios/cet_2010.toml"), "cet_2010.toml")
+            .expect("scenario file");
+    let results = Simulation::new(&data).run(&set).expect("solves");
+    let r = results[0].clone();
+    assert_eq!(r.name(), "cet-2010");
     (data, r)
 }
 

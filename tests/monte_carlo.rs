@@ -11,8 +11,7 @@ use customs_union::monte_carlo::{
     ShardDocument, draw_rng, draw_seed, hex, merge_shards, metric, percentile_sorted, prepare_run,
     quadrature_points, shard_range, summarize, unit,
 };
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::welfare::ADDITIVE_FIELDS;
+use customs_union::{OutcomeField, Simulation};
 use rand::Rng;
 
 const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
@@ -39,7 +38,10 @@ fn bits(v: &[f64]) -> Vec<u64> {
 }
 
 fn field(name: &str) -> usize {
-    ADDITIVE_FIELDS.iter().position(|f| *f == name).unwrap()
+    OutcomeField::ADDITIVE
+        .iter()
+        .position(|f| f.name() == name)
+        .unwrap()
 }
 
 // ---------------------------------------------------------------- golden values
@@ -380,8 +382,9 @@ fn summaries_match_the_draws() {
     // union aggregate = sum of members
     let u = &doc.scenarios[1].unions[0];
     assert_eq!(u.members, ["HOM", "PAR"]);
-    let agg = block.draw(3)[offs[1] + 4 * ADDITIVE_FIELDS.len() + wf];
-    let sum = block.draw(3)[offs[1] + wf] + block.draw(3)[offs[1] + ADDITIVE_FIELDS.len() + wf];
+    let agg = block.draw(3)[offs[1] + 4 * OutcomeField::ADDITIVE.len() + wf];
+    let sum =
+        block.draw(3)[offs[1] + wf] + block.draw(3)[offs[1] + OutcomeField::ADDITIVE.len() + wf];
     assert_relative_eq!(agg, sum, max_relative = 1e-14);
 }
 
@@ -394,14 +397,13 @@ fn fixed_unit_scale_reproduces_the_deterministic_run() {
     let data = toy();
     let run = prepare(&data, &text, None);
     let file = parse_scenario_file(TOY, "toy.toml").unwrap();
-    let compiled = file.set.compile(&data.dataset, Default::default()).unwrap();
+    let results = Simulation::new(&data.dataset).run(&file.set).unwrap();
     let rec = run.mc.replay_draw(1).unwrap().outcome.unwrap();
     let (offs, _) = run.meta.layout.offsets();
-    for (s, cs) in compiled.iter().enumerate() {
-        let r = run_scenario(&data.dataset, cs, &RunOptions::default()).unwrap();
+    for (s, r) in results.iter().enumerate() {
         for (c, t) in r.totals.iter().enumerate() {
             for (f, v) in t.additive().iter().enumerate() {
-                let got = rec[offs[s] + c * ADDITIVE_FIELDS.len() + f];
+                let got = rec[offs[s] + c * OutcomeField::ADDITIVE.len() + f];
                 assert!((got - v).abs() <= 1e-9 * (1.0 + v.abs()), "{got} vs {v}");
             }
         }
@@ -708,9 +710,11 @@ fn latin_hypercube_stratifies_every_dimension() {
 fn definition_errors_name_the_entry() {
     let data = toy();
     let err = |vary: &str| {
+        // the table is checked when the file is read, the items against the data when prepared
         let text = format!("{TOY}\n[montecarlo]\n{vary}");
-        let file = parse_scenario_file(&text, "t.toml").unwrap();
-        match prepare_run(&data, &file, Overrides::default()) {
+        match parse_scenario_file(&text, "t.toml")
+            .and_then(|file| prepare_run(&data, &file, Overrides::default()))
+        {
             Ok(_) => panic!("accepted: {vary}"),
             Err(e) => e.to_string(),
         }

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
-use customs_union::Dataset;
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::parse_scenario_file;
-use customs_union::results::{RunOptions, ScenarioResult, run_scenario};
+use customs_union::{Dataset, ScenarioResult, Simulation};
 
 /// Runs every scenario of `toml` (named `file` in errors) on an embedded dataset.
 pub fn run_file(
@@ -21,17 +20,10 @@ pub fn run_file(
 ) -> Result<(Dataset, Vec<ScenarioResult>), customs_union::Error> {
     let data = dataset.load()?.dataset;
     let parsed = parse_scenario_file(toml, file)?;
-    let opts = RunOptions {
-        solver: parsed.set.solver,
-        decompose,
-        ..RunOptions::default()
-    };
-    let compiled = parsed.set.compile(&data, opts.effective_treatment())?;
-    let mut results = Vec::new();
-    for cs in &compiled {
-        results.push(run_scenario(&data, cs, &opts)?);
-    }
-    Ok((data, results))
+    let results = Simulation::new(&data)
+        .decompose(decompose)
+        .run(&parsed.set)?;
+    Ok((data, results.scenarios))
 }
 
 /// The output folder of an example: `$CU_OUT` or `out/<name>`, created.

@@ -248,6 +248,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => {}
             }
             let results = sim.run(&set)?;
+            for w in results.warnings() {
+                eprintln!("warning: {}", printable(w));
+            }
             let text = results.to_json()?;
             if let Some(out) = &out {
                 write_file(out, &text)?;
@@ -260,9 +263,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let _ = stdout.write_all(text.as_bytes());
             } else {
                 let _ = stdout.write_all(customs_union::report::table(&results).as_bytes());
-                for w in results.warnings() {
-                    let _ = writeln!(stdout, "warning: {w}");
-                }
+
                 if let Some(out) = &out {
                     let _ = writeln!(stdout, "results written to {}", out.display());
                 }
@@ -287,10 +288,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .sum::<usize>()
             );
             for e in &loaded.diagonal_rows {
-                println!("note: {e} (fine under --domestic as-import-source)");
+                println!(
+                    "note: {} (fine under --domestic as-import-source)",
+                    printable(&e.to_string())
+                );
             }
             for w in &loaded.warnings {
-                println!("warning: {w}");
+                println!("warning: {}", printable(w));
             }
             Ok(())
         }
@@ -667,12 +671,26 @@ fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// `text` with control characters (other than newlines) escaped, so that a
+/// value echoed from an input file cannot move the cursor or ring the bell.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -82,12 +82,31 @@ fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
             if !p.exists() {
                 return Ok(None);
             }
-            std::fs::read_to_string(&p)
-                .map(Some)
-                .map_err(|e| Error::io(p.display().to_string(), e))
+            let bytes = std::fs::read(&p).map_err(|e| Error::io(p.display().to_string(), e))?;
+            utf8_text(bytes, name).map(Some)
         },
         &dir.display().to_string(),
     )
+}
+
+/// The text of a file, or an error naming the line of its first invalid
+/// UTF-8 byte (e.g. a file saved from a spreadsheet in a legacy encoding).
+pub(crate) fn utf8_text(bytes: Vec<u8>, file: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let column = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Error::data(
+            file,
+            line,
+            "text",
+            format!(
+                "invalid UTF-8 at byte {column} of the line (byte 0x{:02x}): save the file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
 }
 
 type Reader<'a> = &'a dyn Fn(&str) -> Result<Option<String>>;
@@ -318,22 +337,27 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         if sidx.insert(code.to_string(), sectors.len()).is_some() {
             return Err(r.err("code", format!("duplicate sector code `{code}`")));
         }
+        let max = crate::model::limits::ELASTICITY_MAX;
         let sm = r.finite("sigma_m")?;
-        if sm <= 0.0 {
-            return Err(r.err("sigma_m", format!("must be > 0, got {sm}")));
+        if !(sm > 0.0 && sm <= max) {
+            return Err(r.err(
+                "sigma_m",
+                format!("must be > 0 and at most {max}, got {sm}"),
+            ));
         }
         let sd = r.finite("sigma_d")?;
-        if sd <= 0.0 {
-            return Err(r.err("sigma_d", format!("must be > 0, got {sd}")));
+        if !(sd > 0.0 && sd <= max) {
+            return Err(r.err(
+                "sigma_d",
+                format!("must be > 0 and at most {max}, got {sd}"),
+            ));
         }
         let eta = r.finite("eta")?;
-        if eta < 0.0 {
-            return Err(r.err("eta", format!("must be >= 0, got {eta}")));
+        if !(eta >= 0.0 && eta <= max) {
+            return Err(r.err("eta", format!("must be >= 0 and at most {max}, got {eta}")));
         }
         let eps = r.num("epsilon")?;
-        if eps < 0.0 {
-            return Err(r.err("epsilon", format!("must be >= 0 or inf, got {eps}")));
-        }
+        crate::model::sector::check_supply(eps).map_err(|e| r.err("epsilon", e.to_string()))?;
         sectors.push(Sector {
             code: code.to_string(),
             name: r.vals[sectors_t.col("name")].clone(),
@@ -373,6 +397,15 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         if v < 0.0 {
             return Err(r.err("value", format!("must be >= 0, got {v}")));
         }
+        if v > crate::model::limits::FLOW_MAX {
+            return Err(r.err(
+                "value",
+                format!(
+                    "must be at most {:e}, got {v:e}",
+                    crate::model::limits::FLOW_MAX
+                ),
+            ));
+        }
         if let Some(prev) = seen.insert((s, i, j), r.line) {
             return Err(r.err(
                 "sector",
@@ -391,9 +424,19 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         ns,
         -1.0,
         &mut diagonal_rows,
+        &mut warnings,
     )?;
     let ntb = match &ntb_t {
-        Some(t) => rate_matrices(t, &sector_of, &country_of, n, ns, 0.0, &mut diagonal_rows)?,
+        Some(t) => rate_matrices(
+            t,
+            &sector_of,
+            &country_of,
+            n,
+            ns,
+            0.0,
+            &mut diagonal_rows,
+            &mut warnings,
+        )?,
         None => vec![Matrix::zeros(n); ns],
     };
     // supply
@@ -409,9 +452,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
                 Some(country_of(&r, "country")?)
             };
             let e = r.num("epsilon")?;
-            if e < 0.0 {
-                return Err(r.err("epsilon", format!("must be >= 0 or inf, got {e}")));
-            }
+            crate::model::sector::check_supply(e).map_err(|e| r.err("epsilon", e.to_string()))?;
             if let Some((prev, _)) = spec.insert((s, c), (r.line, e)) {
                 return Err(r.err(
                     "sector",
@@ -468,7 +509,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     })
 }
 
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn rate_matrices(
     t: &Table,
     sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
@@ -477,6 +518,7 @@ fn rate_matrices(
     ns: usize,
     floor: f64,
     diagonal_rows: &mut Vec<Error>,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Matrix>> {
     // (sector?, exporter?, importer) -> rate
     let mut spec: HashMap<(Option<usize>, Option<usize>, usize), (u64, f64)> = HashMap::new();
@@ -490,6 +532,11 @@ fn rate_matrices(
         };
         let j = country_of(&r, "importer")?;
         let v = r.finite("rate")?;
+        match crate::model::limits::check_rate(v) {
+            Err(msg) => return Err(r.err("rate", msg)),
+            Ok(Some(w)) => warnings.push(format!("{}:{}: field `rate`: {w}", t.file, r.line)),
+            Ok(None) => {}
+        }
         if floor < 0.0 {
             if v <= floor {
                 return Err(r.err("rate", format!("a tariff must be > -1, got {v}")));
@@ -500,7 +547,7 @@ fn rate_matrices(
         if i == Some(j) {
             diagonal_rows.push(r.err(
                 "exporter",
-                "a rate on a country's own (domestic) sales is allowed only with --domestic as-import-source",
+                "a rate on a country's own (domestic) sales is allowed only under the as-import-source treatment of domestic sales",
             ));
         }
         if let Some((prev, _)) = spec.insert((s, i, j), (r.line, v)) {

@@ -128,8 +128,9 @@ fn star() -> String {
 /// [`Error::Io`] when unreadable; [`Error::Scenario`] with the line for TOML
 /// and schema errors, with the key for semantic ones.
 pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+    let text = super::data_dir::utf8_text(bytes, &name)?;
     parse_scenario_file(&text, &path.display().to_string())
 }
 
@@ -144,7 +145,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
     let dto: FileDto = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        let msg = e.message().to_string();
+        let msg = if e.message().contains("recursion") {
+            "nested too deeply: a scenario file needs only a few levels of tables and arrays"
+                .to_string()
+        } else {
+            e.message().to_string()
+        };
         Error::scenario(
             file,
             match line {

@@ -12,8 +12,9 @@
 
 mod country;
 mod dataset;
+pub mod limits;
 mod market;
-mod sector;
+pub(crate) mod sector;
 mod serde_inf;
 mod treatment;
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{ELASTICITY_MAX, SUPPLY_ELASTICITY_MAX};
 use crate::error::{Error, Result};
 
 /// Demand-side elasticities of one sector, all positive numbers.
@@ -64,17 +65,23 @@ impl Elasticities {
                 format!("must be finite and >= 0, got {}", self.demand),
             ));
         }
+        if self.demand > ELASTICITY_MAX {
+            return Err(Error::invalid(
+                "eta",
+                format!("must be at most {ELASTICITY_MAX}, got {}", self.demand),
+            ));
+        }
         Ok(())
     }
 }
 
 fn check_sigma(name: &str, v: f64) -> Result<()> {
-    if v.is_finite() && v > 0.0 {
+    if v.is_finite() && v > 0.0 && v <= ELASTICITY_MAX {
         Ok(())
     } else {
         Err(Error::invalid(
             name,
-            format!("must be finite and > 0, got {v}"),
+            format!("must be finite, > 0 and at most {ELASTICITY_MAX}, got {v}"),
         ))
     }
 }
@@ -84,12 +91,12 @@ fn check_sigma(name: &str, v: f64) -> Result<()> {
 /// # Errors
 /// [`Error::Invalid`] otherwise.
 pub fn check_supply(v: f64) -> Result<()> {
-    if v >= 0.0 && !v.is_nan() {
+    if v >= 0.0 && (v <= SUPPLY_ELASTICITY_MAX || v == f64::INFINITY) {
         Ok(())
     } else {
         Err(Error::invalid(
             "epsilon",
-            format!("must be >= 0 or inf, got {v}"),
+            format!("must be >= 0 and at most {SUPPLY_ELASTICITY_MAX}, or inf, got {v}"),
         ))
     }
 }

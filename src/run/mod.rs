@@ -165,7 +165,7 @@ pub(crate) fn run_scenario(
     let mut ws = Workspace::new(n);
     let mut sectors = Vec::with_capacity(data.sectors().len());
     let mut totals = vec![CountryOutcome::default(); n];
-    let mut warnings = Vec::new();
+    let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
     for (s, market) in data.markets().iter().enumerate() {
         let code = &data.sectors()[s].code;

@@ -143,12 +143,12 @@ pub struct StageContribution {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let data = Dataset::embedded("toy")?;
 /// let set = ScenarioSet::new(vec![Scenario::new("fta").with_union(
-///     CustomsUnion::new("FTA", &["A", "B"], CetRule::None),
+///     CustomsUnion::new("FTA", &["HOM", "PAR"], CetRule::None),
 /// )]);
 /// let results = Simulation::new(&data).run(&set)?;
 /// let r = &results[0];
 /// assert_eq!(r.name(), "fta");
-/// let a = r.country("A").expect("country A");
+/// let a = r.country("HOM").expect("country HOM");
 /// assert!((a.welfare - (a.consumer_surplus + a.producer_surplus + a.tariff_revenue)).abs() < 1e-9);
 /// # Ok(())
 /// # }

@@ -15,6 +15,7 @@ use super::item::{Item, ItemKind};
 use super::union::compile_union;
 use super::{Action, PolicyChange, Scenario, Selector};
 use crate::error::{Error, Result};
+use crate::model::limits::{self, RATE_WARN};
 use crate::model::{Dataset, DomesticTreatment};
 use crate::policy::{PolicyState, feasibility};
 
@@ -235,9 +236,46 @@ pub(crate) struct CompiledScenario {
     pub components: Vec<String>,
     /// The unions in force (for trade effects and the Article XXIV report).
     pub unions: Vec<UnionMembership>,
+    /// Rates the scenario raises above 100% (warned, not refused).
+    pub warnings: Vec<String>,
     items: Vec<Item>,
     item_component: Vec<usize>,
     base: PolicyState,
+}
+
+/// One warning per (sector, instrument) for counterfactual rates above 100%
+/// that were not so at baseline.
+fn rate_warnings(base: &PolicyState, p: &PolicyState, data: &Dataset) -> Vec<String> {
+    let mut out = Vec::new();
+    for (si, (b, c)) in base.sectors.iter().zip(&p.sectors).enumerate() {
+        for (what, mb, mc) in [
+            ("tariff", &b.tariffs, &c.tariffs),
+            ("NTB wedge", &b.ntb, &c.ntb),
+        ] {
+            let n = mc.n();
+            let raised: Vec<String> = (0..n)
+                .flat_map(|i| (0..n).map(move |j| (i, j)))
+                .filter(|&(i, j)| mc.get(i, j) > RATE_WARN && mb.get(i, j) <= RATE_WARN)
+                .map(|(i, j)| {
+                    format!(
+                        "{}->{} {}",
+                        data.countries()[i].code,
+                        data.countries()[j].code,
+                        mc.get(i, j)
+                    )
+                })
+                .collect();
+            if let Some(first) = raised.first() {
+                out.push(format!(
+                    "sector {}: the scenario sets {} {what} rate(s) above 100% (e.g. {first}); \
+                     rates are fractions (0.15 = 15%)",
+                    data.sectors()[si].code,
+                    raised.len()
+                ));
+            }
+        }
+    }
+    out
 }
 
 impl CompiledScenario {
@@ -297,6 +335,7 @@ impl CompiledScenario {
             items,
             item_component,
             base,
+            warnings: Vec::new(),
         };
         // every intermediate rate must stay in range
         let mut p = cs.base.clone();
@@ -308,6 +347,20 @@ impl CompiledScenario {
                     for j in 0..n {
                         let t = sp.tariffs.get(i, j);
                         let c = sp.ntb.get(i, j);
+                        if let (Err(msg), _) | (_, Err(msg)) =
+                            (limits::check_rate(t), limits::check_rate(c))
+                        {
+                            return Err(Error::scenario(
+                                src,
+                                &it.key,
+                                format!(
+                                    "on {}->{} in sector {}: {msg}",
+                                    data.countries()[i].code,
+                                    data.countries()[j].code,
+                                    data.sectors()[si].code
+                                ),
+                            ));
+                        }
                         if !(t.is_finite() && t > -1.0 && c.is_finite() && c >= 0.0) {
                             return Err(Error::scenario(
                                 src,
@@ -358,6 +411,8 @@ impl CompiledScenario {
                 }
             }
         }
+        let mut cs = cs;
+        cs.warnings = rate_warnings(&cs.base, &p, data);
         Ok(cs)
     }
 

@@ -131,9 +131,20 @@ pub(super) fn compile_union(
                             sched.insert(s, *r);
                         }
                     }
+                    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
                     for (e, ex) in exceptions.iter().enumerate() {
                         let ek = format!("{ckey}.exceptions[{e}]");
                         let m = country(src, &format!("{ek}.member"), data, &ex.member)?;
+                        if let Some(prev) = seen.insert((m, ex.sector.as_str()), e) {
+                            return Err(Error::scenario(
+                                src,
+                                ek,
+                                format!(
+                                    "a second exception for {} in sector {} (the first is exceptions[{prev}]): give one",
+                                    ex.member, ex.sector
+                                ),
+                            ));
+                        }
                         if !is_member(m) {
                             return Err(Error::scenario(
                                 src,

@@ -19,11 +19,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use customs_union::accounts::CountryOutcome;
 use customs_union::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
-use customs_union::results::{RunOptions, ScenarioResult};
-use customs_union::scenario::{Action, Instrument, PolicyChange, Scenario, ScenarioSet, Selector};
-use customs_union::welfare::CountryOutcome;
-use customs_union::{Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix, Sector};
+use customs_union::run::ScenarioResult;
+use customs_union::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
+use customs_union::{
+    Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix, ScenarioSet, Sector,
+    Simulation,
+};
 
 // ---------------------------------------------------------------------------
 // random numbers (splitmix64: tiny, seedable, independent of the crate's RNGs)
@@ -1263,19 +1266,14 @@ pub fn lib_run(
     scs: &[RefScenario],
     tr: Treatment,
     decompose: bool,
-) -> customs_union::Result<Vec<ScenarioResult>> {
+) -> Result<Vec<ScenarioResult>, customs_union::Error> {
     let data = to_dataset(d);
     let set = to_scenario_set(d, scs);
-    let compiled = set.compile(&data, tr.lib())?;
-    let opts = RunOptions {
-        treatment: tr.lib(),
-        decompose,
-        ..RunOptions::default()
-    };
-    compiled
-        .iter()
-        .map(|cs| customs_union::results::run_scenario(&data, cs, &opts))
-        .collect()
+    let results = Simulation::new(&data)
+        .treatment(tr.lib())
+        .decompose(decompose)
+        .run(&set)?;
+    Ok(results.scenarios)
 }
 
 fn num(v: f64) -> String {
