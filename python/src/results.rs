@@ -17,7 +17,7 @@ use std::sync::Arc;
 use customs_union::prelude::{CountryOutcome, CountryResult, OutcomeField, RunResults};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::IntoPy;
@@ -94,36 +94,46 @@ impl Table {
     }
 }
 
-/// A value's named numbers, in its serde field order (its JSON object's
-/// keys; None for a null).
+/// A value's named numbers, in its serde field order (None for a null).
+/// The values are read off `serde_json::Value`, which keeps every f64 as it
+/// is but sorts the keys; the order is read off the serialised text.
 pub fn named_numbers<T: Serialize>(value: &T) -> Vec<(String, Option<f64>)> {
-    serde_json::to_string(value)
-        .and_then(|text| serde_json::from_str::<Ordered>(&text))
-        .map(|o| o.0)
-        .unwrap_or_default()
+    let (Ok(serde_json::Value::Object(map)), Ok(text)) =
+        (serde_json::to_value(value), serde_json::to_string(value))
+    else {
+        return Vec::new();
+    };
+    let keys = serde_json::from_str::<KeyOrder>(&text)
+        .map(|k| k.0)
+        .unwrap_or_default();
+    keys.into_iter()
+        .map(|k| {
+            let v = map.get(&k).and_then(serde_json::Value::as_f64);
+            (k, v)
+        })
+        .collect()
 }
 
-/// A JSON object's number entries in their order (serde_json's own map sorts
-/// its keys).
-struct Ordered(Vec<(String, Option<f64>)>);
+/// A JSON object's keys in their order.
+struct KeyOrder(Vec<String>);
 
-impl<'de> Deserialize<'de> for Ordered {
+impl<'de> Deserialize<'de> for KeyOrder {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Ordered;
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = KeyOrder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of numbers")
+                f.write_str("an object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Option<f64>>()? {
-                    entries.push(entry);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((key, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
+                    keys.push(key);
                 }
-                Ok(Ordered(entries))
+                Ok(KeyOrder(keys))
             }
         }
-        d.deserialize_map(Entries)
+        d.deserialize_map(Keys)
     }
 }
 
