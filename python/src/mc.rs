@@ -137,7 +137,8 @@ impl PyMcSummary {
         py.import("numpy")?.getattr("array")?.call1((v, "float64"))
     }
 
-    /// The summary as the command line's ``mc`` JSON document.
+    /// The summary as a document in the command line's ``mc`` JSON format
+    /// (its ``fingerprint`` hashes what the inputs hold, not the files' bytes).
     fn to_json(&self) -> PyResult<String> {
         self.study.summary.to_json().py_err()
     }
@@ -166,7 +167,7 @@ impl PyMcSummary {
         self.study.summary.seed
     }
 
-    /// Labels of the varied items (e.g. ``sigma_m.AGR``).
+    /// Labels of the varied items (e.g. ``sigma_m.AGF``).
     #[getter]
     fn parameters(&self) -> Vec<String> {
         self.study.summary.parameters.clone()
