@@ -14,7 +14,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use customs_union::prelude::{CountryOutcome, CountryResult, OutcomeField, RunResults};
+use customs_union::prelude::{
+    CountryOutcome, CountryResult, OutcomeField, RunResults, ScenarioResult,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -142,16 +144,6 @@ pub fn json_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
     py.import("json")?.call_method1("loads", (text,))
 }
 
-fn change_rows(t: &mut Table, scenario: &str, label: &str, rows: &[CountryResult]) {
-    for c in rows {
-        t.outcome(
-            &[scenario, label, &c.country],
-            &c.outcome,
-            OutcomeField::changes(),
-        );
-    }
-}
-
 /// The results of :meth:`Simulation.run`: every scenario, in file order,
 /// with the run's metadata and warnings.
 #[pyclass(name = "RunResults", module = "customs_union", frozen)]
@@ -232,28 +224,26 @@ impl PyRunResults {
     /// field, value`` (change fields), each component's share, summing to
     /// the totals. Needs ``Simulation(..., decompose=True)``.
     fn decomposition<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.need_decomposition()?;
-        let mut t = Table::long(&["scenario", "component", "country", "field"]);
-        for r in self.inner.iter() {
-            for d in r.decomposition().into_iter().flatten() {
-                change_rows(&mut t, r.name(), &d.component, &d.countries);
-            }
-        }
-        t.into_frame(py)
+        self.attribution(py, &["scenario", "component", "country", "field"], |r| {
+            let parts = r.decomposition().unwrap_or_default();
+            parts
+                .iter()
+                .map(|d| (d.component.as_str(), d.countries.as_slice()))
+                .collect()
+        })
     }
 
     /// The stage-by-stage attribution along ``extends`` (oldest first):
     /// columns ``scenario, stage, country, field, value`` (change fields),
     /// each stage's change over its parent. Needs ``decompose=True``.
     fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.need_decomposition()?;
-        let mut t = Table::long(&["scenario", "stage", "country", "field"]);
-        for r in self.inner.iter() {
-            for d in r.stages().into_iter().flatten() {
-                change_rows(&mut t, r.name(), &d.stage, &d.countries);
-            }
-        }
-        t.into_frame(py)
+        self.attribution(py, &["scenario", "stage", "country", "field"], |r| {
+            let parts = r.stages().unwrap_or_default();
+            parts
+                .iter()
+                .map(|d| (d.stage.as_str(), d.countries.as_slice()))
+                .collect()
+        })
     }
 
     /// Each union's aggregate over its members and its Article XXIV tariff
@@ -338,12 +328,31 @@ impl PyRunResults {
 }
 
 impl PyRunResults {
-    fn need_decomposition(&self) -> PyResult<()> {
+    /// A long table of change fields, one part (component or stage) of a
+    /// scenario at a time.
+    fn attribution<'py>(
+        &self,
+        py: Python<'py>,
+        columns: &'static [&'static str],
+        parts: impl Fn(&ScenarioResult) -> Vec<(&str, &[CountryResult])>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         if self.inner.iter().any(|r| r.decomposition().is_none()) {
             return Err(pyo3::exceptions::PyValueError::new_err(
                 "these results have no decomposition: run with Simulation(..., decompose=True)",
             ));
         }
-        Ok(())
+        let mut t = Table::long(columns);
+        for r in self.inner.iter() {
+            for (label, rows) in parts(r) {
+                for c in rows {
+                    t.outcome(
+                        &[r.name(), label, &c.country],
+                        &c.outcome,
+                        OutcomeField::changes(),
+                    );
+                }
+            }
+        }
+        t.into_frame(py)
     }
 }
