@@ -321,6 +321,7 @@ impl<'a> Simulation<'a> {
             });
         }
         let mut warnings = self.data.warnings().to_vec();
+        warnings.extend(self.data_warnings(set));
         for r in &scenarios {
             for w in &r.warnings {
                 let w = format!("scenario {}: {w}", r.name);
@@ -342,6 +343,40 @@ impl<'a> Simulation<'a> {
             scenarios,
             warnings,
         })
+    }
+
+    /// What every result on this data says about it: the countries' caveats,
+    /// missing GDP figures, and a scenario file written for other data.
+    fn data_warnings(&self, set: &ScenarioSet) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(want) = &set.dataset {
+            if want != self.data.source() {
+                out.push(format!(
+                    "the scenario file is written for the dataset `{want}` and runs on `{}`",
+                    self.data.source()
+                ));
+            }
+        }
+        for c in self.data.countries() {
+            if let Some(note) = &c.note {
+                out.push(format!("{}: {note}", c.code));
+            }
+        }
+        let missing: Vec<&str> = self
+            .data
+            .countries()
+            .iter()
+            .filter(|c| c.gdp.is_none())
+            .map(|c| c.code.as_str())
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!(
+                "no GDP in the data for {}: welfare as a share of GDP is not reported for {}",
+                missing.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        out
     }
 
     /// Prepares the Monte Carlo study of `set` (its `[montecarlo]` table),

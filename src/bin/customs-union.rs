@@ -123,6 +123,28 @@ fn embedded(name: Option<&str>) -> Result<EmbeddedDataset, Error> {
     }
 }
 
+/// The embedded dataset to use: `--dataset`, else the scenario file's
+/// `dataset` key; a `--dataset` that differs from the file's is refused
+/// (`--data` runs on the user's own data, with a warning in the results).
+fn dataset_for(
+    set: &ScenarioSet,
+    data: Option<&Path>,
+    dataset: Option<&str>,
+) -> Result<Option<String>, Error> {
+    match (&set.dataset, data, dataset) {
+        (Some(want), None, Some(given)) if want != given => Err(usage(
+            "--dataset",
+            format!(
+                "{} is written for the embedded dataset `{want}`, not `{given}` \
+                 (use --data DIR to run it on your own data)",
+                set.source
+            ),
+        )),
+        (Some(want), None, None) => Ok(Some(want.clone())),
+        _ => Ok(dataset.map(str::to_string)),
+    }
+}
+
 /// The dataset of a command: `--data DIR`, else `--dataset NAME`, else the default.
 fn dataset(data: Option<&Path>, dataset: Option<&str>) -> Result<Dataset, Error> {
     match data {
@@ -232,13 +254,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             inputs.extend(data_files(data.as_deref()));
             let outputs: Vec<PathBuf> = out.iter().chain(csv.iter()).cloned().collect();
             refuse_overwrite(&outputs, &inputs)?;
+            let set = ScenarioSet::from_toml_file(&scenario)?;
+            let dataset = dataset_for(&set, data.as_deref(), dataset.as_deref())?;
             let data = self::dataset(data.as_deref(), dataset.as_deref())?;
             let model = match model {
                 ModelArg::Armington => ModelVariant::Armington,
                 ModelArg::GsimLinear => ModelVariant::GsimLinear,
                 ModelArg::Smart => ModelVariant::Smart,
             };
-            let set = ScenarioSet::from_toml_file(&scenario)?;
             let mut sim = Simulation::new(&data).model(model).decompose(decompose);
             match domestic {
                 Some(DomesticArg::Nested) => sim = sim.treatment(DomesticTreatment::Nested),

@@ -1230,6 +1230,7 @@ pub fn to_scenario(d: &RefData, sc: &RefScenario) -> Scenario {
                             .collect(),
                     ),
                 },
+                preferences: Default::default(),
             })
             .collect(),
         changes: sc
