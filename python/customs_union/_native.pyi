@@ -161,8 +161,9 @@ class Simulation:
 @final
 class RunResults:
     """The results of :meth:`Simulation.run`: every scenario, in file order,
-    with the run's metadata and warnings. The tables are long DataFrames laid
-    out like the command line's CSV files (same columns, rows and order)."""
+    with the run's metadata and warnings. The tables are long DataFrames
+    holding the rows of the command line's CSV files, in their order, to the
+    last digit."""
 
     def totals(self) -> pd.DataFrame:
         """Each country's totals over sectors: columns ``scenario, country,
@@ -192,10 +193,13 @@ class RunResults:
         (ValueError otherwise)."""
 
     def unions(self) -> pd.DataFrame:
-        """Each union's aggregate over its members and its Article XXIV
-        tariff averages: columns ``scenario, union, field, value``; the
-        averages are ``article_xxiv_<average>`` for the union and
-        ``article_xxiv_<member>_<average>`` for each member."""
+        """Each union's aggregates: columns ``scenario, union, field,
+        value``; the members' summed outcome fields, ``welfare_pct_gdp``
+        where the data has every member's GDP, the Article XXIV tariff
+        averages (``article_xxiv_<average>``, each member's as
+        ``article_xxiv_<member>_<average>``) and each member's share of
+        collected duties before pooling
+        (``duty_collected_share_<member>_baseline``, ``_counterfactual``)."""
 
     def write_csv(self, dir: _StrPath) -> None:
         """Writes the long-format CSV files (``totals.csv``,

@@ -1,9 +1,10 @@
 //! `customs_union._native`: the library's entry point for Python.
 //!
 //! A thin layer: every class wraps the library's type of the same name, every
-//! number comes from the library's labelled results, and every table is laid
-//! out from the library's one list of outcome fields. Solving runs with the
-//! interpreter's lock released.
+//! number comes from the library's results, a run's tables are the library's
+//! own long-format tables (its CSV files) and a Monte Carlo summary's table
+//! is laid out from the library's summary and the names of its statistics.
+//! Solving runs with the interpreter's lock released.
 //!
 //! ```text
 //! Dataset.embedded(name) | Dataset.from_dir(path)        -> Dataset
@@ -14,6 +15,7 @@
 //! ```
 
 mod errors;
+mod frame;
 mod mc;
 mod results;
 
@@ -281,8 +283,8 @@ impl PySimulation {
     /// for a sector that cannot be solved.
     fn run(&self, py: Python<'_>, sset: &PyScenarioSet) -> PyResult<results::PyRunResults> {
         let set = Arc::clone(&sset.inner);
-        let run = py.detach(|| self.simulation().run(&set)).py_err()?;
-        Ok(results::PyRunResults::new(run))
+        py.detach(|| results::PyRunResults::new(self.simulation().run(&set)?))
+            .py_err()
     }
 
     /// Runs the Monte Carlo study of ``sset`` (its ``[montecarlo]`` table)

@@ -17,7 +17,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::IntoPy;
-use crate::results::{Table, json_value, named_numbers};
+use crate::frame::Table;
+use crate::results::{json_value, named_numbers};
 
 /// The study's summary, and what the series need until the library's
 /// summary keeps its draws (see [`shim`]).

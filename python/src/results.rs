@@ -1,100 +1,27 @@
-//! A run's results as pandas DataFrames in long format, laid out like the
-//! library's CSV files (same columns, same rows, same order) and built from
-//! its labelled results and its one list of outcome fields.
+//! A run's results as pandas DataFrames in long format: the library's own
+//! long-format tables (the CSV files it writes), so that the frames and the
+//! files hold the same rows, in the same order, to the last digit.
 //!
 //! ```text
-//! totals()         scenario, country, field, value                      OutcomeField::ADDITIVE
-//! by_sector()      scenario, sector, country, field, value              the two price levels, then ADDITIVE
-//! bilateral()      scenario, sector, exporter, importer, baseline, counterfactual, counterfactual_value
-//! decomposition()  scenario, component, country, field, value           OutcomeField::changes()
-//! stages()         scenario, stage, country, field, value               OutcomeField::changes()
-//! unions()         scenario, union, field, value                        ADDITIVE, then article_xxiv_*
+//! totals()         totals.csv         scenario, country, field, value
+//! by_sector()      by_sector.csv      scenario, sector, country, field, value
+//! bilateral()      bilateral.csv      scenario, sector, exporter, importer, baseline, counterfactual, counterfactual_value
+//! decomposition()  decomposition.csv  scenario, component, country, field, value
+//! stages()         stages.csv         scenario, stage, country, field, value
+//! unions()         unions.csv         scenario, union, field, value
 //! ```
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use customs_union::prelude::{
-    CountryOutcome, CountryResult, OutcomeField, RunResults, ScenarioResult,
-};
+use customs_union::prelude::{Error, RunResults};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::IntoPy;
-
-/// A table built row by row: text columns, then number columns.
-pub struct Table {
-    text_names: &'static [&'static str],
-    num_names: &'static [&'static str],
-    text: Vec<Vec<String>>,
-    num: Vec<Vec<f64>>,
-}
-
-impl Table {
-    pub fn new(text_names: &'static [&'static str], num_names: &'static [&'static str]) -> Self {
-        Table {
-            text_names,
-            num_names,
-            text: vec![Vec::new(); text_names.len()],
-            num: vec![Vec::new(); num_names.len()],
-        }
-    }
-
-    /// A long table: the label columns, `field`, and `value`.
-    pub fn long(labels_and_field: &'static [&'static str]) -> Self {
-        Table::new(labels_and_field, &["value"])
-    }
-
-    pub fn row(&mut self, text: &[&str], num: &[f64]) {
-        debug_assert_eq!(text.len(), self.text.len());
-        debug_assert_eq!(num.len(), self.num.len());
-        for (col, v) in self.text.iter_mut().zip(text) {
-            col.push((*v).to_string());
-        }
-        for (col, v) in self.num.iter_mut().zip(num) {
-            col.push(*v);
-        }
-    }
-
-    /// One row per field of `o`: `labels..., field name, value`.
-    fn outcome(
-        &mut self,
-        labels: &[&str],
-        o: &CountryOutcome,
-        fields: impl Iterator<Item = OutcomeField>,
-    ) {
-        let mut text: Vec<&str> = labels.to_vec();
-        text.push("");
-        for f in fields {
-            *text.last_mut().expect("field column") = f.name();
-            self.row(&text, &[f.get(o)]);
-        }
-    }
-
-    /// The pandas DataFrame, columns in order.
-    pub fn into_frame(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        let columns = PyDict::new(py);
-        for (name, col) in self.text_names.iter().zip(self.text) {
-            columns.set_item(name, PyList::new(py, col)?)?;
-        }
-        for (name, col) in self.num_names.iter().zip(self.num) {
-            columns.set_item(name, PyList::new(py, col)?)?;
-        }
-        let order: Vec<&str> = self
-            .text_names
-            .iter()
-            .chain(self.num_names.iter())
-            .copied()
-            .collect();
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", order)?;
-        py.import("pandas")?
-            .getattr("DataFrame")?
-            .call((columns,), Some(&kwargs))
-    }
-}
+use crate::frame::Table;
 
 /// A value's named numbers, in its serde field order (None for a null).
 /// The values are read off `serde_json::Value`, which keeps every f64 as it
@@ -149,13 +76,49 @@ pub fn json_value<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
 #[pyclass(name = "RunResults", module = "customs_union", frozen)]
 pub struct PyRunResults {
     inner: Arc<RunResults>,
+    /// The library's long-format tables, as (file name, CSV bytes).
+    files: Vec<(&'static str, Vec<u8>)>,
 }
 
+/// The columns of the library's tables that hold numbers.
+const NUMBER_COLUMNS: [&str; 4] = [
+    "value",
+    "baseline",
+    "counterfactual",
+    "counterfactual_value",
+];
+
 impl PyRunResults {
-    pub fn new(results: RunResults) -> Self {
-        PyRunResults {
+    /// The results and their tables.
+    ///
+    /// # Errors
+    /// As [`RunResults::csv_files`].
+    pub fn new(results: RunResults) -> Result<Self, Error> {
+        let files = results.csv_files()?;
+        Ok(PyRunResults {
             inner: Arc::new(results),
+            files,
+        })
+    }
+
+    fn table<'py>(&self, py: Python<'py>, file: &str) -> PyResult<Bound<'py, PyAny>> {
+        let (_, bytes) = self
+            .files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .ok_or_else(|| PyRuntimeError::new_err(format!("the library wrote no {file}")))?;
+        Table::from_csv(bytes, &NUMBER_COLUMNS)
+            .map_err(|e| PyRuntimeError::new_err(format!("{file}: {e}")))?
+            .into_frame(py)
+    }
+
+    fn need_decomposition(&self) -> PyResult<()> {
+        if self.inner.iter().any(|r| r.decomposition().is_none()) {
+            return Err(PyValueError::new_err(
+                "these results have no decomposition: run with Simulation(..., decompose=True)",
+            ));
         }
+        Ok(())
     }
 }
 
@@ -164,116 +127,48 @@ impl PyRunResults {
     /// Each country's totals over sectors: columns ``scenario, country,
     /// field, value``, one row per outcome field.
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut t = Table::long(&["scenario", "country", "field"]);
-        for r in self.inner.iter() {
-            for c in &r.totals {
-                t.outcome(
-                    &[r.name(), &c.country],
-                    &c.outcome,
-                    OutcomeField::ADDITIVE.into_iter(),
-                );
-            }
-        }
-        t.into_frame(py)
+        self.table(py, "totals.csv")
     }
 
     /// Each sector's rows: columns ``scenario, sector, country, field,
     /// value``; the fields are ``producer_price`` and
     /// ``consumer_price_index`` (levels, baseline 1), then the outcome fields.
     fn by_sector<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut t = Table::long(&["scenario", "sector", "country", "field"]);
-        for r in self.inner.iter() {
-            for s in &r.sectors {
-                for c in &s.countries {
-                    let labels = [r.name(), s.sector.as_str(), c.country.as_str()];
-                    for (name, v) in [
-                        ("producer_price", c.producer_price),
-                        ("consumer_price_index", c.consumer_price_index),
-                    ] {
-                        t.row(&[labels[0], labels[1], labels[2], name], &[v]);
-                    }
-                    t.outcome(&labels, &c.outcome, OutcomeField::ADDITIVE.into_iter());
-                }
-            }
-        }
-        t.into_frame(py)
+        self.table(py, "by_sector.csv")
     }
 
     /// Every flow with a positive baseline: columns ``scenario, sector,
     /// exporter, importer, baseline, counterfactual`` (volumes, at baseline
     /// prices) and ``counterfactual_value`` (at the new producer prices).
     fn bilateral<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut t = Table::new(
-            &["scenario", "sector", "exporter", "importer"],
-            &["baseline", "counterfactual", "counterfactual_value"],
-        );
-        for r in self.inner.iter() {
-            for s in &r.sectors {
-                for f in &s.flows {
-                    t.row(
-                        &[r.name(), &s.sector, &f.exporter, &f.importer],
-                        &[f.baseline, f.counterfactual, f.counterfactual_value],
-                    );
-                }
-            }
-        }
-        t.into_frame(py)
+        self.table(py, "bilateral.csv")
     }
 
     /// The Shapley decomposition: columns ``scenario, component, country,
     /// field, value`` (change fields), each component's share, summing to
     /// the totals. Needs ``Simulation(..., decompose=True)``.
     fn decomposition<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.attribution(py, &["scenario", "component", "country", "field"], |r| {
-            let parts = r.decomposition().unwrap_or_default();
-            parts
-                .iter()
-                .map(|d| (d.component.as_str(), d.countries.as_slice()))
-                .collect()
-        })
+        self.need_decomposition()?;
+        self.table(py, "decomposition.csv")
     }
 
     /// The stage-by-stage attribution along ``extends`` (oldest first):
     /// columns ``scenario, stage, country, field, value`` (change fields),
     /// each stage's change over its parent. Needs ``decompose=True``.
     fn stages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.attribution(py, &["scenario", "stage", "country", "field"], |r| {
-            let parts = r.stages().unwrap_or_default();
-            parts
-                .iter()
-                .map(|d| (d.stage.as_str(), d.countries.as_slice()))
-                .collect()
-        })
+        self.need_decomposition()?;
+        self.table(py, "stages.csv")
     }
 
-    /// Each union's aggregate over its members and its Article XXIV tariff
-    /// averages: columns ``scenario, union, field, value``; the averages are
-    /// ``article_xxiv_<average>`` for the union and
-    /// ``article_xxiv_<member>_<average>`` for each member.
+    /// Each union's aggregates: columns ``scenario, union, field, value``;
+    /// the members' summed outcome fields, ``welfare_pct_gdp`` where the data
+    /// has every member's GDP, the Article XXIV tariff averages
+    /// (``article_xxiv_<average>``, each member's as
+    /// ``article_xxiv_<member>_<average>``) and each member's share of
+    /// collected duties before pooling
+    /// (``duty_collected_share_<member>_baseline``, ``_counterfactual``).
     fn unions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut t = Table::long(&["scenario", "union", "field"]);
-        for r in self.inner.iter() {
-            for u in &r.unions {
-                t.outcome(
-                    &[r.name(), &u.name],
-                    &u.aggregate,
-                    OutcomeField::ADDITIVE.into_iter(),
-                );
-                let members = u
-                    .article_xxiv_members
-                    .iter()
-                    .map(|m| (format!("article_xxiv_{}_", m.country), &m.averages));
-                for (prefix, averages) in
-                    std::iter::once(("article_xxiv_".to_string(), &u.article_xxiv)).chain(members)
-                {
-                    for (name, v) in named_numbers(averages) {
-                        let field = format!("{prefix}{name}");
-                        t.row(&[r.name(), &u.name, &field], &[v.unwrap_or(f64::NAN)]);
-                    }
-                }
-            }
-        }
-        t.into_frame(py)
+        self.table(py, "unions.csv")
     }
 
     /// Writes the long-format CSV files (``totals.csv``, ``by_sector.csv``,
@@ -324,35 +219,5 @@ impl PyRunResults {
             self.inner.meta().dataset,
             self.scenarios().join(", ")
         )
-    }
-}
-
-impl PyRunResults {
-    /// A long table of change fields, one part (component or stage) of a
-    /// scenario at a time.
-    fn attribution<'py>(
-        &self,
-        py: Python<'py>,
-        columns: &'static [&'static str],
-        parts: impl Fn(&ScenarioResult) -> Vec<(&str, &[CountryResult])>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        if self.inner.iter().any(|r| r.decomposition().is_none()) {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "these results have no decomposition: run with Simulation(..., decompose=True)",
-            ));
-        }
-        let mut t = Table::long(columns);
-        for r in self.inner.iter() {
-            for (label, rows) in parts(r) {
-                for c in rows {
-                    t.outcome(
-                        &[r.name(), label, &c.country],
-                        &c.outcome,
-                        OutcomeField::changes(),
-                    );
-                }
-            }
-        }
-        t.into_frame(py)
     }
 }
