@@ -24,10 +24,12 @@
 //!
 //! `cargo run --release --example eaeu_2015_monte_carlo`
 
+use customs_union::ModelVariant;
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
-use customs_union::monte_carlo::{Overrides, RunControl, prepare_run};
-use customs_union::{OutcomeField, ScenarioSet, Simulation};
+use customs_union::monte_carlo::RunControl;
+use customs_union::{ScenarioSet, Simulation};
 use plotters::prelude::*;
 
 #[path = "common/mod.rs"]
@@ -41,11 +43,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         include_str!("../scenarios/eaeu_2015.toml"),
         "scenarios/eaeu_2015.toml",
     )?;
-    let run = prepare_run(&loaded, &file, Overrides::default())?;
+    let model = ModelVariant::Armington;
+    let run = prepare_run(&loaded, &file, Overrides::default(), model, None)?;
     let start = std::time::Instant::now();
     let block = run.mc.run(&RunControl::default())?;
     let elapsed = start.elapsed();
-    let summary = run.summarize(&block)?;
+    let summary = run.summarize(block)?;
     println!(
         "{} draws ({} failed) in {:.2} s; seed {}, fingerprint {}…\n",
         summary.draws,
@@ -94,28 +97,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let dir = common::out_dir("eaeu_2015_monte_carlo");
     // welfare distributions of the members under the EAEU
-    let layout = &run.meta.layout;
-    let (offsets, _) = layout.offsets();
-    let welfare = OutcomeField::ADDITIVE
-        .iter()
-        .position(|f| *f == OutcomeField::Welfare)
-        .expect("welfare field");
-    let s = layout.scenarios.len() - 1;
-    let failed: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    let last = &summary.scenarios[summary.scenarios.len() - 1].name;
+    let failed: Vec<u64> = summary.failures.iter().map(|f| f.draw).collect();
     let path = dir.join("welfare_distributions.svg");
     let root = SVGBackend::new(&path, (1000, 700)).into_drawing_area();
     root.fill(&WHITE)?;
     let panels = root.split_evenly((2, 2));
     for (panel, code) in panels.iter().zip(MEMBERS) {
-        let c = layout
-            .countries
-            .iter()
-            .position(|x| x == code)
-            .expect("member");
-        let vals: Vec<f64> = (block.start..block.end)
-            .filter(|k| !failed.contains(k))
-            .map(|k| block.draw(k)[offsets[s] + c * OutcomeField::ADDITIVE.len() + welfare])
-            .collect();
+        let vals = summary.series(last, code, "welfare").expect("member");
         let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let bins = 40usize;
@@ -127,7 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let top = f64::from(*counts.iter().max().unwrap_or(&1));
         let mut chart = ChartBuilder::on(panel)
             .caption(
-                format!("{code}: welfare, {} (US$ m)", layout.scenarios[s].name),
+                format!("{code}: welfare, {last} (US$ m)"),
                 ("sans-serif", 16),
             )
             .margin(10)

@@ -394,23 +394,15 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        if self.model != ModelVariant::Armington {
-            return Err(Error::invalid(
-                "model",
-                format!(
-                    "Monte Carlo runs the exact (Armington) model; the {} variant is not available for it",
-                    self.model.name()
-                ),
-            ));
-        }
         let (treatment, compiled) = self.compile(set)?;
-        if treatment != DomesticTreatment::Nested {
-            return Err(Error::invalid(
-                "treatment",
-                "Monte Carlo runs the nested treatment of domestic sales; as-import-source is not available for it",
-            ));
-        }
-        MonteCarlo::new(self.data, &compiled, spec, self.solver_for(set))
+        MonteCarlo::new(
+            self.data,
+            &compiled,
+            spec,
+            self.model,
+            treatment,
+            self.solver_for(set),
+        )
     }
 
     /// Runs the Monte Carlo study of `set` on every core and summarises it.
@@ -422,23 +414,29 @@ impl<'a> Simulation<'a> {
         let mc = self.prepare_monte_carlo(set)?;
         let block = mc.run(&RunControl::default())?;
         let meta = mc.meta(self.fingerprint(set, &mc));
-        crate::monte_carlo::summarize(&meta, &block)
+        crate::monte_carlo::summarize(&meta, block)
     }
 
-    /// The fingerprint of a Monte Carlo run of `set`: data, scenarios, model,
-    /// treatment, seed, draws and sampling.
-    fn fingerprint(&self, set: &ScenarioSet, mc: &MonteCarlo) -> String {
+    /// The fingerprint of a Monte Carlo run `mc` of `set`: SHA-256 (hex) of a
+    /// canonical serialisation of the data's content, the scenarios, the
+    /// Monte Carlo definition, the model, the treatment, seed, draws and
+    /// sampling. File bytes and paths do not enter it (a comment added to a
+    /// scenario file, or data moved to another folder, leave it unchanged);
+    /// `merge` compares it.
+    pub fn fingerprint(&self, set: &ScenarioSet, mc: &MonteCarlo) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(b"customs-union/mc/fingerprint/v2\n");
+        h.update(b"customs-union/mc/fingerprint/v3\n");
         h.update(self.data.fingerprint().as_bytes());
+        h.update(b"\n");
         h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
-        h.update(format!("\n{:?}\n", set.montecarlo).as_bytes());
+        h.update(b"\n");
+        h.update(serde_json::to_vec(&set.montecarlo).unwrap_or_default());
         h.update(
             format!(
-                "model {}\ntreatment {:?}\nseed {}\ndraws {}\nsampling {}\n",
+                "\nmodel {}\ntreatment {}\nseed {}\ndraws {}\nsampling {}\n",
                 self.model.name(),
-                self.treatment,
+                mc.treatment().name(),
                 mc.seed(),
                 mc.draws(),
                 mc.sampling().name()
