@@ -262,8 +262,7 @@ class McSummary:
         """
 
     def to_json(self) -> str:
-        """The summary as a document in the command line's ``mc`` JSON format
-        (its ``fingerprint`` hashes what the inputs hold, not the files' bytes)."""
+        """The summary as the command line's ``mc`` JSON document."""
 
     @property
     def draws(self) -> int:

@@ -295,7 +295,7 @@ impl PySimulation {
     /// InvalidError for a model or treatment Monte Carlo does not run.
     fn monte_carlo(&self, py: Python<'_>, sset: &PyScenarioSet) -> PyResult<mc::PyMcSummary> {
         let set = Arc::clone(&sset.inner);
-        let summary = py.detach(|| mc::run(&self.simulation(), &set)).py_err()?;
+        let summary = py.detach(|| self.simulation().monte_carlo(&set)).py_err()?;
         Ok(mc::PyMcSummary::new(summary))
     }
 

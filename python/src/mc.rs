@@ -10,8 +10,7 @@
 //! series(scenario, entity, field)  -> numpy.ndarray, one value per ok draw, in draw order
 //! ```
 
-use customs_union::Error;
-use customs_union::prelude::{McSummary, ScenarioSet, Simulation};
+use customs_union::prelude::McSummary;
 use pyo3::exceptions::{PyKeyError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -20,29 +19,15 @@ use crate::errors::IntoPy;
 use crate::frame::Table;
 use crate::results::{json_value, named_numbers};
 
-/// The study's summary, and what the series need until the library's
-/// summary keeps its draws (see [`shim`]).
-pub struct Study {
-    summary: McSummary,
-    draws: shim::Draws,
-}
-
-/// Runs the Monte Carlo study of `set`.
-pub fn run(sim: &Simulation<'_>, set: &ScenarioSet) -> Result<Study, Error> {
-    let summary = sim.monte_carlo(set)?;
-    let draws = shim::Draws::run(sim, set)?;
-    Ok(Study { summary, draws })
-}
-
 /// The summary of a Monte Carlo study (:meth:`Simulation.monte_carlo`).
 #[pyclass(name = "McSummary", module = "customs_union", frozen)]
 pub struct PyMcSummary {
-    study: Study,
+    summary: McSummary,
 }
 
 impl PyMcSummary {
-    pub fn new(study: Study) -> Self {
-        PyMcSummary { study }
+    pub fn new(summary: McSummary) -> Self {
+        PyMcSummary { summary }
     }
 }
 
@@ -63,7 +48,7 @@ impl PyMcSummary {
     /// failed``; NaN where a statistic is undefined (``mcse`` under
     /// quadrature, ``sd`` of one draw).
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let s = &self.study.summary;
+        let s = &self.summary;
         let mut t = Table::long(&["scenario", "kind", "entity", "field", "statistic"]);
         let scenarios = s
             .scenarios
@@ -109,7 +94,9 @@ impl PyMcSummary {
         entity: &str,
         field: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let m = shim::metric(&self.study.summary, scenario, entity, field)
+        let m = self
+            .summary
+            .metric(scenario, entity, field)
             .ok_or_else(|| no_entry(scenario, entity, field))?;
         let d = PyDict::new(py);
         for (statistic, v) in named_numbers(m) {
@@ -131,132 +118,61 @@ impl PyMcSummary {
         field: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let v = self
-            .study
-            .draws
+            .summary
             .series(scenario, entity, field)
             .ok_or_else(|| no_entry(scenario, entity, field))?;
         py.import("numpy")?.getattr("array")?.call1((v, "float64"))
     }
 
-    /// The summary as a document in the command line's ``mc`` JSON format
-    /// (its ``fingerprint`` hashes what the inputs hold, not the files' bytes).
+    /// The summary as the command line's ``mc`` JSON document.
     fn to_json(&self) -> PyResult<String> {
-        self.study.summary.to_json().py_err()
+        self.summary.to_json().py_err()
     }
 
     /// Draws in the study.
     #[getter]
     fn draws(&self) -> u64 {
-        self.study.summary.draws
+        self.summary.draws
     }
 
     /// Draws usable in every scenario.
     #[getter]
     fn ok(&self) -> u64 {
-        self.study.summary.ok
+        self.summary.ok
     }
 
     /// Draws that failed in some scenario (excluded everywhere).
     #[getter]
     fn failed(&self) -> u64 {
-        self.study.summary.failed
+        self.summary.failed
     }
 
     /// The seed.
     #[getter]
     fn seed(&self) -> u64 {
-        self.study.summary.seed
+        self.summary.seed
     }
 
     /// Labels of the varied items (e.g. ``sigma_m.AGF``).
     #[getter]
     fn parameters(&self) -> Vec<String> {
-        self.study.summary.parameters.clone()
+        self.summary.parameters.clone()
     }
 
     /// The failed draws: a list of dicts with ``draw``, ``scenario``,
     /// ``reason`` and ``parameters``.
     #[getter]
     fn failures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text = serde_json::to_string(&self.study.summary.failures)
+        let text = serde_json::to_string(&self.summary.failures)
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         json_value(py, &text)
     }
 
     fn __repr__(&self) -> String {
-        let s = &self.study.summary;
+        let s = &self.summary;
         format!(
             "McSummary({} draws, {} ok, {} failed, seed {})",
             s.draws, s.ok, s.failed, s.seed
         )
-    }
-}
-
-/// SHIM, to be replaced by `McSummary::metric` and `McSummary::series` when
-/// the library has them: until then the study's draws are run a second time
-/// (same seed, same values) and kept here, and the series are read off their
-/// layout.
-mod shim {
-    use customs_union::Error;
-    use customs_union::monte_carlo::{DrawBlock, Metric, RunControl, RunMeta};
-    use customs_union::prelude::{McSummary, ScenarioSet, Simulation};
-
-    pub struct Draws {
-        meta: RunMeta,
-        block: DrawBlock,
-    }
-
-    impl Draws {
-        pub fn run(sim: &Simulation<'_>, set: &ScenarioSet) -> Result<Draws, Error> {
-            let mc = sim.prepare_monte_carlo(set)?;
-            let block = mc.run(&RunControl::default())?;
-            Ok(Draws {
-                meta: mc.meta(String::new()),
-                block,
-            })
-        }
-
-        pub fn series(&self, scenario: &str, entity: &str, field: &str) -> Option<Vec<f64>> {
-            let lay = &self.meta.layout;
-            let (offsets, stride) = lay.offsets();
-            let s = lay.scenarios.iter().position(|s| s.name == scenario)?;
-            let e = lay.countries.iter().position(|c| c == entity).or_else(|| {
-                let u = lay.scenarios[s]
-                    .unions
-                    .iter()
-                    .position(|u| u.name == entity)?;
-                Some(lay.countries.len() + u)
-            })?;
-            let f = lay.fields.iter().position(|f| f == field)?;
-            let at = offsets[s] + e * lay.fields.len() + f;
-            let failed: Vec<u64> = self.block.failures.iter().map(|x| x.draw).collect();
-            Some(
-                (self.block.start..self.block.end)
-                    .filter(|k| !failed.contains(k))
-                    .map(|k| self.block.values[(k - self.block.start) as usize * stride + at])
-                    .collect(),
-            )
-        }
-    }
-
-    pub fn metric<'a>(
-        s: &'a McSummary,
-        scenario: &str,
-        entity: &str,
-        field: &str,
-    ) -> Option<&'a Metric> {
-        let sc = s.scenarios.iter().find(|x| x.name == scenario)?;
-        let metrics = sc
-            .countries
-            .iter()
-            .find(|c| c.country == entity)
-            .map(|c| &c.metrics)
-            .or_else(|| {
-                sc.unions
-                    .iter()
-                    .find(|u| u.name == entity)
-                    .map(|u| &u.metrics)
-            })?;
-        metrics.0.iter().find(|(f, _)| f == field).map(|(_, m)| m)
     }
 }
