@@ -24,8 +24,9 @@ pub fn country_outcomes<S: SectorSolution>(
     union_of: &[Option<usize>],
     out: &mut [CountryOutcome],
 ) {
-    let n = sol.n();
-    let taxed_diagonal = sol.diagonal_is_import();
+    let terms = sol.terms();
+    let n = terms.n;
+    let taxed_diagonal = terms.diagonal_is_import;
     for (i, o) in out.iter_mut().enumerate().take(n) {
         o.producer_price = sol.producer_price(i);
     }
@@ -41,10 +42,11 @@ pub fn country_outcomes<S: SectorSolution>(
         let (mut dmp, mut dmo, mut dmp_v, mut dmo_v) = (0.0, 0.0, 0.0, 0.0);
         for i in 0..n {
             let pi = out[i].producer_price;
-            let (x0, x) = (sol.baseline_flow(i, j), sol.flow(i, j));
+            let k = i * n + j;
+            let (x0, x) = (terms.baseline_flows[k], sol.flow(i, j));
             if i != j || taxed_diagonal {
-                tr0 += sol.baseline_tariff(i, j) * x0;
-                tr1 += sol.tariff(i, j) * pi * x;
+                tr0 += terms.baseline_tariffs[k] * x0;
+                tr1 += terms.tariffs[k] * pi * x;
             }
             if i == j {
                 continue;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::monte_carlo::MonteCarloSpec;
-use crate::policy::{CetException, CetRule, CustomsUnion, Preferences, RevenueSharing};
+use crate::policy::{CetRule, CustomsUnion, Preferences, RevenueSharing};
 use crate::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
 use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
@@ -67,35 +67,9 @@ struct UnionDto {
     members: Vec<String>,
     internal_tariff: Option<f64>,
     ntb_cut: Option<f64>,
-    cet: Option<CetDto>,
+    cet: Option<CetRule>,
     revenue_sharing: Option<SharingDto>,
     preferences: Option<Preferences>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
-enum CetDto {
-    Adopt {
-        country: String,
-    },
-    TradeWeighted,
-    SimpleAverage,
-    Min,
-    Max,
-    Schedule {
-        rates: BTreeMap<String, f64>,
-        #[serde(default)]
-        exceptions: Vec<ExceptionDto>,
-    },
-    None,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExceptionDto {
-    member: String,
-    sector: String,
-    rate: f64,
 }
 
 #[derive(Deserialize)]
@@ -207,31 +181,12 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         let mut unions = Vec::new();
         for (u, un) in sc.union.into_iter().enumerate() {
             let ukey = format!("{base}.union[{u}]");
-            let cet = match un.cet {
-                None => {
-                    return Err(Error::scenario(
-                        file,
-                        format!("{ukey}.cet"),
-                        "missing: give a CET rule (adopt | trade_weighted | simple_average | min | max | schedule), or `none` for a free trade area",
-                    ));
-                }
-                Some(CetDto::Adopt { country }) => CetRule::Adopt { country },
-                Some(CetDto::TradeWeighted) => CetRule::TradeWeighted,
-                Some(CetDto::SimpleAverage) => CetRule::SimpleAverage,
-                Some(CetDto::Min) => CetRule::Min,
-                Some(CetDto::Max) => CetRule::Max,
-                Some(CetDto::None) => CetRule::None,
-                Some(CetDto::Schedule { rates, exceptions }) => CetRule::Schedule {
-                    rates: rates.into_iter().collect(),
-                    exceptions: exceptions
-                        .into_iter()
-                        .map(|e| CetException {
-                            member: e.member,
-                            sector: e.sector,
-                            rate: e.rate,
-                        })
-                        .collect(),
-                },
+            let Some(cet) = un.cet else {
+                return Err(Error::scenario(
+                    file,
+                    format!("{ukey}.cet"),
+                    "missing: give a CET rule (adopt | trade_weighted | simple_average | min | max | schedule), or `none` for a free trade area",
+                ));
             };
             let revenue_sharing = match un.revenue_sharing {
                 None => RevenueSharing::Destination,

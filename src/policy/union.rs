@@ -16,8 +16,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A common external tariff rule, per sector and outside supplier.
+/// A common external tariff rule, per sector and outside supplier. In a
+/// scenario file: `cet = { rule = "adopt", country = "RUS" }`, `{ rule =
+/// "trade_weighted" }`, ..., `{ rule = "schedule", rates = { AGF = 0.12, "*" =
+/// 0.08 }, exceptions = [...] }`, `{ rule = "none" }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CetRule {
     /// Every member adopts this member's baseline tariff on each outsider.
@@ -36,8 +40,10 @@ pub enum CetRule {
     /// Explicit sector rates (`"*"` for every sector not named) with per-member exceptions.
     Schedule {
         /// `(sector code or "*", rate)`.
+        #[serde(with = "pairs_as_table")]
         rates: Vec<(String, f64)>,
         /// Members that keep another rate on some sectors.
+        #[serde(default)]
         exceptions: Vec<CetException>,
     },
     /// No common tariff: a free trade area.
@@ -46,6 +52,7 @@ pub enum CetRule {
 
 /// A member's exception to a scheduled CET.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CetException {
     /// Member code.
     pub member: String,
@@ -53,6 +60,28 @@ pub struct CetException {
     pub sector: String,
     /// The member's rate on imports from outside in that sector.
     pub rate: f64,
+}
+
+/// `(key, value)` pairs as a table (`{ AGF = 0.12, "*" = 0.08 }`), in key order.
+mod pairs_as_table {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+        v.iter()
+            .map(|(k, r)| (k.as_str(), *r))
+            .collect::<BTreeMap<&str, f64>>()
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, f64)>, D::Error> {
+        Ok(BTreeMap::<String, f64>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
 }
 
 /// Who keeps the tariff revenue collected by members.

@@ -25,7 +25,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::SectorSolution;
+use super::{MarketTerms, SectorSolution};
 use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market, Matrix};
 use crate::policy::SectorPolicy;
@@ -250,8 +250,8 @@ impl<'a> LinearSectorSolution<'a> {
 }
 
 impl SectorSolution for LinearSectorSolution<'_> {
-    fn n(&self) -> usize {
-        self.market.n()
+    fn terms(&self) -> MarketTerms<'_> {
+        MarketTerms::of(self.market, self.policy, true)
     }
     fn producer_price(&self, origin: usize) -> f64 {
         1.0 + self.sol.world_price_change[origin]
@@ -263,23 +263,11 @@ impl SectorSolution for LinearSectorSolution<'_> {
         self.market.flows().get(origin, destination)
             * (1.0 + self.sol.quantity_change.get(origin, destination))
     }
-    fn baseline_flow(&self, origin: usize, destination: usize) -> f64 {
-        self.market.flows().get(origin, destination)
-    }
-    fn baseline_tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.market.tariffs().get(origin, destination)
-    }
-    fn tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.policy.tariffs.get(origin, destination)
-    }
     fn consumer_surplus(&self, destination: usize) -> f64 {
         self.sol.consumer_surplus[destination]
     }
     fn producer_surplus(&self, origin: usize) -> f64 {
         self.sol.producer_surplus[origin]
-    }
-    fn diagonal_is_import(&self) -> bool {
-        true
     }
 }
 

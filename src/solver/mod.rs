@@ -20,7 +20,9 @@ pub(crate) use gsim_linear::LinearSectorSolution;
 pub use predictor::Predictor;
 pub(crate) use smart::SmartSectorSolution;
 pub(crate) use solution::ExactSolution;
-pub use solution::{SectorSolution, consumer_surplus_change, exprel, producer_surplus_change};
+pub use solution::{
+    MarketTerms, SectorSolution, consumer_surplus_change, exprel, producer_surplus_change,
+};
 
 use serde::{Deserialize, Serialize};
 

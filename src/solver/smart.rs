@@ -25,7 +25,7 @@
 //! (own revenue change, before pooling); `producer_surplus = 0`. Neither SMART
 //! figure is a consumer surplus: [`smart_importer`] returns both by name.
 
-use super::SectorSolution;
+use super::{MarketTerms, SectorSolution};
 use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market};
 use crate::policy::SectorPolicy;
@@ -251,8 +251,8 @@ impl<'a> SmartSectorSolution<'a> {
 }
 
 impl SectorSolution for SmartSectorSolution<'_> {
-    fn n(&self) -> usize {
-        self.market.n()
+    fn terms(&self) -> MarketTerms<'_> {
+        MarketTerms::of(self.market, self.policy, false)
     }
     fn producer_price(&self, _origin: usize) -> f64 {
         1.0
@@ -275,24 +275,12 @@ impl SectorSolution for SmartSectorSolution<'_> {
             self.importers[destination].imports_counterfactual[origin]
         }
     }
-    fn baseline_flow(&self, origin: usize, destination: usize) -> f64 {
-        self.market.flows().get(origin, destination)
-    }
-    fn baseline_tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.market.tariffs().get(origin, destination)
-    }
-    fn tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.policy.tariffs.get(origin, destination)
-    }
     fn consumer_surplus(&self, destination: usize) -> f64 {
         let r = &self.importers[destination];
         r.welfare_smart - r.revenue_change
     }
     fn producer_surplus(&self, _origin: usize) -> f64 {
         0.0
-    }
-    fn diagonal_is_import(&self) -> bool {
-        false
     }
 }
 

@@ -13,31 +13,54 @@
 //! outcomes (imports, revenue, pooling, trade effects, welfare) along one path.
 
 use super::{PreparedMarket, Workspace};
-use crate::model::DomesticTreatment;
+use crate::model::{DomesticTreatment, Market};
+use crate::policy::SectorPolicy;
+
+/// The market terms every variant's accounts read: baseline flows,
+/// baseline and counterfactual tariffs (row-major `[origin * n + destination]`),
+/// and whether the diagonal is a taxed source.
+#[derive(Debug, Clone, Copy)]
+pub struct MarketTerms<'a> {
+    /// Number of countries.
+    pub n: usize,
+    /// Baseline flows (volume = value).
+    pub baseline_flows: &'a [f64],
+    /// Baseline tariffs.
+    pub baseline_tariffs: &'a [f64],
+    /// Counterfactual tariffs.
+    pub tariffs: &'a [f64],
+    /// True when the diagonal is a taxed source (its revenue counts).
+    pub diagonal_is_import: bool,
+}
+
+impl<'a> MarketTerms<'a> {
+    /// The terms of `market` under `policy`.
+    pub fn of(market: &'a Market, policy: &'a SectorPolicy, diagonal_is_import: bool) -> Self {
+        MarketTerms {
+            n: market.n(),
+            baseline_flows: market.flows().as_slice(),
+            baseline_tariffs: market.tariffs().as_slice(),
+            tariffs: policy.tariffs.as_slice(),
+            diagonal_is_import,
+        }
+    }
+}
 
 /// A solved sector as the accounts read it. Indices are country indices;
 /// flows are `[origin, destination]` volumes at baseline prices.
 pub trait SectorSolution {
-    /// Number of countries.
-    fn n(&self) -> usize;
+    /// The market terms (sizes, baseline flows, tariffs).
+    fn terms(&self) -> MarketTerms<'_>;
     /// Counterfactual producer price `p[i]` (1 at baseline).
     fn producer_price(&self, origin: usize) -> f64;
     /// Counterfactual composite consumer price index `P[j]` (1 at baseline).
     fn consumer_price_index(&self, destination: usize) -> f64;
     /// Counterfactual flow (volume).
     fn flow(&self, origin: usize, destination: usize) -> f64;
-    /// Baseline flow (volume = value).
-    fn baseline_flow(&self, origin: usize, destination: usize) -> f64;
-    /// Baseline tariff.
-    fn baseline_tariff(&self, origin: usize, destination: usize) -> f64;
-    /// Counterfactual tariff.
-    fn tariff(&self, origin: usize, destination: usize) -> f64;
     /// The variant's consumer surplus change of a destination.
     fn consumer_surplus(&self, destination: usize) -> f64;
     /// The variant's producer surplus change of an origin.
     fn producer_surplus(&self, origin: usize) -> f64;
-    /// True when the diagonal is a taxed source (its revenue counts).
-    fn diagonal_is_import(&self) -> bool;
 }
 
 /// `expm1(z) / z`, 1 at z = 0.
@@ -96,8 +119,14 @@ impl<'a> ExactSolution<'a> {
 
 impl SectorSolution for ExactSolution<'_> {
     #[inline]
-    fn n(&self) -> usize {
-        self.pm.n
+    fn terms(&self) -> MarketTerms<'_> {
+        MarketTerms {
+            n: self.pm.n,
+            baseline_flows: &self.pm.x0,
+            baseline_tariffs: &self.pm.t0,
+            tariffs: &self.pm.t1,
+            diagonal_is_import: self.pm.treatment == DomesticTreatment::AsImportSource,
+        }
     }
     #[inline]
     fn producer_price(&self, origin: usize) -> f64 {
@@ -111,18 +140,6 @@ impl SectorSolution for ExactSolution<'_> {
     #[inline]
     fn flow(&self, origin: usize, destination: usize) -> f64 {
         self.ws.flows()[origin * self.pm.n + destination]
-    }
-    #[inline]
-    fn baseline_flow(&self, origin: usize, destination: usize) -> f64 {
-        self.pm.x0[origin * self.pm.n + destination]
-    }
-    #[inline]
-    fn baseline_tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.pm.t0[origin * self.pm.n + destination]
-    }
-    #[inline]
-    fn tariff(&self, origin: usize, destination: usize) -> f64 {
-        self.pm.t1[origin * self.pm.n + destination]
     }
     #[inline]
     fn consumer_surplus(&self, destination: usize) -> f64 {
@@ -139,9 +156,5 @@ impl SectorSolution for ExactSolution<'_> {
             self.ws.log_prices()[origin],
             self.supply[origin],
         )
-    }
-    #[inline]
-    fn diagonal_is_import(&self) -> bool {
-        self.pm.treatment == DomesticTreatment::AsImportSource
     }
 }
