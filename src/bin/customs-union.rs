@@ -7,6 +7,7 @@
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
+//! customs-union report RESULT.json --out REPORT.html [--country CODE]
 //! customs-union validate [--data DIR]
 //! customs-union export-data DIR
 //! ```
@@ -88,6 +89,17 @@ enum Command {
         /// Output JSON file.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write a self-contained HTML report of a `run` or `mc` result.
+    Report {
+        /// The result (JSON written by `run --out` or `mc --out`).
+        result: PathBuf,
+        /// The HTML file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Country whose imports by origin are shown (default: the first union member).
+        #[arg(long)]
+        country: Option<String>,
     },
     /// Check a data directory (or the embedded dataset) and summarise it.
     Validate {
@@ -275,6 +287,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Mc(args) => mc_command(args),
         Command::Merge { shards, out } => merge_command(&shards, &out),
+        Command::Report {
+            result,
+            out,
+            country,
+        } => report_command(&result, &out, country),
         Command::Validate { data, dataset } => {
             let loaded = load(data.as_deref(), dataset.as_deref())?;
             let d = &loaded.dataset;
@@ -668,6 +685,26 @@ fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
         block.failures.len(),
         out.display()
     );
+    Ok(())
+}
+
+fn report_command(result: &Path, out: &Path, country: Option<String>) -> Result<(), Error> {
+    refuse_overwrite(&[out.to_path_buf()], &[result.to_path_buf()])?;
+    let name = result.display().to_string();
+    let text = std::fs::read_to_string(result).map_err(|e| Error::io(name.clone(), e))?;
+    let mut options = customs_union::report::html::ReportOptions::new().source(name.clone());
+    if let Some(c) = country {
+        options = options.country(c);
+    }
+    // a document that is not a result is this file's fault: name it
+    let html = customs_union::report::html::render(&text, &options).map_err(|e| match e {
+        Error::Invalid { what, message } if what == "report input" => {
+            Error::io_message(name.clone(), message)
+        }
+        e => e,
+    })?;
+    write_file(out, &html)?;
+    println!("report of {name} written to {}", out.display());
     Ok(())
 }
 

@@ -292,22 +292,32 @@ impl CategoryChart {
                     None => format!("{cat}, {}: {}", s.name, format::amount(v)),
                 };
                 let yv = scale.map(v, bottom, top);
-                match s.mark {
-                    Mark::Bar => {
-                        c.rect(x + slot * 0.06, y0, slot * 0.88, yv - y0, &col, Some(&tip))
+                let interval = iv.filter(|(a, b)| a.is_finite() && b.is_finite());
+                let cap = (slot * 0.5).clamp(8.0, 14.0);
+                let whisker = |c: &mut Canvas, stroke: &str| {
+                    if let Some((a, b)) = interval {
+                        c.whisker(
+                            x + slot / 2.0,
+                            scale.map(a, bottom, top),
+                            scale.map(b, bottom, top),
+                            cap,
+                            stroke,
+                            Some(&tip),
+                        );
                     }
-                    Mark::Dot => c.dot(x + slot / 2.0, yv, 3.5, &col, Some(&tip)),
-                }
-                if let Some((a, b)) = iv.filter(|(a, b)| a.is_finite() && b.is_finite()) {
-                    let cap = (slot * 0.5).clamp(8.0, 14.0);
-                    c.whisker(
-                        x + slot / 2.0,
-                        scale.map(a, bottom, top),
-                        scale.map(b, bottom, top),
-                        cap,
-                        WHISKER_COLOR,
-                        Some(&tip),
-                    );
+                };
+                match s.mark {
+                    // a bar's interval in ink over the bar
+                    Mark::Bar => {
+                        c.rect(x + slot * 0.06, y0, slot * 0.88, yv - y0, &col, Some(&tip));
+                        whisker(&mut c, WHISKER_COLOR);
+                    }
+                    // a dot's interval in its colour under the dot; the caps,
+                    // wider than the dot, show however narrow the band is
+                    Mark::Dot => {
+                        whisker(&mut c, &col);
+                        c.dot(x + slot / 2.0, yv, 3.5, &col, Some(&tip));
+                    }
                 }
             }
             let lines = wrap_lines(cat, GROUP_LABEL_SIZE, false, group - 4.0, 3);
