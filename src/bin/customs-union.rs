@@ -615,7 +615,11 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
                     ),
                 ));
             }
-            (out.clone(), run.summarize(&block)?.to_json()?)
+            let summary = run.summarize(&block)?;
+            if !a.quiet {
+                print!("{}", customs_union::report::mc_table(&summary));
+            }
+            (out.clone(), summary.to_json()?)
         }
     };
     write_file(&path, &text)?;

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! format  numbers rounded for reading (shared by all three)
-//! table   the stdout table of a run
+//! table   the stdout tables of a run and of a Monte Carlo summary
 //! chart   SVG charts (also used by the examples)
 //! html    the HTML report, read from a result's JSON document
 //! ```
@@ -13,4 +13,4 @@ pub mod format;
 pub mod html;
 mod table;
 
-pub use table::table;
+pub use table::{mc_table, table};

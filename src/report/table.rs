@@ -1,7 +1,10 @@
-//! Human-readable tables of results (what `customs-union run` prints).
+//! Human-readable tables of results (what `customs-union run` and `mc` print),
+//! with numbers rounded for reading (see [`super::format`]).
 
 use std::fmt::Write;
 
+use super::format::{amount, percent, share};
+use crate::monte_carlo::McSummary;
 use crate::simulation::RunResults;
 
 /// One table per scenario: each country's totals over sectors, then the unions.
@@ -20,8 +23,8 @@ pub fn table(results: &RunResults) -> String {
         );
         let _ = writeln!(
             s,
-            "  changes from the baseline, {} (imports and trade effects: volumes at baseline prices)",
-            results.meta.units.values
+            "  changes from the {} baseline, {} (imports and trade effects: volumes at baseline prices)",
+            results.meta.dataset, results.meta.units.values
         );
         let _ = writeln!(
             s,
@@ -43,39 +46,39 @@ pub fn table(results: &RunResults) -> String {
         for o in &r.totals {
             let _ = writeln!(
                 s,
-                "  {:<8} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>11.1}",
+                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
                 o.country,
-                o.welfare,
-                o.consumer_surplus,
-                o.producer_surplus,
-                o.tariff_revenue,
-                o.imports_counterfactual - o.imports_baseline,
-                o.trade_creation,
-                o.trade_diversion
+                amount(o.welfare),
+                amount(o.consumer_surplus),
+                amount(o.producer_surplus),
+                amount(o.tariff_revenue),
+                amount(o.imports_counterfactual - o.imports_baseline),
+                amount(o.trade_creation),
+                amount(o.trade_diversion)
             );
         }
         for u in &r.unions {
             let a = &u.aggregate;
             let _ = writeln!(
                 s,
-                "  union {} ({}): welfare {:.1}, trade creation {:.1}, trade diversion {:.1}, external trade suppression {:.1}",
+                "  union {} ({}): welfare {}, trade creation {}, trade diversion {}, external trade suppression {}",
                 u.name,
                 u.members.join(", "),
-                a.welfare,
-                a.trade_creation,
-                a.trade_diversion,
-                a.external_trade_suppression
+                amount(a.welfare),
+                amount(a.trade_creation),
+                amount(a.trade_diversion),
+                amount(a.external_trade_suppression)
             );
             for m in &u.article_xxiv_members {
                 let v = &m.averages;
                 let _ = writeln!(
                     s,
-                    "    {} external tariff: simple {:.2}% -> {:.2}%, trade-weighted {:.2}% -> {:.2}%",
+                    "    {} external tariff: simple {} -> {}, trade-weighted {} -> {}",
                     m.country,
-                    100.0 * v.simple_before,
-                    100.0 * v.simple_after,
-                    100.0 * v.weighted_before,
-                    100.0 * v.weighted_after
+                    percent(v.simple_before, 2),
+                    percent(v.simple_after, 2),
+                    percent(v.weighted_before, 2),
+                    percent(v.weighted_after, 2)
                 );
             }
         }
@@ -88,7 +91,7 @@ pub fn table(results: &RunResults) -> String {
                 let parts: Vec<String> = c
                     .countries
                     .iter()
-                    .map(|o| format!("{} {:.1}", o.country, o.welfare))
+                    .map(|o| format!("{} {}", o.country, amount(o.welfare)))
                     .collect();
                 let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
             }
@@ -103,13 +106,58 @@ pub fn table(results: &RunResults) -> String {
                     let parts: Vec<String> = c
                         .countries
                         .iter()
-                        .map(|o| format!("{} {:.1}", o.country, o.welfare))
+                        .map(|o| format!("{} {}", o.country, amount(o.welfare)))
                         .collect();
                     let _ = writeln!(s, "    {:<40} {}", c.stage, parts.join("  "));
                 }
             }
         }
         s.push('\n');
+    }
+    s
+}
+
+/// The Monte Carlo summary: each scenario's welfare by country (median,
+/// 90% band, P(gain)), then each paired difference.
+pub fn mc_table(summary: &McSummary) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} draws, {} failed (left out); welfare: change from the baseline, in the data's value units",
+        summary.draws, summary.failed
+    );
+    let mut block = |title: &str, rows: &[crate::monte_carlo::CountrySummary]| {
+        let _ = writeln!(s, "{title}");
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>25} {:>8}",
+            "country", "mean", "median", "90% band (p05 to p95)", "P(gain)"
+        );
+        for c in rows {
+            let Some((_, m)) = c.metrics.0.iter().find(|(k, _)| k == "welfare") else {
+                continue;
+            };
+            let f = |v: Option<f64>| v.map_or("-".to_string(), amount);
+            let band = format!("{} to {}", f(m.p05), f(m.p95));
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>11} {:>11} {:>25} {:>8}",
+                c.country,
+                f(m.mean),
+                f(m.p50),
+                band,
+                m.share_positive.map_or("-".to_string(), share)
+            );
+        }
+    };
+    for sc in &summary.scenarios {
+        block(&format!("scenario {}", sc.name), &sc.countries);
+    }
+    for d in &summary.differences {
+        block(
+            &format!("{} minus {} (paired draw by draw)", d.scenario, d.minus),
+            &d.countries,
+        );
     }
     s
 }
