@@ -24,12 +24,14 @@
 //!
 //! `cargo run --release --example eaeu_2015_monte_carlo`
 
+use customs_union::ModelVariant;
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
-use customs_union::monte_carlo::{Overrides, RunControl, prepare_run};
+use customs_union::monte_carlo::RunControl;
 use customs_union::report::chart::{self, CategoryChart, Histogram, Series};
 use customs_union::report::format;
-use customs_union::{OutcomeField, ScenarioSet, Simulation};
+use customs_union::{ScenarioSet, Simulation};
 
 #[path = "common/mod.rs"]
 mod common;
@@ -42,11 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         include_str!("../scenarios/eaeu_2015.toml"),
         "scenarios/eaeu_2015.toml",
     )?;
-    let run = prepare_run(&loaded, &file, Overrides::default())?;
+    let model = ModelVariant::Armington;
+    let run = prepare_run(&loaded, &file, Overrides::default(), model, None)?;
     let start = std::time::Instant::now();
     let block = run.mc.run(&RunControl::default())?;
     let elapsed = start.elapsed();
-    let summary = run.summarize(&block)?;
+    let summary = run.summarize(block)?;
     println!(
         "{} draws ({} failed) in {:.2} s; seed {}, fingerprint {}…\n",
         summary.draws,
@@ -95,31 +98,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let dir = common::out_dir("eaeu_2015_monte_carlo");
     // welfare distributions of the members under the EAEU
-    let layout = &run.meta.layout;
-    let (offsets, _) = layout.offsets();
-    let welfare = OutcomeField::ADDITIVE
-        .iter()
-        .position(|f| *f == OutcomeField::Welfare)
-        .expect("welfare field");
-    let s = layout.scenarios.len() - 1;
-    let failed: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    let last = &summary.scenarios[summary.scenarios.len() - 1].name;
+    let failed: Vec<u64> = summary.failures.iter().map(|f| f.draw).collect();
     let mut panels = Vec::new();
     for code in MEMBERS {
-        let c = layout
-            .countries
-            .iter()
-            .position(|x| x == code)
-            .expect("member");
-        let vals: Vec<f64> = (block.start..block.end)
-            .filter(|k| !failed.contains(k))
-            .map(|k| block.draw(k)[offsets[s] + c * OutcomeField::ADDITIVE.len() + welfare])
-            .collect();
-        let m = summary.scenarios[s]
-            .countries
-            .iter()
-            .find(|x| x.country == code)
-            .and_then(|x| x.metrics.0.iter().find(|(k, _)| k == "welfare"))
-            .map(|(_, m)| *m)
+        let vals = summary.series(last, code, "welfare").expect("member");
+        let m = *summary
+            .metric(last, code, "welfare")
             .expect("welfare metric");
         let mut h = Histogram::new(
             format!("{code}: change from the 2009 baseline"),

@@ -321,6 +321,7 @@ impl<'a> Simulation<'a> {
             });
         }
         let mut warnings = self.data.warnings().to_vec();
+        warnings.extend(self.data_warnings(set));
         for r in &scenarios {
             for w in &r.warnings {
                 let w = format!("scenario {}: {w}", r.name);
@@ -344,6 +345,40 @@ impl<'a> Simulation<'a> {
         })
     }
 
+    /// What every result on this data says about it: the countries' caveats,
+    /// missing GDP figures, and a scenario file written for other data.
+    fn data_warnings(&self, set: &ScenarioSet) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(want) = &set.dataset {
+            if want != self.data.source() {
+                out.push(format!(
+                    "the scenario file is written for the dataset `{want}` and runs on `{}`",
+                    self.data.source()
+                ));
+            }
+        }
+        for c in self.data.countries() {
+            if let Some(note) = &c.note {
+                out.push(format!("{}: {note}", c.code));
+            }
+        }
+        let missing: Vec<&str> = self
+            .data
+            .countries()
+            .iter()
+            .filter(|c| c.gdp.is_none())
+            .map(|c| c.code.as_str())
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!(
+                "no GDP in the data for {}: welfare as a share of GDP is not reported for {}",
+                missing.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        out
+    }
+
     /// Prepares the Monte Carlo study of `set` (its `[montecarlo]` table),
     /// ready to compute any range of draws.
     ///
@@ -359,23 +394,15 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        if self.model != ModelVariant::Armington {
-            return Err(Error::invalid(
-                "model",
-                format!(
-                    "Monte Carlo runs the exact (Armington) model; the {} variant is not available for it",
-                    self.model.name()
-                ),
-            ));
-        }
         let (treatment, compiled) = self.compile(set)?;
-        if treatment != DomesticTreatment::Nested {
-            return Err(Error::invalid(
-                "treatment",
-                "Monte Carlo runs the nested treatment of domestic sales; as-import-source is not available for it",
-            ));
-        }
-        MonteCarlo::new(self.data, &compiled, spec, self.solver_for(set))
+        MonteCarlo::new(
+            self.data,
+            &compiled,
+            spec,
+            self.model,
+            treatment,
+            self.solver_for(set),
+        )
     }
 
     /// Runs the Monte Carlo study of `set` on every core and summarises it.
@@ -387,23 +414,29 @@ impl<'a> Simulation<'a> {
         let mc = self.prepare_monte_carlo(set)?;
         let block = mc.run(&RunControl::default())?;
         let meta = mc.meta(self.fingerprint(set, &mc));
-        crate::monte_carlo::summarize(&meta, &block)
+        crate::monte_carlo::summarize(&meta, block)
     }
 
-    /// The fingerprint of a Monte Carlo run of `set`: data, scenarios, model,
-    /// treatment, seed, draws and sampling.
-    fn fingerprint(&self, set: &ScenarioSet, mc: &MonteCarlo) -> String {
+    /// The fingerprint of a Monte Carlo run `mc` of `set`: SHA-256 (hex) of a
+    /// canonical serialisation of the data's content, the scenarios, the
+    /// Monte Carlo definition, the model, the treatment, seed, draws and
+    /// sampling. File bytes and paths do not enter it (a comment added to a
+    /// scenario file, or data moved to another folder, leave it unchanged);
+    /// `merge` compares it.
+    pub fn fingerprint(&self, set: &ScenarioSet, mc: &MonteCarlo) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(b"customs-union/mc/fingerprint/v2\n");
+        h.update(b"customs-union/mc/fingerprint/v3\n");
         h.update(self.data.fingerprint().as_bytes());
+        h.update(b"\n");
         h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
-        h.update(format!("\n{:?}\n", set.montecarlo).as_bytes());
+        h.update(b"\n");
+        h.update(serde_json::to_vec(&set.montecarlo).unwrap_or_default());
         h.update(
             format!(
-                "model {}\ntreatment {:?}\nseed {}\ndraws {}\nsampling {}\n",
+                "\nmodel {}\ntreatment {}\nseed {}\ndraws {}\nsampling {}\n",
                 self.model.name(),
-                self.treatment,
+                mc.treatment().name(),
                 mc.seed(),
                 mc.draws(),
                 mc.sampling().name()

@@ -593,11 +593,7 @@ const NAMES: [&str; 6] = [
 ];
 
 fn config() -> Config {
-    Config {
-        cases: 256,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    common::proptest_config(256, "tests/proptest-regressions/bad_input.txt")
 }
 
 proptest! {

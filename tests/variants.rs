@@ -377,6 +377,7 @@ fn gsim_welfare_parts_sum() {
         union: "FTA".into(),
         members: vec![US, EU],
         shares: vec![0.5, 0.5],
+        collection: vec![1.0, 1.0],
     });
     let pooled = gsim(&data, &policy, &us_eu_union());
     assert_identities(&pooled.outcomes);
@@ -769,6 +770,7 @@ fn smart_revenue_identity_and_pooling() {
         union: "HA".into(),
         members: vec![0, 1],
         shares: vec![0.4, 0.6],
+        collection: vec![1.0, 1.0],
     });
     let union_of = [Some(0), Some(0), None, None, None];
     let pooled = smart(&data, &policy, &union_of);

@@ -5,7 +5,8 @@
 //! ```text
 //! TR[j]   = sum_{i!=j} t[i][j] p[i] x[i][j]            (world-price base; the diagonal
 //!                                                        too when it is a taxed source)
-//! pooled:   TR1[m] = share[m] * sum_{k in union} TR1[k]  (sector by sector)
+//! pooled:   TR1[m] = (1 - k[m]) TR1[m] + share[m] * sum_{j in union} k[j] TR1[j]
+//!           (k = the share of duties each member collects; sector by sector)
 //! welfare = dCS + dPS + (TR1 - TR0)
 //! dMp = sum_{partners} (x - x0),  dMo = sum_{outsiders} (x - x0)   (and at new prices p x - x0)
 //! ```
@@ -69,20 +70,27 @@ pub fn country_outcomes<S: SectorSolution>(
         }
         out[j] = o;
     }
-    close(pools, &mut out[..n]);
+    pool_and_close(pools, &mut out[..n]);
 }
 
-/// Pays pooled revenue out, then sets each country's revenue change and
-/// `welfare = consumer_surplus + producer_surplus + tariff_revenue`.
-fn close(pools: &[RevenuePool], out: &mut [CountryOutcome]) {
+/// Pays pooled (collected) revenue out, then sets each country's revenue
+/// change and `welfare = consumer_surplus + producer_surplus + tariff_revenue`.
+/// With no pools it only closes the accounts.
+pub(crate) fn pool_and_close(pools: &[RevenuePool], out: &mut [CountryOutcome]) {
     for pool in pools {
         let total: f64 = pool
             .members
             .iter()
-            .map(|&m| out[m].tariff_revenue_counterfactual)
+            .zip(&pool.collection)
+            .map(|(&m, &k)| k * out[m].tariff_revenue_counterfactual)
             .sum();
-        for (&m, &s) in pool.members.iter().zip(&pool.shares) {
-            out[m].tariff_revenue_counterfactual = s * total;
+        for ((&m, &s), &k) in pool.members.iter().zip(&pool.shares).zip(&pool.collection) {
+            let kept = if k == 1.0 {
+                0.0
+            } else {
+                (1.0 - k) * out[m].tariff_revenue_counterfactual
+            };
+            out[m].tariff_revenue_counterfactual = kept + s * total;
         }
     }
     for o in out.iter_mut() {

@@ -13,5 +13,5 @@
 mod close;
 mod outcome;
 
-pub(crate) use close::country_outcomes;
+pub(crate) use close::{country_outcomes, pool_and_close};
 pub use outcome::{CountryOutcome, OutcomeField, trade_effects};

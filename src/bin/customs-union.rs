@@ -4,6 +4,7 @@
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
 //!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
 //! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
+//!                  [--domestic nested|as-import-source] [--model armington]
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
@@ -19,7 +20,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use customs_union::io::embedded::EmbeddedDataset;
-use customs_union::io::{LoadedData, load_data_dir, load_scenario_file};
+use customs_union::io::{LoadedData, load_data_dir, load_scenario_file, mc_files};
 use customs_union::monte_carlo;
 use customs_union::prelude::*;
 
@@ -135,6 +136,28 @@ fn embedded(name: Option<&str>) -> Result<EmbeddedDataset, Error> {
     }
 }
 
+/// The embedded dataset to use: `--dataset`, else the scenario file's
+/// `dataset` key; a `--dataset` that differs from the file's is refused
+/// (`--data` runs on the user's own data, with a warning in the results).
+fn dataset_for(
+    set: &ScenarioSet,
+    data: Option<&Path>,
+    dataset: Option<&str>,
+) -> Result<Option<String>, Error> {
+    match (&set.dataset, data, dataset) {
+        (Some(want), None, Some(given)) if want != given => Err(usage(
+            "--dataset",
+            format!(
+                "{} is written for the embedded dataset `{want}`, not `{given}` \
+                 (use --data DIR to run it on your own data)",
+                set.source
+            ),
+        )),
+        (Some(want), None, None) => Ok(Some(want.clone())),
+        _ => Ok(dataset.map(str::to_string)),
+    }
+}
+
 /// The dataset of a command: `--data DIR`, else `--dataset NAME`, else the default.
 fn dataset(data: Option<&Path>, dataset: Option<&str>) -> Result<Dataset, Error> {
     match data {
@@ -224,6 +247,22 @@ fn refuse_overwrite(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), Error
     Ok(())
 }
 
+fn model_and_treatment(
+    model: ModelArg,
+    domestic: Option<DomesticArg>,
+) -> (ModelVariant, Option<DomesticTreatment>) {
+    let model = match model {
+        ModelArg::Armington => ModelVariant::Armington,
+        ModelArg::GsimLinear => ModelVariant::GsimLinear,
+        ModelArg::Smart => ModelVariant::Smart,
+    };
+    let treatment = domestic.map(|d| match d {
+        DomesticArg::Nested => DomesticTreatment::Nested,
+        DomesticArg::AsImportSource => DomesticTreatment::AsImportSource,
+    });
+    (model, treatment)
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run {
@@ -244,20 +283,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             inputs.extend(data_files(data.as_deref()));
             let outputs: Vec<PathBuf> = out.iter().chain(csv.iter()).cloned().collect();
             refuse_overwrite(&outputs, &inputs)?;
-            let data = self::dataset(data.as_deref(), dataset.as_deref())?;
-            let model = match model {
-                ModelArg::Armington => ModelVariant::Armington,
-                ModelArg::GsimLinear => ModelVariant::GsimLinear,
-                ModelArg::Smart => ModelVariant::Smart,
-            };
             let set = ScenarioSet::from_toml_file(&scenario)?;
+            let dataset = dataset_for(&set, data.as_deref(), dataset.as_deref())?;
+            let data = self::dataset(data.as_deref(), dataset.as_deref())?;
+            let (model, treatment) = model_and_treatment(model, domestic);
             let mut sim = Simulation::new(&data).model(model).decompose(decompose);
-            match domestic {
-                Some(DomesticArg::Nested) => sim = sim.treatment(DomesticTreatment::Nested),
-                Some(DomesticArg::AsImportSource) => {
-                    sim = sim.treatment(DomesticTreatment::AsImportSource)
-                }
-                None => {}
+            if let Some(t) = treatment {
+                sim = sim.treatment(t);
             }
             let results = sim.run(&set)?;
             for w in results.warnings() {
@@ -340,6 +372,12 @@ struct McArgs {
     /// Scenario file (TOML) with a `[montecarlo]` table.
     #[arg(long)]
     scenario: PathBuf,
+    /// Model variant (Monte Carlo runs the exact armington model only).
+    #[arg(long, value_enum, default_value = "armington")]
+    model: ModelArg,
+    /// Treatment of domestic sales (default: nested).
+    #[arg(long, value_enum)]
+    domestic: Option<DomesticArg>,
     /// Number of draws (overrides `montecarlo.draws`).
     #[arg(long)]
     draws: Option<u64>,
@@ -462,24 +500,22 @@ fn replay_document(
             .zip(rec.parameters.iter().copied())
             .collect(),
     );
-    let (offs, _) = lay.offsets();
-    let f = lay.fields.len();
-    let nc = lay.countries.len();
+    let nc = lay.countries().len();
     let (scenarios, failure) = match &rec.outcome {
         Ok(v) => {
             let sc: Vec<Value> = lay
-                .scenarios
+                .scenarios()
                 .iter()
-                .zip(&offs)
-                .map(|(s, &o)| {
+                .enumerate()
+                .map(|(si, s)| {
                     let countries: Vec<Value> = lay
-                        .countries
+                        .countries()
                         .iter()
                         .enumerate()
                         .map(|(c, code)| {
                             let mut m = serde_json::Map::new();
                             m.insert("country".into(), json!(code));
-                            m.extend(outcome_map(&lay.fields, &v[o + c * f..o + (c + 1) * f]));
+                            m.extend(outcome_map(lay.fields(), &v[lay.entity_range(si, c)]));
                             Value::Object(m)
                         })
                         .collect();
@@ -491,8 +527,7 @@ fn replay_document(
                             let mut m = serde_json::Map::new();
                             m.insert("name".into(), json!(ul.name));
                             m.insert("members".into(), json!(ul.members));
-                            let at = o + (nc + u) * f;
-                            m.extend(outcome_map(&lay.fields, &v[at..at + f]));
+                            m.extend(outcome_map(lay.fields(), &v[lay.entity_range(si, nc + u)]));
                             Value::Object(m)
                         })
                         .collect();
@@ -525,9 +560,10 @@ fn to_json_text(v: &serde_json::Value) -> Result<String, Error> {
 
 fn mc_command(a: McArgs) -> Result<(), Error> {
     if let Some(t) = a.threads {
+        monte_carlo::check_threads(t)?;
         // the whole command (draws and summaries) runs on T threads
         rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
+            .num_threads(t)
             .build_global()
             .map_err(|e| usage("--threads", e.to_string()))?;
     }
@@ -541,16 +577,15 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
         .cloned()
         .collect();
     refuse_overwrite(&outputs, &inputs)?;
-    let loaded = load(a.data.as_deref(), a.dataset.as_deref())?;
     let file = load_scenario_file(&a.scenario)?;
-    let run = monte_carlo::prepare_run(
-        &loaded,
-        &file,
-        monte_carlo::Overrides {
-            draws: a.draws,
-            seed: a.seed,
-        },
-    )?;
+    let dataset = dataset_for(&file.set, a.data.as_deref(), a.dataset.as_deref())?;
+    let loaded = load(a.data.as_deref(), dataset.as_deref())?;
+    let (model, treatment) = model_and_treatment(a.model, a.domestic);
+    let overrides = mc_files::Overrides {
+        draws: a.draws,
+        seed: a.seed,
+    };
+    let run = mc_files::prepare_run(&loaded, &file, overrides, model, treatment)?;
     if let Some(k) = a.replay {
         let rec = run.mc.replay_draw(k)?;
         let text = to_json_text(&replay_document(&run, &rec))?;
@@ -569,6 +604,14 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
         Some((k, n)) => monte_carlo::shard_range(k, n, draws),
         None => (0, draws),
     };
+    let mut plan = match shard {
+        Some(_) => monte_carlo::OutputPlan::shard(),
+        None => monte_carlo::OutputPlan::summary(rayon::current_num_threads()),
+    };
+    if a.draws_out.is_some() {
+        plan = plan.with_draws_csv();
+    }
+    run.mc.check_memory(start, end, &plan)?;
     let bar = if !a.quiet && std::io::stderr().is_terminal() {
         let pb = indicatif::ProgressBar::new(end - start);
         pb.set_style(
@@ -595,11 +638,20 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
+    let failed = block.failures.len();
+    let csv_text = match &a.draws_out {
+        Some(_) => {
+            let mut buf = Vec::new();
+            monte_carlo::write_draws_csv(&run, &block, &mut buf)?;
+            Some(String::from_utf8_lossy(&buf).into_owned())
+        }
+        None => None,
+    };
     let (path, text) = match shard {
         Some((k, n)) => {
             let doc = monte_carlo::ShardDocument::new(run.meta.clone(), k, n, &block)?;
             let path = if is_dir_target(&out) {
-                out.join(format!("shard-{k}-of-{n}.json"))
+                out.join(monte_carlo::shard_file_name(k, n))
             } else {
                 out.clone()
             };
@@ -615,7 +667,7 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
                     ),
                 ));
             }
-            let summary = run.summarize(&block)?;
+            let summary = run.summarize(block)?;
             if !a.quiet {
                 print!("{}", customs_union::report::mc_table(&summary));
             }
@@ -623,70 +675,34 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
         }
     };
     write_file(&path, &text)?;
-    if let Some(csv_path) = &a.draws_out {
-        let mut buf = Vec::new();
-        monte_carlo::write_draws_csv(&run, &block, &mut buf)?;
-        write_file(csv_path, &String::from_utf8_lossy(&buf))?;
+    if let (Some(csv_path), Some(csv_text)) = (&a.draws_out, &csv_text) {
+        write_file(csv_path, csv_text)?;
     }
     if !a.quiet {
         println!(
-            "{} draws ({}..{} of {draws}), {} failed; written to {}",
+            "{} draws ({}..{} of {draws}), {failed} failed; written to {}",
             end - start,
             start,
             end,
-            block.failures.len(),
             path.display()
         );
     }
     Ok(())
 }
 
-fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for p in inputs {
-        if p.is_dir() {
-            let rd = std::fs::read_dir(p).map_err(|e| Error::io(p.display().to_string(), e))?;
-            let mut found: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                        n.starts_with("shard-") && n.contains("-of-") && n.ends_with(".json")
-                    })
-                })
-                .collect();
-            if found.is_empty() {
-                return Err(Error::io_message(
-                    p.display().to_string(),
-                    "no shard-*-of-*.json file in this directory",
-                ));
-            }
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(p.clone());
-        }
-    }
-    Ok(files)
-}
-
 fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error> {
-    let files = shard_files(inputs)?;
+    let files = mc_files::shard_files(inputs)?;
     refuse_overwrite(&[out.to_path_buf()], &files)?;
-    let mut docs = Vec::new();
-    for f in files {
-        let name = f.display().to_string();
-        let text = std::fs::read_to_string(&f).map_err(|e| Error::io(name.clone(), e))?;
-        let doc = monte_carlo::ShardDocument::from_json(&text, &name)?;
-        docs.push((name, doc));
-    }
+    let docs = mc_files::read_shards(&files)?;
     let (meta, block) = monte_carlo::merge_shards(&docs)?;
-    let text = monte_carlo::summarize(&meta, &block)?.to_json()?;
+    let failed = block.failures.len();
+    let text = monte_carlo::summarize(&meta, block)?.to_json()?;
     write_file(out, &text)?;
     println!(
         "merged {} shards ({} draws, {} failed) into {}",
         docs.len(),
         meta.draws,
-        block.failures.len(),
+        failed,
         out.display()
     );
     Ok(())

@@ -135,12 +135,12 @@ fn readme(results: &RunResults) -> String {
          (quantities at baseline prices) unless a field ends in `_value` (at the new producer \
          prices). Every change is counterfactual minus baseline.\n\n\
          | file | columns | rows |\n|---|---|---|\n\
-         | `totals.csv` | scenario, country, field, value | each country's totals over sectors |\n\
+         | `totals.csv` | scenario, country, field, value | each country's totals over sectors, and `welfare_pct_gdp` (percent) where the data has the country's GDP |\n\
          | `by_sector.csv` | scenario, sector, country, field, value | each sector's rows, with `producer_price` and `consumer_price_index` |\n\
          | `bilateral.csv` | scenario, sector, exporter, importer, baseline, counterfactual, counterfactual_value | every flow with a positive baseline |\n\
          | `decomposition.csv` | scenario, component, country, field, value | Shapley values of each component (change fields; empty without the decomposition) |\n\
          | `stages.csv` | scenario, stage, country, field, value | each stage's change over its parent along `extends` (empty without the decomposition) |\n\
-         | `unions.csv` | scenario, union, field, value | members' sums, and Article XXIV averages (`article_xxiv_*`, members' as `article_xxiv_<code>_*`) |\n\
+         | `unions.csv` | scenario, union, field, value | members' sums, `welfare_pct_gdp`, Article XXIV averages (`article_xxiv_*`, members' as `article_xxiv_<code>_*`), each member's share of collected duties before pooling (`duty_collected_share_<code>_baseline`, `_counterfactual`) |\n\
          | `meta.csv` | key, value | what was run |\n\n\
          Fields: {}, and in decompositions and stages `imports_change`.\n",
         m.dataset,
@@ -259,6 +259,18 @@ impl RunResults {
                 for m in &u.article_xxiv_members {
                     let prefix = format!("article_xxiv_{}_", m.country);
                     averages_rows(&mut unions, sc, &u.name, &prefix, &m.averages)?;
+                }
+                if let Some(p) = u.welfare_pct_gdp {
+                    unions.row(&[sc, u.name.as_str(), "welfare_pct_gdp", &num(p)])?;
+                }
+                for d in &u.duty_collected_share {
+                    for (when, v) in [
+                        ("baseline", d.baseline),
+                        ("counterfactual", d.counterfactual),
+                    ] {
+                        let field = format!("duty_collected_share_{}_{when}", d.country);
+                        unions.row(&[sc, u.name.as_str(), &field, &num(v)])?;
+                    }
                 }
             }
         }

@@ -221,6 +221,12 @@ impl Row<'_> {
         Ok(x)
     }
 
+    /// True when the optional column `field` exists and is not empty on this row.
+    fn has(&self, field: &str) -> bool {
+        let c = self.t.col(field);
+        c != usize::MAX && !self.vals[c].is_empty()
+    }
+
     fn err(&self, field: &str, msg: impl Into<String>) -> Error {
         Error::data(&self.t.file, self.line, field, msg)
     }
@@ -320,7 +326,28 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
             return Err(r.err("code", format!("duplicate country code `{code}`")));
         }
         let name = r.vals[countries_t.col("name")].clone();
-        countries.push(Country::new(code, name));
+        let mut country = Country::new(code, name);
+        if r.has("gdp") {
+            let g = r.finite("gdp")?;
+            if g <= 0.0 {
+                return Err(r.err("gdp", format!("must be > 0 (US$ million), got {g}")));
+            }
+            country.gdp = Some(g);
+        }
+        if r.has("collection") {
+            let k = r.finite("collection")?;
+            if !(k > 0.0 && k <= 1.0) {
+                return Err(r.err(
+                    "collection",
+                    format!("the share of duties collected must be in (0, 1], got {k}"),
+                ));
+            }
+            country.collection = k;
+        }
+        if r.has("note") {
+            country.note = Some(r.str("note")?.to_string());
+        }
+        countries.push(country);
     }
     if countries.is_empty() {
         return Err(Error::data("countries.csv", 0, "code", "no countries"));
@@ -416,7 +443,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     }
     // rates
     let mut diagonal_rows = Vec::new();
-    let tariffs = rate_matrices(
+    let (tariffs, mfn) = rate_matrices(
         &tariffs_t,
         &sector_of,
         &country_of,
@@ -427,16 +454,19 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         &mut warnings,
     )?;
     let ntb = match &ntb_t {
-        Some(t) => rate_matrices(
-            t,
-            &sector_of,
-            &country_of,
-            n,
-            ns,
-            0.0,
-            &mut diagonal_rows,
-            &mut warnings,
-        )?,
+        Some(t) => {
+            rate_matrices(
+                t,
+                &sector_of,
+                &country_of,
+                n,
+                ns,
+                0.0,
+                &mut diagonal_rows,
+                &mut warnings,
+            )?
+            .0
+        }
         None => vec![Matrix::zeros(n); ns],
     };
     // supply
@@ -484,6 +514,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
             ntb[s].clone(),
             supply[s].clone(),
         )
+        .and_then(|m| m.with_mfn(mfn[s].clone()))
         .map_err(|e| {
             Error::data(
                 "flows.csv",
@@ -519,7 +550,7 @@ fn rate_matrices(
     floor: f64,
     diagonal_rows: &mut Vec<Error>,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Matrix>> {
+) -> Result<(Vec<Matrix>, Vec<Vec<f64>>)> {
     // (sector?, exporter?, importer) -> rate
     let mut spec: HashMap<(Option<usize>, Option<usize>, usize), (u64, f64)> = HashMap::new();
     for r in rows(t) {
@@ -585,7 +616,19 @@ fn rate_matrices(
             }
         }
     }
-    Ok(out)
+    let mfn = (0..ns)
+        .map(|s| {
+            (0..n)
+                .map(|j| {
+                    [(Some(s), None, j), (None, None, j)]
+                        .iter()
+                        .find_map(|k| spec.get(k).map(|&(_, v)| v))
+                        .unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    Ok((out, mfn))
 }
 
 fn fmt_num(v: f64) -> String {
@@ -596,7 +639,8 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Writes `data` as a CSV data directory (explicit rows for every nonzero
+/// Writes `data` as a CSV data directory (each importer's MFN rate as an
+/// exporter-`*` row, explicit rows for every other nonzero
 /// rate; `source` column from `source`).
 ///
 /// # Errors
@@ -615,9 +659,28 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
         }
     };
     let src = q(source);
-    let mut b = String::from("code,name,source\n");
+    let extra = data
+        .countries()
+        .iter()
+        .any(|c| c.gdp.is_some() || c.collection != 1.0 || c.note.is_some());
+    let mut b = if extra {
+        String::from("code,name,gdp,collection,note,source\n")
+    } else {
+        String::from("code,name,source\n")
+    };
     for c in data.countries() {
-        b += &format!("{},{},{src}\n", c.code, q(&c.name));
+        if extra {
+            b += &format!(
+                "{},{},{},{},{},{src}\n",
+                c.code,
+                q(&c.name),
+                c.gdp.map(fmt_num).unwrap_or_default(),
+                fmt_num(c.collection),
+                q(c.note.as_deref().unwrap_or(""))
+            );
+        } else {
+            b += &format!("{},{},{src}\n", c.code, q(&c.name));
+        }
     }
     write("countries.csv", b)?;
     let mut b = String::from("code,name,sigma_m,sigma_d,eta,epsilon,source\n");
@@ -641,6 +704,11 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
     let mut su = String::from("sector,country,epsilon,source\n");
     for (s, m) in data.sectors().iter().zip(data.markets()) {
         let n = m.n();
+        for j in 0..n {
+            if m.mfn(j) != 0.0 {
+                ta += &format!("{},*,{},{},{src}\n", s.code, codes[j], m.mfn(j));
+            }
+        }
         for i in 0..n {
             for j in 0..n {
                 let x = m.flows().get(i, j);
@@ -648,7 +716,8 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
                     fl += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], x);
                 }
                 let t = m.tariffs().get(i, j);
-                if t != 0.0 {
+                let covered = if i == j { 0.0 } else { m.mfn(j) };
+                if t != covered {
                     ta += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], t);
                 }
                 let c = m.ntb().get(i, j);

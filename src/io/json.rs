@@ -62,6 +62,9 @@ impl Serialize for Row<'_> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("country", &self.row.country)?;
         write_fields(&mut map, &self.row.outcome, self.fields)?;
+        if let Some(p) = self.row.welfare_pct_gdp {
+            map.serialize_entry("welfare_pct_gdp", &p)?;
+        }
         map.end()
     }
 }
@@ -116,6 +119,11 @@ impl Serialize for UnionDoc<'_> {
         map.serialize_entry("name", &u.name)?;
         map.serialize_entry("members", &u.members)?;
         write_fields(&mut map, &u.aggregate, Fields::Additive)?;
+        if let Some(p) = u.welfare_pct_gdp {
+            map.serialize_entry("welfare_pct_gdp", &p)?;
+        }
+        map.serialize_entry("duty_collected_share", &u.duty_collected_share)?;
+        map.serialize_entry("preferences", &u.preferences)?;
         map.serialize_entry(
             "article_xxiv",
             &ArticleXxivDoc {

@@ -10,6 +10,7 @@ pub mod data_dir;
 pub mod embedded;
 mod entry;
 pub mod json;
+pub mod mc_files;
 pub mod scenario_file;
 
 pub use csv_out::RUN_CSV_FILES;

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::monte_carlo::MonteCarloSpec;
-use crate::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
+use crate::policy::{CetException, CetRule, CustomsUnion, Preferences, RevenueSharing};
 use crate::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
 use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
@@ -69,6 +69,7 @@ struct UnionDto {
     ntb_cut: Option<f64>,
     cet: Option<CetDto>,
     revenue_sharing: Option<SharingDto>,
+    preferences: Option<Preferences>,
 }
 
 #[derive(Deserialize)]
@@ -251,6 +252,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 ntb_cut: un.ntb_cut.unwrap_or(0.0),
                 cet,
                 revenue_sharing,
+                preferences: un.preferences.unwrap_or_default(),
             });
         }
         let mut changes: Vec<(usize, PolicyChange)> = Vec::new();

@@ -120,6 +120,20 @@ impl Dataset {
                     format!("duplicate code {}", c.code),
                 ));
             }
+            if let Some(g) = c.gdp {
+                if !(g.is_finite() && g > 0.0) {
+                    return Err(Error::invalid(
+                        "country gdp",
+                        format!("{}: must be finite and > 0, got {g}", c.code),
+                    ));
+                }
+            }
+            if !(c.collection > 0.0 && c.collection <= 1.0) {
+                return Err(Error::invalid(
+                    "country collection",
+                    format!("{}: must be in (0, 1], got {}", c.code, c.collection),
+                ));
+            }
         }
         let mut seen = HashMap::new();
         for s in &sectors {

@@ -126,6 +126,10 @@ pub struct Market {
     ntb: Matrix,
     #[serde(with = "super::serde_inf::vec")]
     supply: Vec<f64>,
+    /// Each importer's MFN rate (its most specific exporter-`*` tariff row);
+    /// empty: 0 for every importer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mfn: Vec<f64>,
 }
 
 #[derive(Deserialize)]
@@ -135,12 +139,19 @@ struct MarketRepr {
     ntb: Matrix,
     #[serde(with = "super::serde_inf::vec")]
     supply: Vec<f64>,
+    #[serde(default)]
+    mfn: Vec<f64>,
 }
 
 impl TryFrom<MarketRepr> for Market {
     type Error = Error;
     fn try_from(r: MarketRepr) -> Result<Self> {
-        Market::new(r.flows, r.tariffs, r.ntb, r.supply)
+        let m = Market::new(r.flows, r.tariffs, r.ntb, r.supply)?;
+        if r.mfn.is_empty() {
+            Ok(m)
+        } else {
+            m.with_mfn(r.mfn)
+        }
     }
 }
 
@@ -203,7 +214,33 @@ impl Market {
             tariffs,
             ntb,
             supply,
+            mfn: Vec::new(),
         })
+    }
+
+    /// The market with each importer's MFN rate (one per country): a
+    /// baseline rate below it is a preference, which a common external
+    /// tariff keeps unless the union withdraws it.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on a wrong length or a rate that is not finite and > -1.
+    pub fn with_mfn(mut self, mfn: Vec<f64>) -> Result<Self> {
+        if mfn.len() != self.n() {
+            return Err(Error::invalid("market MFN rates", "wrong length"));
+        }
+        if let Some(t) = mfn.iter().find(|t| !(t.is_finite() && **t > -1.0)) {
+            return Err(Error::invalid(
+                "market MFN rates",
+                format!("must be finite and > -1, got {t}"),
+            ));
+        }
+        self.mfn = mfn;
+        Ok(self)
+    }
+
+    /// Importer `destination`'s MFN rate (0 when the data gives none).
+    pub fn mfn(&self, destination: usize) -> f64 {
+        self.mfn.get(destination).copied().unwrap_or(0.0)
     }
 
     /// Number of countries.

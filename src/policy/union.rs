@@ -64,6 +64,21 @@ pub enum RevenueSharing {
     Pooled(Vec<(String, f64)>),
 }
 
+/// What a common external tariff does to a member's preferential rates
+/// (baseline rates on an outsider below the member's MFN rate, e.g. duty-free
+/// trade with a free-trade partner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Preferences {
+    /// The CET never raises a preferential rate: it becomes
+    /// `min(baseline rate, CET rate)`. Default.
+    #[default]
+    Keep,
+    /// The CET applies to preferential partners too.
+    Withdraw,
+}
+
 /// A customs union (or, with [`CetRule::None`], a free trade area).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomsUnion {
@@ -79,6 +94,9 @@ pub struct CustomsUnion {
     pub cet: CetRule,
     /// Duty sharing (default: destination).
     pub revenue_sharing: RevenueSharing,
+    /// What the CET does to members' preferential rates (default: keep them).
+    #[serde(default)]
+    pub preferences: Preferences,
 }
 
 impl CustomsUnion {
@@ -92,7 +110,14 @@ impl CustomsUnion {
             ntb_cut: 0.0,
             cet,
             revenue_sharing: RevenueSharing::Destination,
+            preferences: Preferences::Keep,
         }
+    }
+
+    /// Sets what the CET does to members' preferential rates.
+    pub fn with_preferences(mut self, preferences: Preferences) -> Self {
+        self.preferences = preferences;
+        self
     }
 
     /// Sets the NTB cut.

@@ -16,11 +16,11 @@ mod stages;
 pub(crate) use stages::attribute as attribute_stages;
 
 pub use result::{
-    ComponentContribution, CountryResult, FlowResult, MemberAverages, ScenarioResult, SectorResult,
-    StageContribution, TariffAverages, UnionResult,
+    ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare,
+    PreferenceResult, ScenarioResult, SectorResult, StageContribution, TariffAverages, UnionResult,
 };
 
-use crate::accounts::{CountryOutcome, country_outcomes};
+use crate::accounts::{CountryOutcome, country_outcomes, pool_and_close};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment, Matrix};
 use crate::policy::PolicyState;
@@ -53,6 +53,8 @@ pub(crate) struct SectorOutcomes {
     pub flows: Matrix,
     /// Solver report (exact model only).
     pub report: Option<SolverReport>,
+    /// Each country's counterfactual tariff revenue before pooling.
+    pub revenue_unpooled: Vec<f64>,
 }
 
 /// Solves sector `s` under `policy` with the chosen variant and closes its accounts.
@@ -93,27 +95,33 @@ pub(crate) fn solve_sector(
                 &sector.code,
             )?;
             let sol = ExactSolution::new(&pm, ws, sector.elasticities.demand, market.supply());
-            country_outcomes(&sol, &policy.pools, union_of, &mut outcomes);
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             Some(report)
         }
         ModelVariant::GsimLinear => {
             let sol = LinearSectorSolution::solve(market, &sector.elasticities, sp, &sector.code)?;
-            country_outcomes(&sol, &policy.pools, union_of, &mut outcomes);
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             None
         }
         ModelVariant::Smart => {
             let sol = SmartSectorSolution::solve(market, &sector.elasticities, sp, &sector.code)?;
-            country_outcomes(&sol, &policy.pools, union_of, &mut outcomes);
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             None
         }
     };
+    let revenue_unpooled = outcomes
+        .iter()
+        .map(|o| o.tariff_revenue_counterfactual)
+        .collect();
+    pool_and_close(&policy.pools, &mut outcomes);
     Ok(SectorOutcomes {
         outcomes,
         flows,
         report,
+        revenue_unpooled,
     })
 }
 
@@ -145,8 +153,47 @@ fn labelled(codes: &[&str], outcomes: Vec<CountryOutcome>) -> Vec<CountryResult>
         .map(|(c, outcome)| CountryResult {
             country: (*c).to_string(),
             outcome,
+            welfare_pct_gdp: None,
         })
         .collect()
+}
+
+/// A union's preferential pairs (a member's baseline rate on an outsider
+/// below the member's MFN rate) with their counterfactual rates, and the
+/// zero rates on outsiders that the counterfactual raises (as `"KAZ<-KGZ AGF 0 -> 0.05"`).
+fn preferences(
+    data: &Dataset,
+    policy: &PolicyState,
+    members: &[usize],
+) -> (Vec<PreferenceResult>, Vec<String>) {
+    let codes = |c: usize| data.countries()[c].code.clone();
+    let (mut prefs, mut raised) = (Vec::new(), Vec::new());
+    for (s, market) in data.markets().iter().enumerate() {
+        let t1 = &policy.sectors[s].tariffs;
+        for &m in members {
+            for o in (0..data.n_countries()).filter(|o| !members.contains(o)) {
+                let (b, c) = (market.tariffs().get(o, m), t1.get(o, m));
+                if b < market.mfn(m) {
+                    prefs.push(PreferenceResult {
+                        member: codes(m),
+                        outsider: codes(o),
+                        sector: data.sectors()[s].code.clone(),
+                        baseline: b,
+                        counterfactual: c,
+                    });
+                }
+                if b == 0.0 && c > 0.0 && market.flows().get(o, m) > 0.0 {
+                    raised.push(format!(
+                        "{}<-{} {} 0 -> {c}",
+                        codes(m),
+                        codes(o),
+                        data.sectors()[s].code
+                    ));
+                }
+            }
+        }
+    }
+    (prefs, raised)
 }
 
 /// Runs one compiled scenario.
@@ -165,6 +212,7 @@ pub(crate) fn run_scenario(
     let mut ws = Workspace::new(n);
     let mut sectors = Vec::with_capacity(data.sectors().len());
     let mut totals = vec![CountryOutcome::default(); n];
+    let mut unpooled = vec![0.0; n];
     let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
     for (s, market) in data.markets().iter().enumerate() {
@@ -192,6 +240,9 @@ pub(crate) fn run_scenario(
         for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
             t.accumulate(o);
         }
+        for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
+            *t += r;
+        }
         let x0 = market.flows();
         let mut flows = Vec::new();
         for i in 0..n {
@@ -218,7 +269,7 @@ pub(crate) fn run_scenario(
             skipped: false,
         });
     }
-    let unions = cs
+    let unions: Vec<UnionResult> = cs
         .unions
         .iter()
         .map(|u| {
@@ -227,12 +278,37 @@ pub(crate) fn run_scenario(
                 aggregate.accumulate(&totals[m]);
             }
             let (members, union_avg) = article_xxiv::averages(data, &policy, &u.members);
+            let k = |m: usize| data.countries()[m].collection;
+            let base: f64 = u.members.iter().map(|&m| k(m) * totals[m].tariff_revenue_baseline).sum();
+            let cf: f64 = u.members.iter().map(|&m| k(m) * unpooled[m]).sum();
+            let share = |v: f64, total: f64| if total > 0.0 { v / total } else { 0.0 };
+            let duty_collected_share = u
+                .members
+                .iter()
+                .map(|&m| MemberDutyShare {
+                    country: codes[m].to_string(),
+                    baseline: share(k(m) * totals[m].tariff_revenue_baseline, base),
+                    counterfactual: share(k(m) * unpooled[m], cf),
+                })
+                .collect();
+            let gdp: Option<f64> = u.members.iter().map(|&m| data.countries()[m].gdp).sum();
+            let (preferences, raised) = preferences(data, &policy, &u.members);
+            if let Some(first) = raised.first() {
+                warnings.push(format!(
+                    "union {}: {} zero rate(s) on imports from outside the union are raised (e.g. {first})",
+                    u.name,
+                    raised.len()
+                ));
+            }
             UnionResult {
                 name: u.name.clone(),
                 members: u.members.iter().map(|&m| codes[m].to_string()).collect(),
+                welfare_pct_gdp: gdp.map(|g| 100.0 * aggregate.welfare / g),
                 aggregate,
                 article_xxiv_members: members,
                 article_xxiv: union_avg,
+                duty_collected_share,
+                preferences,
             }
         })
         .collect();
@@ -254,7 +330,14 @@ pub(crate) fn run_scenario(
         name: cs.name.clone(),
         description: cs.description.clone(),
         sectors,
-        totals: labelled(&codes, totals),
+        totals: labelled(&codes, totals)
+            .into_iter()
+            .zip(data.countries())
+            .map(|(mut row, c)| {
+                row.welfare_pct_gdp = c.gdp.map(|g| 100.0 * row.welfare / g);
+                row
+            })
+            .collect(),
         unions,
         decomposition,
         stages: None,

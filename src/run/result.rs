@@ -21,6 +21,9 @@ pub struct CountryResult {
     /// Its outcome.
     #[serde(flatten)]
     pub outcome: CountryOutcome,
+    /// `100 × welfare / gdp`, in percent (totals of countries with a GDP only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare_pct_gdp: Option<f64>,
 }
 
 impl Deref for CountryResult {
@@ -100,6 +103,33 @@ pub struct MemberAverages {
     pub averages: TariffAverages,
 }
 
+/// A member's share of the members' collected duties, before pooling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberDutyShare {
+    /// Member code.
+    pub country: String,
+    /// At baseline (a fraction).
+    pub baseline: f64,
+    /// In the counterfactual, before pooling (a fraction).
+    pub counterfactual: f64,
+}
+
+/// A member's preferential rate on an outsider (below the member's MFN rate
+/// at baseline) and what the scenario made of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreferenceResult {
+    /// Member (importer) code.
+    pub member: String,
+    /// Outsider (exporter) code.
+    pub outsider: String,
+    /// Sector code.
+    pub sector: String,
+    /// Baseline rate (a fraction).
+    pub baseline: f64,
+    /// Counterfactual rate (a fraction).
+    pub counterfactual: f64,
+}
+
 /// A union's aggregates and its Article XXIV report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -110,11 +140,19 @@ pub struct UnionResult {
     pub members: Vec<String>,
     /// Sum over members of their totals.
     pub aggregate: CountryOutcome,
+    /// `100 × welfare / gdp` over the members, in percent (when every member has a GDP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare_pct_gdp: Option<f64>,
     /// Each member's average external tariff.
     pub article_xxiv_members: Vec<MemberAverages>,
     /// The union's (mean of members' simple averages; weighted over all
     /// members' outside imports).
     pub article_xxiv: TariffAverages,
+    /// Each member's share of the members' collected duties, before pooling:
+    /// why a pool moves money the way it does.
+    pub duty_collected_share: Vec<MemberDutyShare>,
+    /// Every preferential pair (member, outsider, sector) and its rate.
+    pub preferences: Vec<PreferenceResult>,
 }
 
 /// One component's share of the total (its Shapley value), per country.

@@ -49,6 +49,7 @@ pub(crate) fn attribute<'a>(
                     CountryResult {
                         country: row.country.clone(),
                         outcome: row.outcome.minus(&base),
+                        welfare_pct_gdp: None,
                     }
                 })
                 .collect();

@@ -13,7 +13,7 @@ use super::compile::{check_rate, country, sector_sel};
 use super::item::{Item, ItemKind};
 use crate::error::{Error, Result};
 use crate::model::Dataset;
-use crate::policy::{CetRule, CustomsUnion, RevenuePool, RevenueSharing};
+use crate::policy::{CetRule, CustomsUnion, Preferences, RevenuePool, RevenueSharing};
 use crate::tolerance;
 
 pub(super) fn compile_union(
@@ -209,7 +209,11 @@ pub(super) fn compile_union(
                         CetRule::None => unreachable!("handled above"),
                     };
                     for &m in &members {
-                        let r = exc.get(&(m, s)).copied().unwrap_or(common);
+                        let mut r = exc.get(&(m, s)).copied().unwrap_or(common);
+                        let baseline = t0.get(o, m);
+                        if un.preferences == Preferences::Keep && baseline < market.mfn(m) {
+                            r = r.min(baseline);
+                        }
                         cells.push((o, m, r));
                     }
                 }
@@ -262,6 +266,10 @@ pub(super) fn compile_union(
             union: tag,
             kind: ItemKind::Pool(RevenuePool {
                 union: un.name.clone(),
+                collection: members
+                    .iter()
+                    .map(|&m| data.countries()[m].collection)
+                    .collect(),
                 members: members.clone(),
                 shares: sh,
             }),

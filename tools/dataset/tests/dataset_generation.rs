@@ -1,5 +1,5 @@
 //! The committed datasets `data/eaeu2009` and `data/kaz1995` are exactly what
-//! the generator makes from `data/raw`, they follow the data format of SPEC §7,
+//! the generator makes from `data/raw`, they follow the data format of `docs/data.md`,
 //! and they hit the calibration targets:
 //!
 //! ```text
@@ -12,9 +12,8 @@
 //! Every check here reads the committed CSV files, not the generator's
 //! in-memory values, so a hand edit or a drift of either fails a test.
 
-#[allow(dead_code)]
-#[path = "../tools/dataset/generate.rs"]
-mod generate;
+use customs_union_dataset::figures::{FACTS_MATRIX_2009, REGIONS_2009};
+use customs_union_dataset::generate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -30,8 +29,13 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 
 const STATUSES: [&str; 5] = ["V", "V2", "D", "U", "seed"];
 
+/// The repository (this crate lives in `tools/dataset`).
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the repository holds tools/dataset")
+        .to_path_buf()
 }
 
 type Rows = Vec<BTreeMap<String, String>>;
@@ -85,12 +89,12 @@ fn differences(a: &Path, b: &Path) -> Vec<String> {
 #[test]
 fn committed_csvs_are_byte_identical_to_a_regeneration() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = generate::generate(&root().join("data/raw"), tmp.path()).unwrap();
+    let report = generate(&root().join("data/raw"), tmp.path()).unwrap();
     for d in ["eaeu2009", "kaz1995"] {
         let diff = differences(&root().join("data").join(d), &tmp.path().join(d));
         assert!(
             diff.is_empty(),
-            "data/{d}: {diff:?} differ from a regeneration; run `cargo run --release --example generate_dataset`"
+            "data/{d}: {diff:?} differ from a regeneration; run `cargo run --release -p customs-union-dataset`"
         );
     }
     // The generator's own view of the targets agrees.
@@ -181,7 +185,7 @@ impl Data {
         self.sectors.iter().map(|s| self.flow(s, i, j)).sum()
     }
 
-    /// The SPEC §7 precedence: (sector, exporter) > (sector, *) > (*, exporter) > (*, *); missing 0.
+    /// The data format's precedence: (sector, exporter) > (sector, *) > (*, exporter) > (*, *); missing 0.
     fn rate(rows: &Rows, s: &str, i: &str, j: &str) -> f64 {
         assert_ne!(i, j, "no diagonal rates");
         for (ks, ki) in [(s, i), (s, "*"), ("*", i), ("*", "*")] {
@@ -384,12 +388,12 @@ fn aggregate_cells_are_the_cow_2009_cells_and_kazakhstan_fits_its_composition() 
             d.cell(i, j)
         );
     }
-    let regions = generate::REGIONS_2009;
+    let regions = REGIONS_2009;
     for (a, i) in regions.iter().enumerate() {
         for (b, j) in regions.iter().enumerate() {
             let tol = if a == b { 2.0 } else { CELL_TOLERANCE };
             assert!(
-                (d.cell(i, j) - generate::FACTS_MATRIX_2009[a][b]).abs() <= tol,
+                (d.cell(i, j) - FACTS_MATRIX_2009[a][b]).abs() <= tol,
                 "{i}->{j}"
             );
         }
