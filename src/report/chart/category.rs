@@ -13,8 +13,8 @@
 
 use super::svg::{Anchor, Canvas, wrap_lines};
 use super::{
-    BASELINE_COLOR, Figure, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, UNIT_SIZE, WHISKER_COLOR,
-    axis::Scale, header, notes, style, tick_width, value_axis,
+    BASELINE_COLOR, Figure, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, WHISKER_COLOR,
+    axis::Scale, header, notes, style, tick_width, unit_line, value_axis,
 };
 use crate::report::format;
 
@@ -247,21 +247,14 @@ impl CategoryChart {
         let label_x = PAD + tick_width(&scale);
         let left = label_x + 8.0;
         let right = width - PAD;
-        let mut y = header(
+        let y = header(
             &mut c,
             width,
             &self.title,
             self.subtitle.as_deref(),
             &legend,
         );
-        y += 8.0 + UNIT_SIZE;
-        c.text(
-            PAD,
-            y,
-            &self.unit,
-            style(UNIT_SIZE, false, super::MUTED, Anchor::Start),
-        );
-        let top = y + 14.0;
+        let top = unit_line(&mut c, y, &self.unit);
         let bottom = top + self.plot_height;
         value_axis(&mut c, &scale, label_x, left, right, top, bottom);
         let n = self.categories.len().max(1);

@@ -11,7 +11,7 @@
 use super::svg::{Anchor, Canvas};
 use super::{
     Figure, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, UNIT_SIZE, axis::Scale, header, notes,
-    style, tick_width, value_axis,
+    style, tick_width, unit_line, value_axis,
 };
 use crate::report::format;
 
@@ -148,21 +148,14 @@ impl Histogram {
         let right = width
             - PAD
             - 0.5 * super::svg::text_width(&x_scale.label(x_scale.hi), TICK_SIZE, false);
-        let mut y = header(
+        let y = header(
             &mut c,
             width,
             &self.title,
             self.subtitle.as_deref(),
             &legend,
         );
-        y += 8.0 + UNIT_SIZE;
-        c.text(
-            PAD,
-            y,
-            "draws",
-            style(UNIT_SIZE, false, super::MUTED, Anchor::Start),
-        );
-        let top = y + 14.0;
+        let top = unit_line(&mut c, y, "draws");
         let bottom = top + self.plot_height;
         let xmap = |v: f64| x_scale.map(v, left, right);
         if let Some((a, b)) = self.band {

@@ -241,6 +241,14 @@ fn header(
     y
 }
 
+/// The unit of the value axis on its own line from `y`, above the plot;
+/// returns the plot's top.
+fn unit_line(c: &mut Canvas, y: f64, unit: &str) -> f64 {
+    let y = y + 8.0 + UNIT_SIZE;
+    c.text(PAD, y, unit, style(UNIT_SIZE, false, MUTED, Anchor::Start));
+    y + 14.0
+}
+
 /// Notes under a chart from `y`; returns the y below them.
 fn notes(c: &mut Canvas, width: f64, mut y: f64, notes: &[String]) -> f64 {
     for note in notes {

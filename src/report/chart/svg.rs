@@ -173,6 +173,16 @@ impl Canvas {
         self.out.push_str(markup);
     }
 
+    /// Ends an element whose attributes are written: with a tooltip, or self-closed.
+    fn close(&mut self, tag: &str, tip: Option<&str>) {
+        match tip {
+            Some(t) => {
+                let _ = writeln!(self.out, "><title>{}</title></{tag}>", escape(t));
+            }
+            None => self.out.push_str("/>\n"),
+        }
+    }
+
     /// One line of text with its baseline at `y`.
     pub fn text(&mut self, x: f64, y: f64, s: &str, st: TextStyle) {
         let _ = write!(
@@ -206,33 +216,23 @@ impl Canvas {
             num(h),
             fill
         );
-        match tip {
-            Some(t) => {
-                let _ = writeln!(self.out, "><title>{}</title></rect>", escape(t));
-            }
-            None => self.out.push_str("/>\n"),
-        }
+        self.close("rect", tip);
     }
 
     /// A line segment.
     pub fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
-        let _ = writeln!(
-            self.out,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
-            num(x1),
-            num(y1),
-            num(x2),
-            num(y2),
-            stroke,
-            num(width)
-        );
+        self.segment([x1, y1, x2, y2], stroke, width, "");
     }
 
     /// A dashed line segment.
     pub fn dashed(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
+        self.segment([x1, y1, x2, y2], stroke, width, " stroke-dasharray=\"4 3\"");
+    }
+
+    fn segment(&mut self, [x1, y1, x2, y2]: [f64; 4], stroke: &str, width: f64, extra: &str) {
         let _ = writeln!(
             self.out,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"4 3\"/>",
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{extra}/>",
             num(x1),
             num(y1),
             num(x2),
@@ -252,12 +252,7 @@ impl Canvas {
             num(r),
             fill
         );
-        match tip {
-            Some(t) => {
-                let _ = writeln!(self.out, "><title>{}</title></circle>", escape(t));
-            }
-            None => self.out.push_str("/>\n"),
-        }
+        self.close("circle", tip);
     }
 
     /// An interval from `y1` to `y2` at `x` with caps `cap` pixels wide:
@@ -279,12 +274,7 @@ impl Canvas {
             num(x + h),
             stroke
         );
-        match tip {
-            Some(t) => {
-                let _ = writeln!(self.out, "><title>{}</title></path>", escape(t));
-            }
-            None => self.out.push_str("/>\n"),
-        }
+        self.close("path", tip);
     }
 }
 

@@ -3,8 +3,8 @@
 use super::doc::{McDoc, McEntity, McScenario, MetricView};
 use super::page::{Cell, Page, Table};
 use super::{
-    ReportOptions, baseline_phrase, field_label, footer, model_phrase, scenario_labels,
-    short_units, titled, unknown_country, value_units,
+    ReportOptions, Wording, chosen_country, field_label, footer, model_phrase, scenarios_phrase,
+    titled,
 };
 use crate::error::Result;
 use crate::report::chart::{CategoryChart, Series};
@@ -60,19 +60,12 @@ pub(super) fn render(doc: &McDoc, options: &ReportOptions) -> Result<String> {
         .first()
         .map(|s| s.countries.iter().map(|c| c.country.clone()).collect())
         .unwrap_or_default();
-    let chosen = match &options.country {
-        Some(c) if countries.contains(c) => c.clone(),
-        Some(c) => return Err(unknown_country(c, &countries)),
-        None => doc
-            .scenarios
-            .iter()
-            .flat_map(|s| s.unions.iter())
-            .flat_map(|u| u.members.first())
-            .next()
-            .or(countries.first())
-            .cloned()
-            .unwrap_or_default(),
-    };
+    let first_member = doc
+        .scenarios
+        .iter()
+        .flat_map(|s| s.unions.iter())
+        .find_map(|u| u.members.first());
+    let chosen = chosen_country(options.country.as_deref(), &countries, first_member)?;
     let items: Vec<(&str, &str)> = doc
         .scenarios
         .iter()
@@ -88,13 +81,18 @@ pub(super) fn render(doc: &McDoc, options: &ReportOptions) -> Result<String> {
     } else {
         format!("{} draws", format::count(ok))
     };
-    let units = value_units(&doc.meta);
+    let Wording {
+        units,
+        short,
+        baseline,
+        labels,
+    } = Wording::new(&doc.meta, &items);
     let cx = Ctx {
         doc,
-        short: short_units(&units),
         units,
-        baseline: baseline_phrase(&doc.meta),
-        labels: scenario_labels(&items),
+        short,
+        baseline,
+        labels,
         draws_note,
     };
     let mut page = Page::default();
@@ -112,9 +110,8 @@ pub(super) fn render(doc: &McDoc, options: &ReportOptions) -> Result<String> {
         doc.meta.scenario_file.as_deref().unwrap_or("results")
     );
     let lede = format!(
-        "{} scenario{} under uncertain elasticities, {}. Every figure is a change from {} unless it says otherwise.",
-        doc.scenarios.len(),
-        if doc.scenarios.len() == 1 { "" } else { "s" },
+        "{} under uncertain elasticities, {}. Every figure is a change from {} unless it says otherwise.",
+        scenarios_phrase(doc.scenarios.len()),
         cx.draws_note,
         cx.baseline
     );
@@ -388,27 +385,7 @@ fn unions(page: &mut Page, cx: &Ctx) {
     page.small("Each union's figures add up its members' in every draw; the statistics are those of the sums.");
     for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
         for u in &s.unions {
-            let mut t = Table::new(&[
-                ("", false),
-                ("mean", true),
-                ("median", true),
-                ("90% band", true),
-                ("P(> 0)", true),
-            ]);
-            for f in ordered_fields(u) {
-                let m = &u.metrics[&f];
-                t.row(
-                    vec![
-                        Cell::text(field_label(&f)),
-                        amount(m.mean),
-                        amount(m.p50),
-                        band(m),
-                        share(m),
-                    ],
-                    "",
-                );
-            }
-            page.table(&t.caption(format!(
+            page.table(&fields_table(u).caption(format!(
                 "{}; union {} ({}); {}",
                 titled(&s.name, label),
                 u.country,
@@ -438,6 +415,31 @@ fn ordered_fields(e: &McEntity) -> Vec<String> {
         }
     }
     out
+}
+
+/// Every change field of a country or union: mean, median, band, P(> 0).
+fn fields_table(e: &McEntity) -> Table {
+    let mut t = Table::new(&[
+        ("", false),
+        ("mean", true),
+        ("median", true),
+        ("90% band", true),
+        ("P(> 0)", true),
+    ]);
+    for f in ordered_fields(e) {
+        let m = &e.metrics[&f];
+        t.row(
+            vec![
+                Cell::text(field_label(&f)),
+                amount(m.mean),
+                amount(m.p50),
+                band(m),
+                share(m),
+            ],
+            "",
+        );
+    }
+    t
 }
 
 fn trade(page: &mut Page, cx: &Ctx) {
@@ -489,27 +491,7 @@ fn country(page: &mut Page, cx: &Ctx, code: &str) {
         let Some(e) = s.countries.iter().find(|c| c.country == code) else {
             continue;
         };
-        let mut t = Table::new(&[
-            ("", false),
-            ("mean", true),
-            ("median", true),
-            ("90% band", true),
-            ("P(> 0)", true),
-        ]);
-        for f in ordered_fields(e) {
-            let m = &e.metrics[&f];
-            t.row(
-                vec![
-                    Cell::text(field_label(&f)),
-                    amount(m.mean),
-                    amount(m.p50),
-                    band(m),
-                    share(m),
-                ],
-                "",
-            );
-        }
-        page.table(&t.caption(format!("{}; {}", titled(&s.name, label), cx.short)));
+        page.table(&fields_table(e).caption(format!("{}; {}", titled(&s.name, label), cx.short)));
     }
 }
 

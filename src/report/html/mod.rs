@@ -98,15 +98,58 @@ pub fn render_value(value: serde_json::Value, options: &ReportOptions) -> Result
     }
 }
 
-/// A country that the result does not hold, named with the ones it does.
-fn unknown_country(code: &str, have: &[String]) -> Error {
-    Error::invalid(
-        "report country",
-        format!(
-            "`{code}` is not a country of this result (it has: {})",
-            have.join(", ")
-        ),
-    )
+/// The country a report dwells on: the one asked for (which the result
+/// must hold), else the first member of the first union, else the first
+/// country ("" for a result without countries).
+fn chosen_country(
+    asked: Option<&str>,
+    countries: &[String],
+    first_member: Option<&String>,
+) -> Result<String> {
+    match asked {
+        Some(c) if countries.iter().any(|x| x == c) => Ok(c.to_string()),
+        Some(c) => Err(Error::invalid(
+            "report country",
+            format!(
+                "`{c}` is not a country of this result (it has: {})",
+                countries.join(", ")
+            ),
+        )),
+        None => Ok(first_member
+            .or(countries.first())
+            .cloned()
+            .unwrap_or_default()),
+    }
+}
+
+/// The wording a report shares across its sections.
+struct Wording {
+    /// Units of values, as the result states them.
+    units: String,
+    /// The same, short enough for an axis.
+    short: String,
+    /// "the eaeu2009 baseline".
+    baseline: String,
+    /// A readable label per scenario.
+    labels: Vec<String>,
+}
+
+impl Wording {
+    /// From the result's `meta` and its scenarios' (name, description).
+    fn new(meta: &MetaView, scenarios: &[(&str, &str)]) -> Wording {
+        let units = value_units(meta);
+        Wording {
+            short: short_units(&units),
+            units,
+            baseline: baseline_phrase(meta),
+            labels: scenario_labels(scenarios),
+        }
+    }
+}
+
+/// "1 scenario", "3 scenarios".
+fn scenarios_phrase(n: usize) -> String {
+    format!("{n} scenario{}", if n == 1 { "" } else { "s" })
 }
 
 /// Units of values (flows, revenue, surplus, welfare) as the result states them.

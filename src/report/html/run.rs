@@ -3,8 +3,8 @@
 use super::doc::{PartView, Row, RunDoc, ScenarioView};
 use super::page::{Cell, Page, Table};
 use super::{
-    ReportOptions, baseline_phrase, field_label, footer, model_phrase, scenario_labels,
-    short_units, titled, unknown_country, value_units,
+    ReportOptions, Wording, chosen_country, field_label, footer, model_phrase, scenarios_phrase,
+    titled,
 };
 use crate::error::Result;
 use crate::report::chart::{CategoryChart, Series, TOTAL_COLOR};
@@ -71,31 +71,29 @@ pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
     } else {
         doc.countries.clone()
     };
-    let chosen = match &options.country {
-        Some(c) if countries.contains(c) => c.clone(),
-        Some(c) => return Err(unknown_country(c, &countries)),
-        None => doc
-            .scenarios
-            .iter()
-            .flat_map(|s| s.unions.iter())
-            .flat_map(|u| u.members.first())
-            .next()
-            .or(countries.first())
-            .cloned()
-            .unwrap_or_default(),
-    };
+    let first_member = doc
+        .scenarios
+        .iter()
+        .flat_map(|s| s.unions.iter())
+        .find_map(|u| u.members.first());
+    let chosen = chosen_country(options.country.as_deref(), &countries, first_member)?;
     let items: Vec<(&str, &str)> = doc
         .scenarios
         .iter()
         .map(|s| (s.name.as_str(), s.description.as_str()))
         .collect();
-    let units = value_units(&doc.meta);
+    let Wording {
+        units,
+        short,
+        baseline,
+        labels,
+    } = Wording::new(&doc.meta, &items);
     let cx = Ctx {
         doc,
-        short: short_units(&units),
         units,
-        baseline: baseline_phrase(&doc.meta),
-        labels: scenario_labels(&items),
+        short,
+        baseline,
+        labels,
         countries,
     };
     let mut page = Page::default();
@@ -114,9 +112,8 @@ pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
         doc.meta.scenario_file.as_deref().unwrap_or("results")
     );
     let lede = format!(
-        "{} scenario{} on the {} data, {}. Every figure is a change from {} unless it says otherwise.",
-        doc.scenarios.len(),
-        if doc.scenarios.len() == 1 { "" } else { "s" },
+        "{} on the {} data, {}. Every figure is a change from {} unless it says otherwise.",
+        scenarios_phrase(doc.scenarios.len()),
         doc.meta.dataset.as_deref().unwrap_or("given"),
         model_phrase(&doc.meta),
         cx.baseline
