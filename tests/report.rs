@@ -414,7 +414,15 @@ fn the_report_command_refuses_what_it_cannot_use() {
 /// Chromium's path, or why the browser test cannot run here.
 fn chromium() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("CU_CHROMIUM") {
-        return Ok(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return if p.exists() {
+            Ok(p)
+        } else {
+            Err(format!(
+                "CU_CHROMIUM names {}, which does not exist",
+                p.display()
+            ))
+        };
     }
     [
         "/usr/bin/chromium",
