@@ -669,7 +669,10 @@ fn mc_command(a: McArgs) -> Result<(), Error> {
             }
             let summary = run.summarize(block)?;
             if !a.quiet {
-                print!("{}", customs_union::report::mc_table(&summary));
+                // a closed pipe (`| head`) is no error of the run's
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(customs_union::report::mc_table(&summary).as_bytes());
             }
             (out.clone(), summary.to_json()?)
         }
