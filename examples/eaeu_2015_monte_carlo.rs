@@ -29,8 +29,9 @@ use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
 use customs_union::monte_carlo::RunControl;
+use customs_union::report::chart::{self, CategoryChart, Histogram, Series};
+use customs_union::report::format;
 use customs_union::{ScenarioSet, Simulation};
-use plotters::prelude::*;
 
 #[path = "common/mod.rs"]
 mod common;
@@ -99,40 +100,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // welfare distributions of the members under the EAEU
     let last = &summary.scenarios[summary.scenarios.len() - 1].name;
     let failed: Vec<u64> = summary.failures.iter().map(|f| f.draw).collect();
-    let path = dir.join("welfare_distributions.svg");
-    let root = SVGBackend::new(&path, (1000, 700)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let panels = root.split_evenly((2, 2));
-    for (panel, code) in panels.iter().zip(MEMBERS) {
+    let mut panels = Vec::new();
+    for code in MEMBERS {
         let vals = summary.series(last, code, "welfare").expect("member");
-        let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let bins = 40usize;
-        let w = ((hi - lo) / bins as f64).max(1e-9);
-        let mut counts = vec![0u32; bins];
-        for v in &vals {
-            counts[(((v - lo) / w) as usize).min(bins - 1)] += 1;
+        let m = *summary
+            .metric(last, code, "welfare")
+            .expect("welfare metric");
+        let mut h = Histogram::new(
+            format!("{code}: change from the 2009 baseline"),
+            "US$ million per year",
+            vals,
+        )
+        .subtitle(format!(
+            "{} draws ({} failed); P(gain) {}",
+            format::count(m.ok),
+            m.failed,
+            m.share_positive.map_or("-".to_string(), format::share)
+        ));
+        if let (Some(lo), Some(hi)) = (m.p05, m.p95) {
+            h = h.band(lo, hi);
         }
-        let top = f64::from(*counts.iter().max().unwrap_or(&1));
-        let mut chart = ChartBuilder::on(panel)
-            .caption(
-                format!("{code}: welfare, {last} (US$ m)"),
-                ("sans-serif", 16),
-            )
-            .margin(10)
-            .x_label_area_size(30)
-            .y_label_area_size(45)
-            .build_cartesian_2d(lo..hi + w, 0.0..top * 1.1)?;
-        chart.configure_mesh().y_desc("draws").draw()?;
-        chart.draw_series(counts.iter().enumerate().map(|(b, &n)| {
-            let x0 = lo + b as f64 * w;
-            Rectangle::new(
-                [(x0, 0.0), (x0 + w, f64::from(n))],
-                RGBColor(31, 119, 180).filled(),
-            )
-        }))?;
+        if let Some(med) = m.p50 {
+            h = h.median(med);
+        }
+        panels.push(h.figure());
     }
-    root.present()?;
+    common::save(
+        &dir.join("welfare_distributions.svg"),
+        &chart::grid(
+            &panels,
+            2,
+            "Members' welfare in the Eurasian Economic Union (2015): distribution over the draws",
+        ),
+    )?;
 
     // Kazakhstan's imports by partner: baseline, and the EAEU with a 90% band
     // (a subsample of the same draws, re-solved with full flows)
@@ -183,76 +183,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             code, baseline[p], band[p].1, band[p].0, band[p].2
         );
     }
-    let path = dir.join("kaz_imports_by_partner.svg");
-    let root = SVGBackend::new(&path, (900, 480)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let hi = band
-        .iter()
-        .map(|b| b.2)
-        .chain(baseline.iter().copied())
-        .fold(0.0, f64::max)
-        * 1.1;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "Kazakhstan's imports by partner: 2009 and the EAEU (median, 90% band)",
-            ("sans-serif", 18),
+    common::save(
+        &dir.join("kaz_imports_by_partner.svg"),
+        &CategoryChart::new(
+            "Kazakhstan's imports by partner: the 2009 baseline and the EAEU",
+            "US$ million per year, volumes at 2009 prices (all 8 sectors)",
+            partners.clone(),
         )
-        .margin(12)
-        .x_label_area_size(35)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5..partners.len() as f64 - 0.5, 0.0..hi)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(partners.len())
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < partners.len() {
-                partners[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
-        .y_desc("US$ million (2009 prices)")
-        .draw()?;
-    chart
-        .draw_series(baseline.iter().enumerate().map(|(g, &v)| {
-            Rectangle::new(
-                [(g as f64 - 0.35, 0.0), (g as f64 - 0.02, v)],
-                RGBColor(31, 119, 180).filled(),
-            )
-        }))?
-        .label("2009")
-        .legend(|(x, y)| {
-            Rectangle::new(
-                [(x, y - 5), (x + 10, y + 5)],
-                RGBColor(31, 119, 180).filled(),
-            )
-        });
-    chart
-        .draw_series(band.iter().enumerate().map(|(g, b)| {
-            Rectangle::new(
-                [(g as f64 + 0.02, 0.0), (g as f64 + 0.35, b.1)],
-                RGBColor(255, 127, 14).filled(),
-            )
-        }))?
-        .label("EAEU 2015 (median)")
-        .legend(|(x, y)| {
-            Rectangle::new(
-                [(x, y - 5), (x + 10, y + 5)],
-                RGBColor(255, 127, 14).filled(),
-            )
-        });
-    chart.draw_series(band.iter().enumerate().map(|(g, b)| {
-        ErrorBar::new_vertical(g as f64 + 0.185, b.0, b.1, b.2, BLACK.stroke_width(2), 10)
-    }))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperMiddle)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    root.present()?;
+        .subtitle(format!(
+            "EAEU: median and 90% band over {} draws re-solved with full flows (every 50th of the {}).",
+            per_partner[0].len(),
+            format::count(summary.draws)
+        ))
+        .interval_label("90% band (5th to 95th percentile)")
+        .series(Series::bars("2009 baseline", baseline.clone()).baseline())
+        .series(
+            Series::bars("EAEU 2015, median", band.iter().map(|b| b.1).collect())
+                .intervals(band.iter().map(|b| (b.0, b.2)).collect()),
+        )
+        .figure(),
+    )?;
     println!("\ncharts written to {}", dir.display());
     Ok(())
 }

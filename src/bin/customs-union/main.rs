@@ -8,16 +8,25 @@
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
+//! customs-union report RESULT.json --out REPORT.html [--country CODE]
 //! customs-union validate [--data DIR]
 //! customs-union export-data DIR
 //! ```
+
+/// Prints a line on stdout; a closed pipe (`| head`) is no error of the command's.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 mod args;
 mod files;
 mod mc;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -81,6 +90,17 @@ enum Command {
         /// Output JSON file.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write a self-contained HTML report of a `run` or `mc` result.
+    Report {
+        /// The result (JSON written by `run --out` or `mc --out`).
+        result: PathBuf,
+        /// The HTML file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Country whose imports by origin are shown (default: the first union member).
+        #[arg(long)]
+        country: Option<String>,
     },
     /// Check a data directory (or the embedded dataset) and summarise it.
     Validate {
@@ -153,12 +173,17 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Mc(args) => mc_command(args),
         Command::Merge { shards, out } => merge_command(&shards, &out),
+        Command::Report {
+            result,
+            out,
+            country,
+        } => report_command(&result, &out, country),
         Command::Validate {
             source: DataArgs { data, dataset },
         } => {
             let loaded = load(data.as_deref(), dataset.as_deref())?;
             let d = &loaded.dataset;
-            println!(
+            say!(
                 "ok: {} countries, {} sectors, {} nonzero flows",
                 d.n_countries(),
                 d.sectors().len(),
@@ -168,20 +193,20 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .sum::<usize>()
             );
             for e in &loaded.diagonal_rows {
-                println!(
+                say!(
                     "note: {} (fine under --domestic as-import-source)",
                     printable(&e.to_string())
                 );
             }
             for w in &loaded.warnings {
-                println!("warning: {}", printable(w));
+                say!("warning: {}", printable(w));
             }
             Ok(())
         }
         Command::ExportData { dir, dataset } => {
             let d = embedded(dataset.as_deref())?;
             d.export(&dir)?;
-            println!(
+            say!(
                 "wrote the embedded `{}` dataset to {}",
                 d.name(),
                 dir.display()
@@ -189,6 +214,26 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+fn report_command(result: &Path, out: &Path, country: Option<String>) -> Result<(), Error> {
+    refuse_overwrite(&[out.to_path_buf()], &[result.to_path_buf()])?;
+    let name = result.display().to_string();
+    let text = std::fs::read_to_string(result).map_err(|e| Error::io(name.clone(), e))?;
+    let mut options = customs_union::report::html::ReportOptions::new().source(name.clone());
+    if let Some(c) = country {
+        options = options.country(c);
+    }
+    // a document that is not a result is this file's fault: name it
+    let html = customs_union::report::html::render(&text, &options).map_err(|e| match e {
+        Error::Invalid { what, message } if what == "report input" => {
+            Error::io_message(name.clone(), message)
+        }
+        e => e,
+    })?;
+    write_file(out, &html)?;
+    say!("report of {name} written to {}", out.display());
+    Ok(())
 }
 
 fn main() -> ExitCode {

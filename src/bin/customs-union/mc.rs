@@ -209,7 +209,14 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
                     ),
                 ));
             }
-            (out.clone(), run.summarize(block)?.to_json()?)
+            let summary = run.summarize(block)?;
+            if !a.quiet {
+                // a closed pipe (`| head`) is no error of the run's
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(customs_union::report::mc_table(&summary).as_bytes());
+            }
+            (out.clone(), summary.to_json()?)
         }
     };
     write_file(&path, &text)?;
@@ -217,7 +224,7 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
         write_file(csv_path, csv_text)?;
     }
     if !a.quiet {
-        println!(
+        say!(
             "{} draws ({}..{} of {draws}), {failed} failed; written to {}",
             end - start,
             start,
@@ -236,7 +243,7 @@ pub(crate) fn merge_command(inputs: &[PathBuf], out: &Path) -> Result<(), Error>
     let failed = block.failures.len();
     let text = monte_carlo::summarize(&meta, block)?.to_json()?;
     write_file(out, &text)?;
-    println!(
+    say!(
         "merged {} shards ({} draws, {} failed) into {}",
         docs.len(),
         meta.draws,
