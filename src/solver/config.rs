@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::tolerance;
 
 /// How the exact model's equilibrium is searched for.
@@ -49,23 +50,25 @@ pub enum DomesticTreatment {
     AsImportSource,
 }
 
-/// Settings of the exact solver.
+/// Settings of the exact solver, checked where they are set.
+///
+/// Build one from [`SolverConfig::default`] and the `with_*` setters; a setter
+/// refuses a value the solver cannot honour (a tolerance that is not a small
+/// positive number, an iteration cap of 0) with [`Error::Invalid`] at that
+/// call, so an invalid setting never reaches a solve. Deserialising goes
+/// through the same checks.
 ///
 /// Defaults (pinned by a test): `method = Newton`, `tol = 1e-12`,
 /// `max_iter = 200`, `line_search = true`, `warm_start = true`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SolverConfigFields")]
+#[non_exhaustive]
 pub struct SolverConfig {
-    /// Search method.
-    pub method: Method,
-    /// Convergence when `max_i |R_i| / min(X0_i, X_i(p)) < tol` (so also
-    /// `max_i |R_i| / X0_i < tol`, and digits are kept where supply has shrunk).
-    pub tol: f64,
-    /// Iteration cap; reaching it is an error, never a silent result.
-    pub max_iter: usize,
-    /// Backtracking line search on the scaled residual (`false`: always take the full step).
-    pub line_search: bool,
-    /// Start Monte Carlo draws and repeated solves from the previous solution.
-    pub warm_start: bool,
+    pub(crate) method: Method,
+    pub(crate) tol: f64,
+    pub(crate) max_iter: usize,
+    pub(crate) line_search: bool,
+    pub(crate) warm_start: bool,
 }
 
 impl Default for SolverConfig {
@@ -81,30 +84,108 @@ impl Default for SolverConfig {
 }
 
 impl SolverConfig {
-    /// Sets the method.
+    /// Sets the method (default [`Method::Newton`]).
     pub fn with_method(mut self, method: Method) -> Self {
         self.method = method;
         self
     }
-    /// Sets the tolerance (default 1e-12).
-    pub fn with_tol(mut self, tol: f64) -> Self {
+
+    /// Sets the convergence tolerance (default 1e-12).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `tol` is NaN, not positive, or above
+    /// [`SOLVER_TOL_MAX`](tolerance::SOLVER_TOL_MAX) (a looser "equilibrium"
+    /// leaves markets visibly uncleared).
+    pub fn with_tol(mut self, tol: f64) -> Result<Self> {
+        if !(tol > 0.0 && tol <= tolerance::SOLVER_TOL_MAX) {
+            return Err(Error::invalid(
+                "solver tolerance",
+                format!(
+                    "must be a number in (0, {:e}], got {tol}",
+                    tolerance::SOLVER_TOL_MAX
+                ),
+            ));
+        }
         self.tol = tol;
-        self
+        Ok(self)
     }
-    /// Sets the iteration cap (default 200).
-    pub fn with_max_iter(mut self, max_iter: usize) -> Self {
+
+    /// Sets the iteration cap (default 200). Reaching it is an error, never a
+    /// silent result.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `max_iter` is 0.
+    pub fn with_max_iter(mut self, max_iter: usize) -> Result<Self> {
+        if max_iter == 0 {
+            return Err(Error::invalid(
+                "solver iteration cap",
+                "must be at least 1, got 0",
+            ));
+        }
         self.max_iter = max_iter;
-        self
+        Ok(self)
     }
-    /// Turns the line search on or off (default on).
+
+    /// Turns the backtracking line search on or off (default on; off: always
+    /// take the full Newton step).
     pub fn with_line_search(mut self, on: bool) -> Self {
         self.line_search = on;
         self
     }
-    /// Turns warm starts on or off (default on).
+
+    /// Turns warm starts on or off (default on): start repeated solves and
+    /// Monte Carlo draws from the prices already in the workspace.
     pub fn with_warm_start(mut self, on: bool) -> Self {
         self.warm_start = on;
         self
+    }
+
+    /// Search method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Convergence tolerance.
+    pub fn tol(&self) -> f64 {
+        self.tol
+    }
+
+    /// Iteration cap.
+    pub fn max_iter(&self) -> usize {
+        self.max_iter
+    }
+
+    /// Whether the backtracking line search is on.
+    pub fn line_search(&self) -> bool {
+        self.line_search
+    }
+
+    /// Whether solves start from the prices already in the workspace.
+    pub fn warm_start(&self) -> bool {
+        self.warm_start
+    }
+}
+
+/// The serialised form of [`SolverConfig`], checked by the setters on the way in.
+#[derive(Deserialize)]
+struct SolverConfigFields {
+    method: Method,
+    tol: f64,
+    max_iter: usize,
+    line_search: bool,
+    warm_start: bool,
+}
+
+impl TryFrom<SolverConfigFields> for SolverConfig {
+    type Error = Error;
+
+    fn try_from(f: SolverConfigFields) -> Result<Self> {
+        Ok(SolverConfig::default()
+            .with_method(f.method)
+            .with_tol(f.tol)?
+            .with_max_iter(f.max_iter)?
+            .with_line_search(f.line_search)
+            .with_warm_start(f.warm_start))
     }
 }
 
@@ -160,5 +241,78 @@ impl fmt::Display for SolverReport {
             self.max_iter,
             self.residual
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(r: Result<SolverConfig>, what: &str) {
+        match r {
+            Err(Error::Invalid { what: w, .. }) => assert_eq!(w, what),
+            other => panic!("expected Invalid({what}), got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_pinned() {
+        let c = SolverConfig::default();
+        assert_eq!(c.method(), Method::Newton);
+        assert_eq!(c.tol(), 1e-12);
+        assert_eq!(c.max_iter(), 200);
+        assert!(c.line_search());
+        assert!(c.warm_start());
+    }
+
+    #[test]
+    fn a_tolerance_is_a_small_positive_number() {
+        let c = SolverConfig::default();
+        for bad in [
+            f64::NAN,
+            -1.0,
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            1.0,
+            tolerance::SOLVER_TOL_MAX * 1.0001,
+        ] {
+            refused(c.with_tol(bad), "solver tolerance");
+        }
+        for good in [1e-15, 1e-8, tolerance::SOLVER_TOL_MAX] {
+            assert_eq!(c.with_tol(good).expect("accepted").tol(), good);
+        }
+    }
+
+    #[test]
+    fn an_iteration_cap_of_zero_is_refused() {
+        let c = SolverConfig::default();
+        refused(c.with_max_iter(0), "solver iteration cap");
+        assert_eq!(c.with_max_iter(1).expect("accepted").max_iter(), 1);
+    }
+
+    #[test]
+    fn infallible_setters_set() {
+        let c = SolverConfig::default()
+            .with_method(Method::DiagonalNewton)
+            .with_line_search(false)
+            .with_warm_start(false);
+        assert_eq!(c.method(), Method::DiagonalNewton);
+        assert!(!c.line_search() && !c.warm_start());
+    }
+
+    #[test]
+    fn deserialising_checks_like_the_setters() {
+        let c = SolverConfig::default().with_tol(1e-9).expect("accepted");
+        let text = serde_json::to_string(&c).expect("serialises");
+        let back: SolverConfig = serde_json::from_str(&text).expect("round trip");
+        assert_eq!(back, c);
+        for bad in [
+            r#"{"method":"newton","tol":-1.0,"max_iter":200,"line_search":true,"warm_start":true}"#,
+            r#"{"method":"newton","tol":1.0,"max_iter":200,"line_search":true,"warm_start":true}"#,
+            r#"{"method":"newton","tol":1e-12,"max_iter":0,"line_search":true,"warm_start":true}"#,
+        ] {
+            assert!(serde_json::from_str::<SolverConfig>(bad).is_err(), "{bad}");
+        }
     }
 }
