@@ -224,13 +224,13 @@ pub fn market_outcomes(
 ) {
     let n = pm.n;
     let nested = pm.treatment == DomesticTreatment::Nested;
-    let lnp = &ws.lnp;
-    let x = &ws.x;
+    let lnp = ws.log_prices();
+    let x = ws.flows();
     for (o, &l) in out.iter_mut().zip(lnp.iter()).take(n) {
         o.producer_price = if l == 0.0 { 1.0 } else { l.exp() };
     }
     for j in 0..n {
-        let lnpc = ws.lnpc[j];
+        let lnpc = ws.log_price_index()[j];
         let mut o = CountryOutcome {
             producer_price: out[j].producer_price,
             consumer_price_index: lnpc.exp(),

@@ -763,8 +763,10 @@ impl MonteCarlo {
                 let supply = &st.supply[s * n..(s + 1) * n];
                 let el = st.el[s];
                 match &sc.predictors[s] {
-                    Some(p) if self.solver.warm_start => p.predict(&el, supply, &mut st.ws.lnp),
-                    _ => st.ws.lnp.copy_from_slice(&sc.central[s]),
+                    Some(p) if self.solver.warm_start => {
+                        p.predict(&el, supply, st.ws.log_prices_mut())
+                    }
+                    _ => st.ws.set_start(&sc.central[s]),
                 }
                 if let Err(e) =
                     pm.solve_in(&el, supply, &self.solver, &mut st.ws, &self.sector_codes[s])

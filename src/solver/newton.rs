@@ -13,9 +13,10 @@
 //!   (Js^T Js + mu diag(Js^T Js)) d = -Js^T r,  mu = 1e-4 .. 1e8,  rows scaled by 1/X0
 //! ```
 
-use super::armington::{PreparedMarket, Workspace};
 use super::config::{Method, SolverConfig, SolverReport, Termination};
 use super::lu;
+use super::prepared::PreparedMarket;
+use super::workspace::Workspace;
 use crate::model::Elasticities;
 use crate::tolerance::MAX_LOG_STEP;
 
@@ -30,9 +31,13 @@ fn merit(pm: &PreparedMarket, ws: &Workspace) -> (f64, f64) {
         // current supply: when a price falls far (X = X0 p^eps << X0), 1e-12 of
         // X0 would leave that country's flows with only a few correct digits;
         // the line search keeps the smooth X0 scaling
-        let r = ws.res[i] / pm.output[i];
-        let scale = pm.output[i].min(ws.supply_q[i]);
-        let strict = if scale > 0.0 { ws.res[i] / scale } else { r };
+        let r = ws.residual[i] / pm.output[i];
+        let scale = pm.output[i].min(ws.supply[i]);
+        let strict = if scale > 0.0 {
+            ws.residual[i] / scale
+        } else {
+            r
+        };
         sum += r * r;
         max = max.max(strict.abs());
     }
@@ -47,7 +52,7 @@ fn merit(pm: &PreparedMarket, ws: &Workspace) -> (f64, f64) {
 /// market size, which rounding alone keeps above about 1e-16.
 fn relative_to_larger(pm: &PreparedMarket, ws: &Workspace) -> f64 {
     ws.active.iter().fold(0.0f64, |m, &i| {
-        m.max((ws.res[i] / pm.output[i].max(ws.supply_q[i])).abs())
+        m.max((ws.residual[i] / pm.output[i].max(ws.supply[i])).abs())
     })
 }
 
@@ -65,19 +70,19 @@ fn levenberg_marquardt(
 ) -> Option<(f64, f64)> {
     let n = pm.n;
     let na = ws.active.len();
-    // normal equations into ws.g (na x na) and ws.step (na)
+    // normal equations into ws.normal (na x na) and the gradient into ws.step (na)
     for (a, &ia) in ws.active.iter().enumerate() {
         for (b, &ib) in ws.active.iter().enumerate() {
             let mut v = 0.0;
             for &i in &ws.active {
                 let w = 1.0 / (pm.output[i] * pm.output[i]);
-                v += ws.jac[i * n + ia] * ws.jac[i * n + ib] * w;
+                v += ws.jacobian[i * n + ia] * ws.jacobian[i * n + ib] * w;
             }
-            ws.g[a * na + b] = v;
+            ws.normal[a * na + b] = v;
         }
         let mut v = 0.0;
         for &i in &ws.active {
-            v += ws.jac[i * n + ia] * ws.res[i] / (pm.output[i] * pm.output[i]);
+            v += ws.jacobian[i * n + ia] * ws.residual[i] / (pm.output[i] * pm.output[i]);
         }
         ws.step[a] = -v;
     }
@@ -85,28 +90,28 @@ fn levenberg_marquardt(
     while mu <= 1e8 {
         for a in 0..na {
             for b in 0..na {
-                ws.lu[a * na + b] = ws.g[a * na + b];
+                ws.system[a * na + b] = ws.normal[a * na + b];
             }
-            ws.lu[a * na + a] += mu * ws.g[a * na + a].max(f64::MIN_POSITIVE);
+            ws.system[a * na + a] += mu * ws.normal[a * na + a].max(f64::MIN_POSITIVE);
             ws.rhs[a] = ws.step[a];
         }
-        if lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
+        if lu::solve_in_place(&mut ws.system, &mut ws.rhs, na) {
             let biggest = ws.rhs[..na].iter().fold(0.0f64, |m, v| m.max(v.abs()));
             let cap = if biggest > MAX_LOG_STEP {
                 MAX_LOG_STEP / biggest
             } else {
                 1.0
             };
-            ws.trial.copy_from_slice(lnp);
+            ws.trial_log_prices.copy_from_slice(lnp);
             for (r, &i) in ws.active.iter().enumerate() {
-                ws.trial[i] = lnp[i] + cap * ws.rhs[r];
+                ws.trial_log_prices[i] = lnp[i] + cap * ws.rhs[r];
             }
-            let trial = std::mem::take(&mut ws.trial);
+            let trial = std::mem::take(&mut ws.trial_log_prices);
             pm.evaluate(el, supply, &trial, ws, false);
-            ws.trial = trial;
+            ws.trial_log_prices = trial;
             let (f_new, fmax_new) = merit(pm, ws);
             if f_new.is_finite() && f_new < f {
-                std::mem::swap(lnp, &mut ws.trial);
+                std::mem::swap(lnp, &mut ws.trial_log_prices);
                 return Some((f_new, fmax_new));
             }
         }
@@ -116,7 +121,7 @@ fn levenberg_marquardt(
     None
 }
 
-/// Solves the market for equilibrium log prices, starting from `ws.lnp`
+/// Solves the market for equilibrium log prices, starting from `ws.log_prices`
 /// (zeros for a cold start). On return `ws` holds the flows and prices at the
 /// last iterate. The report says whether it converged; the caller turns
 /// non-convergence into an error.
@@ -133,7 +138,7 @@ pub(crate) fn solve(
         if supply[i].is_finite() && pm.output[i] > 0.0 {
             ws.active.push(i);
         } else {
-            ws.lnp[i] = 0.0;
+            ws.log_prices[i] = 0.0;
         }
     }
     let mut report = SolverReport {
@@ -144,7 +149,7 @@ pub(crate) fn solve(
         residual: f64::INFINITY,
         termination: Termination::MaxIterations,
     };
-    let lnp = std::mem::take(&mut ws.lnp);
+    let lnp = std::mem::take(&mut ws.log_prices);
     let mut lnp = lnp;
     pm.evaluate(el, supply, &lnp, ws, false);
     let (mut f, mut fmax) = merit(pm, ws);
@@ -172,20 +177,20 @@ pub(crate) fn solve(
             Method::Newton => {
                 for (r, &i) in ws.active.iter().enumerate() {
                     for (c, &k) in ws.active.iter().enumerate() {
-                        ws.lu[r * na + c] = ws.jac[i * n + k];
+                        ws.system[r * na + c] = ws.jacobian[i * n + k];
                     }
-                    ws.rhs[r] = -ws.res[i];
+                    ws.rhs[r] = -ws.residual[i];
                     // equilibrate the row (the direction is unchanged): a country
                     // whose price overshot sells next to nothing, and its row would
                     // otherwise look singular next to the big markets' rows
-                    let row = &mut ws.lu[r * na..(r + 1) * na];
+                    let row = &mut ws.system[r * na..(r + 1) * na];
                     let big = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
                     if big > 0.0 && big.is_finite() {
                         row.iter_mut().for_each(|v| *v /= big);
                         ws.rhs[r] /= big;
                     }
                 }
-                if !lu::solve_in_place(&mut ws.lu, &mut ws.rhs, na) {
+                if !lu::solve_in_place(&mut ws.system, &mut ws.rhs, na) {
                     report.termination = Termination::SingularJacobian;
                     break;
                 }
@@ -193,11 +198,11 @@ pub(crate) fn solve(
             Method::DiagonalNewton => {
                 let mut bad = false;
                 for (r, &i) in ws.active.iter().enumerate() {
-                    let d = ws.jac[i * n + i];
+                    let d = ws.jacobian[i * n + i];
                     if d == 0.0 || !d.is_finite() {
                         bad = true;
                     }
-                    ws.rhs[r] = -ws.res[i] / d;
+                    ws.rhs[r] = -ws.residual[i] / d;
                 }
                 if bad {
                     report.termination = Termination::SingularJacobian;
@@ -218,18 +223,18 @@ pub(crate) fn solve(
         let mut lambda = 1.0;
         let mut accepted = false;
         for _ in 0..=MAX_HALVINGS {
-            ws.trial.copy_from_slice(&lnp);
+            ws.trial_log_prices.copy_from_slice(&lnp);
             for (r, &i) in ws.active.iter().enumerate() {
-                ws.trial[i] = lnp[i] + lambda * ws.step[r];
+                ws.trial_log_prices[i] = lnp[i] + lambda * ws.step[r];
             }
-            let trial = std::mem::take(&mut ws.trial);
+            let trial = std::mem::take(&mut ws.trial_log_prices);
             pm.evaluate(el, supply, &trial, ws, false);
-            ws.trial = trial;
+            ws.trial_log_prices = trial;
             let (f_new, fmax_new) = merit(pm, ws);
             let good = f_new.is_finite()
                 && (!cfg.line_search || f_new <= (1.0 - 2e-4 * lambda) * f || fmax_new < cfg.tol);
             if good {
-                std::mem::swap(&mut lnp, &mut ws.trial);
+                std::mem::swap(&mut lnp, &mut ws.trial_log_prices);
                 f = f_new;
                 fmax = fmax_new;
                 accepted = true;
@@ -275,6 +280,6 @@ pub(crate) fn solve(
         report.residual = fmax;
     }
     report.residual = fmax;
-    ws.lnp = lnp;
+    ws.log_prices = lnp;
     report
 }
