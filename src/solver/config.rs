@@ -90,7 +90,9 @@ impl SolverConfig {
         self
     }
 
-    /// Sets the convergence tolerance (default 1e-12).
+    /// Sets the convergence tolerance (default 1e-12): a solve converges when
+    /// every market clears to `tol` of its own current supply,
+    /// `max_i |R_i| / X_i(p) < tol` (the report's `residual`).
     ///
     /// # Errors
     /// [`Error::Invalid`] when `tol` is NaN, not positive, or above
@@ -145,7 +147,7 @@ impl SolverConfig {
         self.method
     }
 
-    /// Convergence tolerance.
+    /// Convergence tolerance on `max_i |R_i| / X_i(p)`.
     pub fn tol(&self) -> f64 {
         self.tol
     }
@@ -216,7 +218,10 @@ pub struct SolverReport {
     pub max_iter: usize,
     /// Newton (or Jacobi) steps taken.
     pub iterations: usize,
-    /// Final `max_i |R_i| / X0_i`.
+    /// `max_i |R_i| / X_i(p)` at the returned prices: every market's excess
+    /// demand relative to its own current supply `X_i(p) = X0_i p_i^eps_i`,
+    /// over the countries whose price is solved for. This is exactly the
+    /// measure that decided convergence (`residual < tol`), never another.
     pub residual: f64,
     /// Why it stopped.
     pub termination: Termination,

@@ -9,6 +9,8 @@ mod newton;
 mod predictor;
 mod prepared;
 pub mod smart;
+#[cfg(test)]
+mod test_fixtures;
 mod workspace;
 
 pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};

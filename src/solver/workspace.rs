@@ -79,6 +79,9 @@ pub struct Workspace {
     pub(crate) trial_log_prices: Vec<f64>,
     /// Countries whose price is solved for (finite supply elasticity, positive output).
     pub(crate) active: Vec<usize>,
+    /// Per origin: the scale `s_i` of its residual in the line search's merit
+    /// (its supply at the current iterate).
+    pub(crate) merit_scale: Vec<f64>,
     /// Search direction over the active countries.
     pub(crate) step: Vec<f64>,
     /// Linear system of a step over the active countries (row-major), factorised in place.
@@ -138,6 +141,7 @@ impl Workspace {
             &mut self.share_coef,
             &mut self.log_prices,
             &mut self.trial_log_prices,
+            &mut self.merit_scale,
             &mut self.step,
             &mut self.rhs,
         ] {
