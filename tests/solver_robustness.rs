@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use customs_union::io::{load_data_dir, load_scenario_file, parse_scenario_file};
 use customs_union::{
     DomesticTreatment, Elasticities, Equilibrium, Error, Market, SectorPolicy, SolverConfig,
-    solve_market,
+    Termination, solve_market,
 };
 
 /// The solver's default tolerance on `max_i |R_i| / X_i(p)`.
@@ -158,6 +158,44 @@ fn loose_convergence_converges_to_the_true_relative_residual() {
         0.999_976_441_78,
         max_relative = 1e-10
     );
+}
+
+#[test]
+fn newton_gives_up_is_solved_by_continuation_in_the_policy() {
+    let (m, el, pol) = load("newton-gives-up");
+    let cfg = SolverConfig::default();
+    let eq = solve_market(&m, &el, &pol, DomesticTreatment::Nested, &cfg).expect("converges");
+    assert_clears(&m, &el, &pol, &eq);
+    // the equilibrium found by phasing the tariff changes in over twenty steps
+    let expected = [0.17963, 0.17963, 3.0352, 1.0, 1.0, 0.17963, 0.18389];
+    for (&p, &e) in eq.producer_prices.iter().zip(&expected) {
+        approx::assert_relative_eq!(p, e, max_relative = 5e-5);
+    }
+    // what was tried is in the report
+    let c = eq.report.continuation.expect("the direct search failed");
+    assert_ne!(c.direct, Termination::Converged);
+    assert!(c.steps >= 1 && c.reached == 1.0, "{}", eq.report);
+    assert!(eq.report.iterations <= cfg.max_iter(), "{}", eq.report);
+    assert!(
+        eq.report.to_string().contains("continuation"),
+        "{}",
+        eq.report
+    );
+}
+
+#[test]
+fn without_continuation_newton_gives_up_fails_clearly() {
+    let (m, el, pol) = load("newton-gives-up");
+    let cfg = SolverConfig::default().with_continuation(false);
+    match solve_market(&m, &el, &pol, DomesticTreatment::Nested, &cfg) {
+        Err(Error::NotConverged { report, .. }) => {
+            assert_eq!(report.termination, Termination::MaxIterations);
+            assert_eq!(report.iterations, cfg.max_iter());
+            assert!(report.continuation.is_none());
+            assert!(report.residual > cfg.tol(), "{report}");
+        }
+        other => panic!("expected non-convergence, got {other:?}"),
+    }
 }
 
 #[test]

@@ -59,7 +59,8 @@ pub enum DomesticTreatment {
 /// through the same checks.
 ///
 /// Defaults (pinned by a test): `method = Newton`, `tol = 1e-12`,
-/// `max_iter = 200`, `line_search = true`, `warm_start = true`.
+/// `max_iter = 200`, `line_search = true`, `warm_start = true`,
+/// `continuation = true`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "SolverConfigFields")]
 #[non_exhaustive]
@@ -69,6 +70,7 @@ pub struct SolverConfig {
     pub(crate) max_iter: usize,
     pub(crate) line_search: bool,
     pub(crate) warm_start: bool,
+    pub(crate) continuation: bool,
 }
 
 impl Default for SolverConfig {
@@ -79,6 +81,7 @@ impl Default for SolverConfig {
             max_iter: tolerance::SOLVER_MAX_ITER,
             line_search: true,
             warm_start: true,
+            continuation: true,
         }
     }
 }
@@ -112,8 +115,12 @@ impl SolverConfig {
         Ok(self)
     }
 
-    /// Sets the iteration cap (default 200). Reaching it is an error, never a
-    /// silent result.
+    /// Sets the budget of Newton steps of one solve (default 200): the direct
+    /// search and the continuation in the policy together. With the
+    /// continuation on, the direct search takes at most
+    /// [`DIRECT_SEARCH_MAX_ITER`](tolerance::DIRECT_SEARCH_MAX_ITER) of them
+    /// and the continuation the rest. Running out is an error, never a silent
+    /// result.
     ///
     /// # Errors
     /// [`Error::Invalid`] when `max_iter` is 0.
@@ -142,6 +149,16 @@ impl SolverConfig {
         self
     }
 
+    /// Turns the continuation in the policy on or off (default on). When the
+    /// direct search fails, the policy change is phased in from the baseline
+    /// in adaptive steps, each solved from the last, before the solve is
+    /// reported as failed; a market the direct search solves never pays for it.
+    /// Off, the direct search has the whole `max_iter` budget.
+    pub fn with_continuation(mut self, on: bool) -> Self {
+        self.continuation = on;
+        self
+    }
+
     /// Search method.
     pub fn method(&self) -> Method {
         self.method
@@ -152,7 +169,7 @@ impl SolverConfig {
         self.tol
     }
 
-    /// Iteration cap.
+    /// Budget of Newton steps of one solve.
     pub fn max_iter(&self) -> usize {
         self.max_iter
     }
@@ -166,6 +183,11 @@ impl SolverConfig {
     pub fn warm_start(&self) -> bool {
         self.warm_start
     }
+
+    /// Whether a failed direct search is followed by continuation in the policy.
+    pub fn continuation(&self) -> bool {
+        self.continuation
+    }
 }
 
 /// The serialised form of [`SolverConfig`], checked by the setters on the way in.
@@ -176,6 +198,12 @@ struct SolverConfigFields {
     max_iter: usize,
     line_search: bool,
     warm_start: bool,
+    #[serde(default = "on")]
+    continuation: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl TryFrom<SolverConfigFields> for SolverConfig {
@@ -187,15 +215,18 @@ impl TryFrom<SolverConfigFields> for SolverConfig {
             .with_tol(f.tol)?
             .with_max_iter(f.max_iter)?
             .with_line_search(f.line_search)
-            .with_warm_start(f.warm_start))
+            .with_warm_start(f.warm_start)
+            .with_continuation(f.continuation))
     }
 }
 
 /// Why the solver stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Termination {
-    /// The residual fell below the tolerance.
+    /// The residual fell below the tolerance (directly, or at the end of a
+    /// continuation in the policy: see [`SolverReport::continuation`]).
     Converged,
     /// The iteration cap was reached.
     MaxIterations,
@@ -205,10 +236,43 @@ pub enum Termination {
     SingularJacobian,
     /// A price or flow became infinite or NaN.
     NonFinite,
+    /// The direct search failed, and so did the continuation in the policy:
+    /// no equilibrium was found along the path from the baseline. Its step
+    /// shrank below the smallest allowed, or the `max_iter` budget ran out,
+    /// before the whole policy change was phased in
+    /// ([`ContinuationReport::reached`] says how far it got).
+    ContinuationStalled,
+}
+
+/// What the continuation in the policy did after the direct search failed.
+///
+/// ```text
+/// policy(tau): every price wedge ln w phased in as tau ln w (a ban as a wedge
+///              driving r^(1-sigma_m) down to e^-40), tau = 0 the baseline (ln p = 0)
+/// each step:   Newton from the secant through the last two solutions;
+///              converged: tau moves on and the step doubles;
+///              failed: the step is retried at a quarter of its size
+/// tau = 1:     the target policy itself, solved to the solver's tolerance
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ContinuationReport {
+    /// Why the direct search (the whole policy at once) stopped.
+    pub direct: Termination,
+    /// Newton steps of the direct search (included in [`SolverReport::iterations`]).
+    pub direct_iterations: usize,
+    /// Continuation steps that converged; the last one solves the target
+    /// policy when `reached` is 1.
+    pub steps: usize,
+    /// Steps that failed and were retried at a quarter of their size.
+    pub retried: usize,
+    /// Share of the policy change phased in at the last converged step, in `[0, 1]`.
+    pub reached: f64,
 }
 
 /// What the solver did: settings, iterations, final residual and why it stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolverReport {
     /// Method used.
     pub method: Method,
@@ -216,15 +280,22 @@ pub struct SolverReport {
     pub tol: f64,
     /// Iteration cap.
     pub max_iter: usize,
-    /// Newton (or Jacobi) steps taken.
+    /// Newton (or Jacobi) steps taken, over the direct search and every
+    /// continuation step (at most `max_iter`).
     pub iterations: usize,
-    /// `max_i |R_i| / X_i(p)` at the returned prices: every market's excess
-    /// demand relative to its own current supply `X_i(p) = X0_i p_i^eps_i`,
-    /// over the countries whose price is solved for. This is exactly the
+    /// `max_i |R_i| / X_i(p)`: every market's excess demand relative to its
+    /// own current supply `X_i(p) = X0_i p_i^eps_i`, over the countries whose
+    /// price is solved for, at the returned prices. This is exactly the
     /// measure that decided convergence (`residual < tol`), never another.
+    /// After a failure it is the measure of the target market where the
+    /// search stopped: the last iterate of the direct search, or the last
+    /// point of a stalled continuation.
     pub residual: f64,
     /// Why it stopped.
     pub termination: Termination,
+    /// The continuation in the policy, when the direct search failed and it ran.
+    #[serde(default)]
+    pub continuation: Option<ContinuationReport>,
 }
 
 impl SolverReport {
@@ -245,7 +316,20 @@ impl fmt::Display for SolverReport {
             self.tol,
             self.max_iter,
             self.residual
-        )
+        )?;
+        if let Some(c) = &self.continuation {
+            write!(
+                f,
+                "; the direct search stopped ({:?}) after {} iterations, the continuation in the \
+                 policy took {} steps ({} retried smaller) and reached {}% of the policy change",
+                c.direct,
+                c.direct_iterations,
+                c.steps,
+                c.retried,
+                (c.reached * 1000.0).floor() / 10.0
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -268,6 +352,7 @@ mod tests {
         assert_eq!(c.max_iter(), 200);
         assert!(c.line_search());
         assert!(c.warm_start());
+        assert!(c.continuation());
     }
 
     #[test]
@@ -301,9 +386,10 @@ mod tests {
         let c = SolverConfig::default()
             .with_method(Method::DiagonalNewton)
             .with_line_search(false)
-            .with_warm_start(false);
+            .with_warm_start(false)
+            .with_continuation(false);
         assert_eq!(c.method(), Method::DiagonalNewton);
-        assert!(!c.line_search() && !c.warm_start());
+        assert!(!c.line_search() && !c.warm_start() && !c.continuation());
     }
 
     #[test]
@@ -312,6 +398,10 @@ mod tests {
         let text = serde_json::to_string(&c).expect("serialises");
         let back: SolverConfig = serde_json::from_str(&text).expect("round trip");
         assert_eq!(back, c);
+        // written before `continuation` existed: it defaults to on
+        let old = r#"{"method":"newton","tol":1e-12,"max_iter":200,"line_search":true,"warm_start":true}"#;
+        let old: SolverConfig = serde_json::from_str(old).expect("old form");
+        assert_eq!(old, SolverConfig::default());
         for bad in [
             r#"{"method":"newton","tol":-1.0,"max_iter":200,"line_search":true,"warm_start":true}"#,
             r#"{"method":"newton","tol":1.0,"max_iter":200,"line_search":true,"warm_start":true}"#,

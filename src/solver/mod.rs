@@ -2,6 +2,7 @@
 //! the analytic Jacobian), and the GSIM-linear and SMART variants.
 
 mod config;
+mod continuation;
 mod evaluate;
 pub mod gsim_linear;
 mod lu;
@@ -13,7 +14,9 @@ pub mod smart;
 mod test_fixtures;
 mod workspace;
 
-pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};
+pub use config::{
+    ContinuationReport, DomesticTreatment, Method, SolverConfig, SolverReport, Termination,
+};
 pub use predictor::Predictor;
 pub use prepared::PreparedMarket;
 pub use workspace::Workspace;

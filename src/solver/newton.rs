@@ -20,11 +20,12 @@
 //! descent direction of the function the line search compares.
 
 use super::config::{Method, SolverConfig, SolverReport, Termination};
+use super::continuation;
 use super::lu;
 use super::prepared::PreparedMarket;
 use super::workspace::Workspace;
 use crate::model::Elasticities;
-use crate::tolerance::MAX_LOG_STEP;
+use crate::tolerance::{DIRECT_SEARCH_MAX_ITER, MAX_LOG_STEP};
 
 /// Largest number of step halvings in one line search (2^-40 ≈ 1e-12).
 const MAX_HALVINGS: usize = 40;
@@ -169,9 +170,12 @@ fn levenberg_marquardt(
 }
 
 /// Solves the market for equilibrium log prices, starting from `ws.log_prices`
-/// (zeros for a cold start). On return `ws` holds the flows and prices at the
-/// last iterate. The report says whether it converged; the caller turns
-/// non-convergence into an error.
+/// (zeros for a cold start); when that direct search fails, continues in the
+/// policy from the baseline (unless the settings turn that off), within the
+/// same budget of `max_iter` Newton steps. With the continuation on, the
+/// direct search takes at most [`DIRECT_SEARCH_MAX_ITER`] of them. On return
+/// `ws` holds the flows and prices at the last iterate. The report says
+/// whether it converged; the caller turns non-convergence into an error.
 pub(crate) fn solve(
     pm: &PreparedMarket,
     el: &Elasticities,
@@ -184,17 +188,30 @@ pub(crate) fn solve(
         method: cfg.method,
         line_search: cfg.line_search,
         tol: cfg.tol,
-        max_iter: cfg.max_iter,
+        max_iter: if cfg.continuation {
+            cfg.max_iter.min(DIRECT_SEARCH_MAX_ITER)
+        } else {
+            cfg.max_iter
+        },
     };
     let run = iterate(pm, el, supply, &settings, ws);
-    SolverReport {
+    let mut report = SolverReport {
         method: cfg.method,
         tol: cfg.tol,
         max_iter: cfg.max_iter,
         iterations: run.iterations,
         residual: run.residual,
         termination: run.termination,
+        continuation: None,
+    };
+    // the continuation spends what is left of the iteration budget
+    if run.termination != Termination::Converged
+        && cfg.continuation
+        && run.iterations < cfg.max_iter
+    {
+        continuation::solve(pm, el, supply, cfg, ws, &mut report);
     }
+    report
 }
 
 /// One Newton (or Jacobi) run from `ws.log_prices` over the active countries
@@ -340,28 +357,7 @@ pub(crate) fn iterate(
 mod tests {
     use super::*;
     use crate::solver::Workspace;
-    use crate::solver::test_fixtures::hard_market;
-
-    /// `max_A |R_i| / X_i(p)` recomputed from the flows and log prices left in `ws`.
-    fn measure_from_state(m: &crate::model::Market, ws: &Workspace) -> f64 {
-        let n = m.n();
-        let mut worst = 0.0f64;
-        for i in 0..n {
-            let eps = m.supply()[i];
-            if !eps.is_finite() || m.output(i) == 0.0 {
-                continue;
-            }
-            let sold: f64 = ws.flows()[i * n..(i + 1) * n].iter().sum();
-            let lnp = ws.log_prices()[i];
-            let supply = if eps == 0.0 || lnp == 0.0 {
-                m.output(i)
-            } else {
-                m.output(i) * (eps * lnp).exp()
-            };
-            worst = worst.max(((sold - supply) / supply).abs());
-        }
-        worst
-    }
+    use crate::solver::test_fixtures::{hard_market, measure_from_state};
 
     #[test]
     fn the_reported_residual_is_the_measure_that_decided() {
@@ -372,5 +368,12 @@ mod tests {
         assert!(report.converged(), "{report}");
         assert_eq!(report.residual, measure_from_state(&m, &ws));
         assert!(report.residual < cfg.tol());
+        // and where the search fails, the measure where it stopped
+        let (m, el, pm) = hard_market("newton-gives-up");
+        let mut ws = Workspace::new(m.n());
+        let cfg = SolverConfig::default().with_continuation(false);
+        let report = solve(&pm, &el, m.supply(), &cfg, &mut ws);
+        assert_eq!(report.termination, Termination::MaxIterations);
+        assert_eq!(report.residual, measure_from_state(&m, &ws));
     }
 }

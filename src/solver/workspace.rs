@@ -75,6 +75,10 @@ pub struct Workspace {
     // ---- the search
     /// Log producer prices: the start of a solve, its solution afterwards.
     pub(crate) log_prices: Vec<f64>,
+    /// Log producer prices solving the policy phased in so far by a continuation.
+    pub(crate) path_point: Vec<f64>,
+    /// The point of the continuation's path before `path_point`.
+    pub(crate) path_before: Vec<f64>,
     /// Log producer prices of a trial step.
     pub(crate) trial_log_prices: Vec<f64>,
     /// Countries whose price is solved for (finite supply elasticity, positive output).
@@ -141,6 +145,8 @@ impl Workspace {
             &mut self.share_coef,
             &mut self.log_prices,
             &mut self.trial_log_prices,
+            &mut self.path_point,
+            &mut self.path_before,
             &mut self.merit_scale,
             &mut self.step,
             &mut self.rhs,
