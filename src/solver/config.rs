@@ -346,13 +346,12 @@ mod tests {
 
     #[test]
     fn defaults_are_pinned() {
-        let c = SolverConfig::default();
-        assert_eq!(c.method(), Method::Newton);
-        assert_eq!(c.tol(), 1e-12);
-        assert_eq!(c.max_iter(), 200);
-        assert!(c.line_search());
-        assert!(c.warm_start());
-        assert!(c.continuation());
+        // every field, by name, as it serialises
+        let text = serde_json::to_string(&SolverConfig::default()).expect("serialises");
+        assert_eq!(
+            text,
+            r#"{"method":"newton","tol":1e-12,"max_iter":200,"line_search":true,"warm_start":true,"continuation":true}"#
+        );
     }
 
     #[test]
