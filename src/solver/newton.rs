@@ -12,12 +12,13 @@
 //!   (Js^T Js + mu diag(Js^T Js)) d = -Js^T r,  mu = 1e-4 .. 1e8,  rows scaled by 1/s_i
 //! ```
 //! The merit weighs each market by its own size at the iterate, near the
-//! solution the supply the convergence measure divides by. Weighing by baseline output instead hides a country whose
-//! supply has collapsed far below it (a price fall with a large supply
-//! elasticity): its residual then sits below the rounding noise of the large
-//! markets in `f`, no step can improve it, and the search stalls short of the
-//! measure. Fixing the weights at the iterate keeps the Newton direction a
-//! descent direction of the function the line search compares.
+//! solution the supply the convergence measure divides by. Weighing by
+//! baseline output instead hides a country whose supply has collapsed far
+//! below it (a price fall with a large supply elasticity): its residual then
+//! sits below the rounding noise of the large markets in `f`, no step can
+//! improve it, and the search stalls short of the measure. Fixing the weights
+//! at the iterate keeps the Newton direction a descent direction of the
+//! function the line search compares.
 
 use super::config::{Method, SolverConfig, SolverReport, Termination};
 use super::continuation;
@@ -255,19 +256,32 @@ pub(crate) fn iterate(
         // direction
         match run.method {
             Method::Newton => {
+                // J_AA column-major, each row equilibrated (the direction is
+                // unchanged): a country whose price overshot sells next to
+                // nothing, and its row would otherwise look singular next to the
+                // big markets' rows
                 for (r, &i) in ws.active.iter().enumerate() {
-                    for (c, &k) in ws.active.iter().enumerate() {
-                        ws.system[r * na + c] = ws.jacobian[i * n + k];
+                    let row = &ws.jacobian[i * n..(i + 1) * n];
+                    let mut big = 0.0f64;
+                    for &k in &ws.active {
+                        let v = row[k].abs();
+                        if v > big {
+                            big = v;
+                        }
                     }
-                    ws.rhs[r] = -ws.residual[i];
-                    // equilibrate the row (the direction is unchanged): a country
-                    // whose price overshot sells next to nothing, and its row would
-                    // otherwise look singular next to the big markets' rows
-                    let row = &mut ws.system[r * na..(r + 1) * na];
-                    let big = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-                    if big > 0.0 && big.is_finite() {
-                        row.iter_mut().for_each(|v| *v /= big);
-                        ws.rhs[r] /= big;
+                    let d = if big > 0.0 && big.is_finite() {
+                        big
+                    } else {
+                        1.0
+                    };
+                    ws.row_scale[r] = 1.0 / d;
+                    ws.rhs[r] = -ws.residual[i] / d;
+                }
+                // written column by column (contiguous writes, strided reads)
+                for (c, &k) in ws.active.iter().enumerate() {
+                    let column = &mut ws.system[c * na..(c + 1) * na];
+                    for ((v, &i), &s) in column.iter_mut().zip(&ws.active).zip(&ws.row_scale) {
+                        *v = ws.jacobian[i * n + k] * s;
                     }
                 }
                 if !lu::solve_in_place(&mut ws.system, &mut ws.rhs, na) {

@@ -75,7 +75,7 @@ impl Predictor {
             for t in 0..m {
                 for (r, &i) in active.iter().enumerate() {
                     for (c, &k) in active.iter().enumerate() {
-                        a[r * na + c] = jac[i * n + k];
+                        a[c * na + r] = jac[i * n + k];
                     }
                     b[r] = -cols[r * m + t];
                 }

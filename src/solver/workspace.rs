@@ -90,6 +90,9 @@ pub struct Workspace {
     pub(crate) step: Vec<f64>,
     /// Linear system of a step over the active countries (row-major), factorised in place.
     pub(crate) system: Vec<f64>,
+    /// Per active country: the factor its row of the system was multiplied by
+    /// (one over the row's largest entry).
+    pub(crate) row_scale: Vec<f64>,
     /// Its right-hand side, overwritten by the solution.
     pub(crate) rhs: Vec<f64>,
     /// Normal equations of a Levenberg-Marquardt step over the active countries.
@@ -149,6 +152,7 @@ impl Workspace {
             &mut self.path_before,
             &mut self.merit_scale,
             &mut self.step,
+            &mut self.row_scale,
             &mut self.rhs,
         ] {
             v.clear();
