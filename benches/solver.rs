@@ -32,20 +32,23 @@ fn exact(c: &mut Criterion) {
                 "newton-tol-1e-8",
                 SolverConfig::default()
                     .with_warm_start(false)
-                    .with_tol(1e-8),
+                    .with_tol(1e-8)
+                    .expect("valid tolerance"),
             ),
             (
                 "newton-tol-1e-6",
                 SolverConfig::default()
                     .with_warm_start(false)
-                    .with_tol(1e-6),
+                    .with_tol(1e-6)
+                    .expect("valid tolerance"),
             ),
             (
                 "diagonal-newton",
                 SolverConfig::default()
                     .with_warm_start(false)
                     .with_method(Method::DiagonalNewton)
-                    .with_max_iter(2000),
+                    .with_max_iter(2000)
+                    .expect("valid cap"),
             ),
         ] {
             let tol_variant = name.starts_with("newton-tol");

@@ -45,7 +45,8 @@ fn compare(
     let mut ws = Workspace::new(n);
     let reference = SolverConfig::default()
         .with_warm_start(false)
-        .with_tol(1e-14);
+        .with_tol(1e-14)
+        .expect("valid tolerance");
     pm.solve_in(&el, market.supply(), &reference, &mut ws, label)
         .expect("reference solve");
     let p_ref = ws.log_prices().to_vec();
@@ -57,12 +58,14 @@ fn compare(
     let base = SolverConfig::default().with_warm_start(false);
     let settings = [
         ("default (newton, 1e-12)", base),
-        ("tol 1e-8", base.with_tol(1e-8)),
-        ("tol 1e-6", base.with_tol(1e-6)),
+        ("tol 1e-8", base.with_tol(1e-8).expect("valid tolerance")),
+        ("tol 1e-6", base.with_tol(1e-6).expect("valid tolerance")),
         ("no line search", base.with_line_search(false)),
         (
             "Jacobi, tol 1e-12",
-            base.with_method(Method::DiagonalNewton).with_max_iter(5000),
+            base.with_method(Method::DiagonalNewton)
+                .with_max_iter(5000)
+                .expect("valid cap"),
         ),
     ];
     for (name, cfg) in settings {

@@ -85,8 +85,9 @@ pub enum Error {
     NotConverged {
         /// Sector code.
         sector: String,
-        /// Iterations, residual and why it stopped.
-        report: SolverReport,
+        /// Iterations, residual and why it stopped (boxed: it is large, and
+        /// every `Result` of the crate carries this enum).
+        report: Box<SolverReport>,
     },
     /// A Monte Carlo draw failed in one scenario; `source` is the cause.
     #[error("draw {draw}, scenario `{scenario}`: {source}")]

@@ -469,9 +469,9 @@ fn diagonal_tariff_under_as_import_source_collects_revenue() {
 #[test]
 fn solver_defaults_are_pinned() {
     let c = SolverConfig::default();
-    assert_eq!(c.method, Method::Newton);
-    assert_eq!(c.tol, 1e-12);
-    assert_eq!(c.max_iter, 200);
-    assert!(c.line_search);
-    assert!(c.warm_start);
+    assert_eq!(c.method(), Method::Newton);
+    assert_eq!(c.tol(), 1e-12);
+    assert_eq!(c.max_iter(), 200);
+    assert!(c.line_search());
+    assert!(c.warm_start());
 }

@@ -138,40 +138,39 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
     let mut solver = None;
     if let Some(s) = dto.solver {
         let mut cfg = SolverConfig::default();
+        let at = |key: &'static str| {
+            move |e: Error| match e {
+                Error::Invalid { message, .. } => Error::scenario(file, key, message),
+                e => e,
+            }
+        };
         if let Some(m) = s.method {
-            cfg.method = Method::parse(&m).ok_or_else(|| {
+            cfg = cfg.with_method(Method::parse(&m).ok_or_else(|| {
                 Error::scenario(
                     file,
                     "solver.method",
                     format!("unknown method `{m}` (newton | diagonal-newton)"),
                 )
-            })?;
+            })?);
         }
         if let Some(t) = s.tol {
-            if !(t.is_finite() && t > 0.0) {
-                return Err(Error::scenario(
-                    file,
-                    "solver.tol",
-                    format!("must be > 0, got {t}"),
-                ));
-            }
-            cfg.tol = t;
+            cfg = cfg.with_tol(t).map_err(at("solver.tol"))?;
         }
         if let Some(m) = s.max_iter {
-            if m < 1 {
-                return Err(Error::scenario(
+            let m = usize::try_from(m).map_err(|_| {
+                Error::scenario(
                     file,
                     "solver.max_iter",
-                    format!("must be >= 1, got {m}"),
-                ));
-            }
-            cfg.max_iter = m as usize;
+                    format!("must be at least 1, got {m}"),
+                )
+            })?;
+            cfg = cfg.with_max_iter(m).map_err(at("solver.max_iter"))?;
         }
         if let Some(b) = s.line_search {
-            cfg.line_search = b;
+            cfg = cfg.with_line_search(b);
         }
         if let Some(b) = s.warm_start {
-            cfg.warm_start = b;
+            cfg = cfg.with_warm_start(b);
         }
         solver = Some(cfg);
     }

@@ -1,88 +1,157 @@
-//! Dense LU factorisation with partial pivoting, in place, allocation-free.
+//! The linear solves of the Newton, Levenberg-Marquardt and predictor steps:
+//! nalgebra's LU factorisation with partial pivoting, plus a check that no
+//! pivot is zero, not finite, or negligible against the matrix's largest entry.
 //!
-//! The Newton step solves `J d = -R` every iteration; factorising into a
-//! reused buffer keeps the hot loop free of allocation.
+//! The caller writes the system column-major into a buffer it keeps. Up to 12
+//! unknowns (every market of the embedded data, so the Monte Carlo path) the
+//! system is copied into a fixed-size matrix on the stack, whose factorisation
+//! allocates nothing. Larger systems lend the buffer itself to nalgebra as the
+//! matrix it factorises in place and take it back afterwards; nalgebra then
+//! allocates only its row permutation (one index pair per row), next to
+//! O(n^3) work.
 
-/// Solves `a x = b` in place (`a` row-major `n × n`, overwritten by its LU
-/// factors; `b` overwritten by `x`). Returns `false` when a pivot is zero or
-/// not finite (the matrix is singular to working precision).
-pub fn solve_in_place(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+use nalgebra::{Const, DMatrix, DVectorViewMut, DimMin, SMatrix, SVector};
+
+/// Solves `a x = b` in place. `a` holds the `n × n` matrix column-major in its
+/// first `n * n` entries and is overwritten by scratch (its length is kept);
+/// `b` (`n` values) is overwritten by `x`. Returns `false` when a pivot is
+/// zero, not finite or below `scale * max(1e-300, eps / 1000)` (`scale` the
+/// largest `|a_ij|`: the matrix is singular to working precision), or the
+/// solution is not finite.
+pub(crate) fn solve_in_place(a: &mut Vec<f64>, b: &mut [f64], n: usize) -> bool {
     debug_assert!(a.len() >= n * n && b.len() >= n);
     let scale = a[..n * n].iter().fold(0.0f64, |m, v| m.max(v.abs()));
     if !(scale.is_finite() && scale > 0.0) {
         return false;
     }
     let tiny = scale * 1e-300_f64.max(f64::EPSILON * 1e-3);
-    for k in 0..n {
-        // pivot
-        let mut p = k;
-        let mut best = a[k * n + k].abs();
-        for r in k + 1..n {
-            let v = a[r * n + k].abs();
-            if v > best {
-                best = v;
-                p = r;
+    macro_rules! fixed {
+        ($($k:literal)*) => {
+            match n {
+                $($k => solve_fixed::<$k>(a, b, tiny),)*
+                _ => solve_dynamic(a, b, n, tiny),
             }
-        }
-        if !(best.is_finite() && best > tiny) {
-            return false;
-        }
-        if p != k {
-            for c in 0..n {
-                a.swap(k * n + c, p * n + c);
-            }
-            b.swap(k, p);
-        }
-        let pivot = a[k * n + k];
-        for r in k + 1..n {
-            let f = a[r * n + k] / pivot;
-            if f != 0.0 {
-                a[r * n + k] = f;
-                let (top, bottom) = a.split_at_mut(r * n);
-                let krow = &top[k * n + k + 1..k * n + n];
-                let rrow = &mut bottom[k + 1..n];
-                for (x, &y) in rrow.iter_mut().zip(krow) {
-                    *x -= f * y;
-                }
-                b[r] -= f * b[k];
-            } else {
-                a[r * n + k] = 0.0;
-            }
-        }
+        };
     }
-    for k in (0..n).rev() {
-        let mut s = b[k];
-        for c in k + 1..n {
-            s -= a[k * n + c] * b[c];
-        }
-        b[k] = s / a[k * n + k];
-    }
-    b[..n].iter().all(|v| v.is_finite())
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12)
+}
+
+fn regular(pivots: impl Iterator<Item = f64>, tiny: f64) -> bool {
+    pivots
+        .into_iter()
+        .all(|p| p.abs().is_finite() && p.abs() > tiny)
+}
+
+/// Small systems on the stack: nothing is allocated.
+fn solve_fixed<const N: usize>(a: &[f64], b: &mut [f64], tiny: f64) -> bool
+where
+    Const<N>: DimMin<Const<N>, Output = Const<N>>,
+{
+    let lu = SMatrix::<f64, N, N>::from_column_slice(&a[..N * N]).lu();
+    let mut x = SVector::<f64, N>::from_column_slice(&b[..N]);
+    let solved = regular(lu.u().diagonal().iter().copied(), tiny)
+        && lu.solve_mut(&mut x)
+        && x.iter().all(|v| v.is_finite());
+    b[..N].copy_from_slice(x.as_slice());
+    solved
+}
+
+/// Larger systems in the caller's buffer.
+fn solve_dynamic(a: &mut Vec<f64>, b: &mut [f64], n: usize, tiny: f64) -> bool {
+    let len = a.len();
+    let mut buf = std::mem::take(a);
+    buf.truncate(n * n);
+    let lu = DMatrix::from_vec(n, n, buf).lu();
+    // the factors as nalgebra packs them, U on and above the diagonal (its
+    // public `u()` would copy U out)
+    let factors = lu.lu_internal();
+    let solved = regular((0..n).map(|k| factors[(k, k)]), tiny) && {
+        let mut x = DVectorViewMut::from_slice(&mut b[..n], n);
+        lu.solve_mut(&mut x) && x.iter().all(|v| v.is_finite())
+    };
+    // hand the buffer back (same length, no reallocation)
+    *a = lu.l_unpack().data.into();
+    a.resize(len, 0.0);
+    solved
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Column-major storage of a row-major `n × n` matrix.
+    fn columns(rows: &[f64], n: usize) -> Vec<f64> {
+        (0..n * n).map(|k| rows[(k % n) * n + k / n]).collect()
+    }
+
     #[test]
     fn solves_a_pivoting_system() {
         // needs a row swap: zero leading pivot
-        let mut a = vec![0.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
+        let rows = [0.0, 2.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
         let x_true = [1.0, -2.0, 3.0];
-        let a0 = a.clone();
         let mut b: Vec<f64> = (0..3)
-            .map(|r| (0..3).map(|c| a0[r * 3 + c] * x_true[c]).sum())
+            .map(|r| (0..3).map(|c| rows[r * 3 + c] * x_true[c]).sum())
             .collect();
+        let mut a = columns(&rows, 3);
+        a.extend([7.0; 4]); // a longer buffer keeps its length
         assert!(solve_in_place(&mut a, &mut b, 3));
+        assert_eq!(a.len(), 13);
         for (x, t) in b.iter().zip(x_true) {
             approx::assert_abs_diff_eq!(*x, t, epsilon = 1e-12);
         }
     }
 
     #[test]
+    fn small_and_large_systems_agree_with_their_products() {
+        // 12 unknowns go through the stack, 13 through the buffer
+        for n in [12usize, 13] {
+            let rows: Vec<f64> = (0..n * n)
+                .map(|k| {
+                    let (r, c) = (k / n, k % n);
+                    if r == c {
+                        10.0
+                    } else {
+                        ((r * 7 + c * 3) % 5) as f64 - 2.0
+                    }
+                })
+                .collect();
+            let x_true: Vec<f64> = (0..n).map(|i| i as f64 - 4.5).collect();
+            let mut b: Vec<f64> = (0..n)
+                .map(|r| (0..n).map(|c| rows[r * n + c] * x_true[c]).sum())
+                .collect();
+            let mut a = columns(&rows, n);
+            assert!(solve_in_place(&mut a, &mut b, n), "{n}");
+            for (x, t) in b.iter().zip(&x_true) {
+                approx::assert_abs_diff_eq!(*x, *t, epsilon = 1e-12);
+            }
+            // singular: two equal rows
+            let mut rows = rows.clone();
+            for c in 0..n {
+                rows[n + c] = rows[c];
+            }
+            let mut a = columns(&rows, n);
+            let mut b = vec![1.0; n];
+            assert!(!solve_in_place(&mut a, &mut b, n), "{n} singular");
+        }
+    }
+
+    #[test]
     fn reports_a_singular_matrix() {
-        let mut a = vec![1.0, 2.0, 2.0, 4.0];
+        let mut a = columns(&[1.0, 2.0, 2.0, 4.0], 2);
         let mut b = vec![1.0, 2.0];
+        assert!(!solve_in_place(&mut a, &mut b, 2));
+        // a pivot negligible against the largest entry
+        let mut a = columns(&[1.0, 0.0, 0.0, 1e-20], 2);
+        let mut b = vec![1.0, 1.0];
+        assert!(!solve_in_place(&mut a, &mut b, 2));
+        // and one that is not
+        let mut a = columns(&[1.0, 0.0, 0.0, 1e-12], 2);
+        let mut b = vec![1.0, 1.0];
+        assert!(solve_in_place(&mut a, &mut b, 2));
+        approx::assert_relative_eq!(b[1], 1e12, max_relative = 1e-14);
+        // not finite
+        let mut a = columns(&[1.0, f64::NAN, 0.0, 1.0], 2);
+        let mut b = vec![1.0, 1.0];
         assert!(!solve_in_place(&mut a, &mut b, 2));
     }
 }

@@ -5,24 +5,32 @@
 //! [`SectorSolution`]; the accounts layer turns any of them into country
 //! outcomes. Nothing here knows about reports or results.
 
-mod armington;
 mod config;
+mod continuation;
+mod evaluate;
 pub mod gsim_linear;
 mod lu;
 mod newton;
 mod predictor;
+mod prepared;
 pub mod smart;
 mod solution;
+#[cfg(test)]
+mod test_fixtures;
+mod workspace;
 
-pub use armington::{PreparedMarket, Workspace};
-pub use config::{DomesticTreatment, Method, SolverConfig, SolverReport, Termination};
+pub use config::{
+    ContinuationReport, DomesticTreatment, Method, SolverConfig, SolverReport, Termination,
+};
 pub(crate) use gsim_linear::LinearSectorSolution;
 pub use predictor::Predictor;
+pub use prepared::PreparedMarket;
 pub(crate) use smart::SmartSectorSolution;
 pub(crate) use solution::ExactSolution;
 pub use solution::{
     MarketTerms, SectorSolution, consumer_surplus_change, exprel, producer_surplus_change,
 };
+pub use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
 
@@ -100,17 +108,17 @@ impl PreparedMarket {
         self.check(el, supply, sector)?;
         let n = self.n();
         ws.resize(n);
-        if !cfg.warm_start || ws.lnp.iter().any(|v| !v.is_finite()) {
-            ws.lnp.iter_mut().for_each(|v| *v = 0.0);
+        if !cfg.warm_start || ws.log_prices().iter().any(|v| !v.is_finite()) {
+            ws.log_prices_mut().iter_mut().for_each(|v| *v = 0.0);
         }
         let report = newton::solve(self, el, supply, cfg, ws);
         if report.converged() {
             Ok(report)
         } else {
-            ws.lnp.iter_mut().for_each(|v| *v = 0.0);
+            ws.log_prices_mut().iter_mut().for_each(|v| *v = 0.0);
             Err(Error::NotConverged {
                 sector: sector.to_string(),
-                report,
+                report: Box::new(report),
             })
         }
     }
@@ -119,10 +127,10 @@ impl PreparedMarket {
     pub fn equilibrium(&self, ws: &Workspace, report: SolverReport) -> Equilibrium {
         let n = self.n();
         let mut flows = Matrix::zeros(n);
-        flows.as_mut_slice().copy_from_slice(&ws.x[..n * n]);
+        flows.as_mut_slice().copy_from_slice(&ws.flows()[..n * n]);
         Equilibrium {
-            producer_prices: ws.lnp.iter().map(|v| v.exp()).collect(),
-            consumer_price_index: ws.lnpc.iter().map(|v| v.exp()).collect(),
+            producer_prices: ws.log_prices().iter().map(|v| v.exp()).collect(),
+            consumer_price_index: ws.log_price_index().iter().map(|v| v.exp()).collect(),
             flows,
             report,
         }

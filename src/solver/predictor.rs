@@ -12,8 +12,9 @@
 //! draw from it keeps results independent of how draws are split among
 //! threads or shards. Newton then needs fewer steps than from `ln p0` alone.
 
-use super::armington::{PreparedMarket, Workspace};
 use super::lu;
+use super::prepared::PreparedMarket;
+use super::workspace::Workspace;
 use crate::model::Elasticities;
 
 /// The central solution of one market and its sensitivities.
@@ -47,9 +48,9 @@ impl Predictor {
         let mut sens = vec![0.0; n * m];
         if na > 0 {
             pm.evaluate(el0, supply0, lnp0, ws, true);
-            let jac = ws.jac.clone();
-            let r0 = ws.res.clone();
-            let supply_q = ws.supply_q.clone();
+            let jac = ws.jacobian.clone();
+            let r0 = ws.residual.clone();
+            let supply_q = ws.supply.clone();
             // right-hand sides: columns of dR/dtheta (active rows)
             let mut cols = vec![0.0; na * m];
             for t in 0..3 {
@@ -63,7 +64,7 @@ impl Predictor {
                 *v += h;
                 pm.evaluate(&el, supply0, lnp0, ws, false);
                 for (r, &i) in active.iter().enumerate() {
-                    cols[r * m + t] = (ws.res[i] - r0[i]) / h;
+                    cols[r * m + t] = (ws.residual[i] - r0[i]) / h;
                 }
             }
             for (r, &i) in active.iter().enumerate() {
@@ -74,7 +75,7 @@ impl Predictor {
             for t in 0..m {
                 for (r, &i) in active.iter().enumerate() {
                     for (c, &k) in active.iter().enumerate() {
-                        a[r * na + c] = jac[i * n + k];
+                        a[c * na + r] = jac[i * n + k];
                     }
                     b[r] = -cols[r * m + t];
                 }

@@ -135,7 +135,7 @@ impl SectorSolution for ExactSolution<'_> {
     }
     #[inline]
     fn consumer_price_index(&self, destination: usize) -> f64 {
-        self.ws.log_consumer_prices()[destination].exp()
+        self.ws.log_price_index()[destination].exp()
     }
     #[inline]
     fn flow(&self, origin: usize, destination: usize) -> f64 {
@@ -145,7 +145,7 @@ impl SectorSolution for ExactSolution<'_> {
     fn consumer_surplus(&self, destination: usize) -> f64 {
         consumer_surplus_change(
             self.pm.expenditure[destination],
-            self.ws.log_consumer_prices()[destination],
+            self.ws.log_price_index()[destination],
             self.eta,
         )
     }
