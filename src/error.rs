@@ -11,7 +11,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::solver::SolverReport;
+use crate::diagnostics::SolverReport;
 
 /// Result alias used inside the crate (not exported by the prelude, so a
 /// user's own `Result` is never shadowed).

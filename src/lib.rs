@@ -47,6 +47,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod accounts;
+pub mod diagnostics;
 pub mod error;
 pub mod io;
 pub mod model;

@@ -13,6 +13,7 @@ mod lu;
 mod newton;
 mod predictor;
 mod prepared;
+mod search;
 pub mod smart;
 mod solution;
 #[cfg(test)]
@@ -111,7 +112,7 @@ impl PreparedMarket {
         if !cfg.warm_start || ws.log_prices().iter().any(|v| !v.is_finite()) {
             ws.log_prices_mut().iter_mut().for_each(|v| *v = 0.0);
         }
-        let report = newton::solve(self, el, supply, cfg, ws);
+        let report = search::solve(self, el, supply, cfg, ws);
         if report.converged() {
             Ok(report)
         } else {
