@@ -641,6 +641,23 @@ fn the_cet_reproduces_the_observed_shares_of_collected_duties() {
     assert!(share("BLR").counterfactual < share("BLR").baseline);
 }
 
+/// The anchors of a Markdown file's headings, as a Markdown renderer makes
+/// them: lower case, spaces to `-`, punctuation other than `-` and `_` dropped.
+fn headings(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn sources_name_no_file_outside_the_repository() {
     let root = root();
@@ -650,14 +667,18 @@ fn sources_name_no_file_outside_the_repository() {
             let (_, rows) = read(&path);
             for r in rows {
                 for word in r["source"].split(|c: char| c.is_whitespace() || "();,".contains(c)) {
-                    let file = word.split('#').next().unwrap();
-                    if file.ends_with(".md") {
-                        assert!(
-                            root.join(file).is_file(),
-                            "{}: {file} is not a file of the repository",
-                            path.display()
-                        );
+                    let (file, anchor) = word.split_once('#').unwrap_or((word, ""));
+                    if !file.ends_with(".md") {
+                        continue;
                     }
+                    let text = fs::read_to_string(root.join(file)).unwrap_or_else(|_| {
+                        panic!("{}: {file} is not a file of the repository", path.display())
+                    });
+                    assert!(
+                        anchor.is_empty() || headings(&text).contains(anchor),
+                        "{}: {file} has no section #{anchor}",
+                        path.display()
+                    );
                 }
             }
         }
