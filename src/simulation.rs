@@ -446,3 +446,71 @@ impl<'a> Simulation<'a> {
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{CetRule, CustomsUnion};
+
+    fn toy() -> Dataset {
+        Dataset::embedded("toy").unwrap()
+    }
+
+    fn set() -> ScenarioSet {
+        ScenarioSet::new(vec![
+            Scenario::new("cu").with_union(
+                CustomsUnion::new("CU", &["HOM", "PAR"], CetRule::SimpleAverage)
+                    .with_pooling(&[("HOM", 0.5), ("PAR", 0.5)]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn results_survive_a_json_round_trip() {
+        let data = toy();
+        let r = Simulation::new(&data).decompose(true).run(&set()).unwrap();
+        let json = serde_json::to_string(&r).unwrap();
+        let back: RunResults = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(
+            back[0].country("HOM").unwrap().welfare,
+            r[0].country("HOM").unwrap().welfare
+        );
+    }
+
+    #[test]
+    fn an_explicit_solver_overrides_the_sets() {
+        let data = toy();
+        let loose = SolverConfig {
+            max_iter: 1,
+            ..SolverConfig::default()
+        };
+        let set = set().with_solver(loose);
+        // one Newton step cannot reach 1e-12 from the baseline of a union
+        assert!(Simulation::new(&data).run(&set).is_err());
+        assert!(
+            Simulation::new(&data)
+                .solver(SolverConfig::default())
+                .run(&set)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_model_and_treatment_that_cannot_go_together_are_refused() {
+        let data = toy();
+        let sim = Simulation::new(&data)
+            .model(ModelVariant::GsimLinear)
+            .treatment(DomesticTreatment::Nested);
+        assert!(matches!(sim.run(&set()), Err(Error::Invalid { .. })));
+        let sim = Simulation::new(&data)
+            .model(ModelVariant::Smart)
+            .treatment(DomesticTreatment::AsImportSource);
+        assert!(matches!(sim.run(&set()), Err(Error::Invalid { .. })));
+        let sim = Simulation::new(&data).model(ModelVariant::GsimLinear);
+        assert_eq!(
+            sim.effective_treatment().unwrap(),
+            DomesticTreatment::AsImportSource
+        );
+    }
+}

@@ -49,7 +49,12 @@ pub fn load_data_dir(dir: &Path) -> Result<LoadedData> {
 
 /// Names a data error's file by its path in `dir` (the loader itself sees bare names).
 fn in_dir(dir: &Path, e: Error) -> Error {
-    let path = |file: String| dir.join(file).display().to_string();
+    within(&dir.display().to_string(), e)
+}
+
+/// Names a data error's bare file name `f` as `folder/f`.
+pub(crate) fn within(folder: &str, e: Error) -> Error {
+    let path = |file: String| format!("{folder}{}{file}", std::path::MAIN_SEPARATOR);
     match e {
         Error::Data {
             file,

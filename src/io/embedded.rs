@@ -105,20 +105,7 @@ impl EmbeddedDataset {
             },
             &origin,
         )
-        .map_err(|e| match e {
-            Error::Data {
-                file,
-                line,
-                field,
-                message,
-            } => Error::Data {
-                file: format!("{origin}/{file}"),
-                line,
-                field,
-                message,
-            },
-            other => other,
-        })
+        .map_err(|e| super::data_dir::within(&origin, e))
     }
 
     /// Writes the files verbatim into `dir`.

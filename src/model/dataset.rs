@@ -30,7 +30,7 @@ pub const DEFAULT_UNITS: &str = "US$ million per year at baseline prices";
 /// # }
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(try_from = "DatasetRepr")]
+#[serde(remote = "Self")]
 pub struct Dataset {
     countries: Vec<Country>,
     sectors: Vec<Sector>,
@@ -64,31 +64,32 @@ impl PartialEq for Dataset {
     }
 }
 
-#[derive(Deserialize)]
-struct DatasetRepr {
-    countries: Vec<Country>,
-    sectors: Vec<Sector>,
-    markets: Vec<Market>,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    units: String,
-    #[serde(default)]
-    warnings: Vec<String>,
+impl Serialize for Dataset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Dataset::serialize(self, s)
+    }
 }
 
-impl TryFrom<DatasetRepr> for Dataset {
-    type Error = Error;
-    fn try_from(r: DatasetRepr) -> Result<Self> {
-        let mut d = Dataset::new(r.countries, r.sectors, r.markets)?;
-        if !r.source.is_empty() {
-            d.source = r.source;
-        }
-        if !r.units.is_empty() {
-            d.units = r.units;
-        }
-        d.warnings = r.warnings;
-        Ok(d)
+impl<'de> Deserialize<'de> for Dataset {
+    /// Reads a dataset and checks it as [`Dataset::new`] does.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Dataset::deserialize(d)?;
+        let checked = Dataset::new(raw.countries, raw.sectors, raw.markets)
+            .map_err(serde::de::Error::custom)?;
+        Ok(Dataset {
+            source: if raw.source.is_empty() {
+                checked.source
+            } else {
+                raw.source
+            },
+            units: if raw.units.is_empty() {
+                checked.units
+            } else {
+                raw.units
+            },
+            warnings: raw.warnings,
+            ..checked
+        })
     }
 }
 
@@ -318,5 +319,77 @@ impl Dataset {
             markets: self.markets.iter().map(|m| m.scaled(k)).collect(),
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Matrix;
+
+    fn two() -> Dataset {
+        let flows = Matrix::from_rows(&[vec![10.0, 2.0], vec![3.0, 20.0]]).unwrap();
+        let market = Market::new(
+            flows,
+            Matrix::zeros(2),
+            Matrix::zeros(2),
+            vec![1.0, f64::INFINITY],
+        )
+        .unwrap();
+        let sector = Sector {
+            code: "G".into(),
+            name: "goods".into(),
+            elasticities: Elasticities::new(4.0, 2.0, 1.0).unwrap(),
+            supply_default: f64::INFINITY,
+        };
+        Dataset::new(
+            vec![
+                Country::new("A", "a").with_gdp(100.0),
+                Country::new("B", "b"),
+            ],
+            vec![sector],
+            vec![market],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn json_round_trip_keeps_infinite_supply_elasticities() {
+        let d = two();
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"inf\""), "{json}");
+        let back: Dataset = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(back.markets()[0].supply()[1], f64::INFINITY);
+        assert_eq!(back.fingerprint(), d.fingerprint());
+    }
+
+    #[test]
+    fn deserialising_checks_like_the_constructor() {
+        let json = serde_json::to_string(&two()).unwrap();
+        let bad_sigma = json.replace("\"sigma_import\":4.0", "\"sigma_import\":-4.0");
+        assert_ne!(bad_sigma, json);
+        assert!(serde_json::from_str::<Dataset>(&bad_sigma).is_err());
+        let bad_code = json.replace("\"code\":\"B\"", "\"code\":\"A\"");
+        assert!(serde_json::from_str::<Dataset>(&bad_code).is_err());
+        let bad_flow = json.replace("[10.0,2.0,3.0,20.0]", "[10.0,-2.0,3.0,20.0]");
+        assert_ne!(bad_flow, json);
+        assert!(serde_json::from_str::<Dataset>(&bad_flow).is_err());
+    }
+
+    #[test]
+    fn setters_refuse_what_the_constructor_refuses() {
+        let mut d = two();
+        let bad = Elasticities {
+            sigma_import: -1.0,
+            sigma_domestic: 2.0,
+            demand: 1.0,
+        };
+        assert!(d.set_elasticities(0, bad).is_err());
+        assert!(d.set_supply(0, vec![1.0, -1.0]).is_err());
+        assert!(
+            d.set_elasticities(5, Elasticities::new(2.0, 2.0, 1.0).unwrap())
+                .is_err()
+        );
     }
 }

@@ -9,31 +9,30 @@ use crate::error::{Error, Result};
 /// (row = origin). Small and plain on purpose: the solver's hot loops walk
 /// its rows directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "MatrixRepr")]
+#[serde(remote = "Self")]
 pub struct Matrix {
     n: usize,
     data: Vec<f64>,
 }
 
-#[derive(Deserialize)]
-struct MatrixRepr {
-    n: usize,
-    data: Vec<f64>,
+impl Serialize for Matrix {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Matrix::serialize(self, s)
+    }
 }
 
-impl TryFrom<MatrixRepr> for Matrix {
-    type Error = Error;
-    fn try_from(r: MatrixRepr) -> Result<Self> {
-        if r.n.checked_mul(r.n) != Some(r.data.len()) {
-            return Err(Error::invalid(
-                "matrix",
-                format!("{} values for a {0}x{0} matrix", r.data.len()),
-            ));
+impl<'de> Deserialize<'de> for Matrix {
+    /// Reads a matrix and checks that it is square.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Matrix::deserialize(d)?;
+        if raw.n.checked_mul(raw.n) != Some(raw.data.len()) {
+            return Err(serde::de::Error::custom(format!(
+                "{} values for a {1}x{1} matrix",
+                raw.data.len(),
+                raw.n
+            )));
         }
-        Ok(Matrix {
-            n: r.n,
-            data: r.data,
-        })
+        Ok(raw)
     }
 }
 
@@ -119,7 +118,7 @@ impl Matrix {
 /// Baseline producer prices are 1, so flows are both values and quantities.
 /// Deserialisation validates as [`Market::new`] does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "MarketRepr")]
+#[serde(remote = "Self")]
 pub struct Market {
     flows: Matrix,
     tariffs: Matrix,
@@ -132,25 +131,22 @@ pub struct Market {
     mfn: Vec<f64>,
 }
 
-#[derive(Deserialize)]
-struct MarketRepr {
-    flows: Matrix,
-    tariffs: Matrix,
-    ntb: Matrix,
-    #[serde(with = "super::serde_inf::vec")]
-    supply: Vec<f64>,
-    #[serde(default)]
-    mfn: Vec<f64>,
+impl Serialize for Market {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Market::serialize(self, s)
+    }
 }
 
-impl TryFrom<MarketRepr> for Market {
-    type Error = Error;
-    fn try_from(r: MarketRepr) -> Result<Self> {
-        let m = Market::new(r.flows, r.tariffs, r.ntb, r.supply)?;
-        if r.mfn.is_empty() {
+impl<'de> Deserialize<'de> for Market {
+    /// Reads a market and checks it as [`Market::new`] does.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Market::deserialize(d)?;
+        let m = Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply)
+            .map_err(serde::de::Error::custom)?;
+        if raw.mfn.is_empty() {
             Ok(m)
         } else {
-            m.with_mfn(r.mfn)
+            m.with_mfn(raw.mfn).map_err(serde::de::Error::custom)
         }
     }
 }

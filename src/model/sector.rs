@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// | `sigma_domestic` | `sigma_d` | substitution between the domestic good and the import composite |
 /// | `demand` | `eta` | aggregate (sector) demand elasticity, `Q = P^(-eta)` |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "ElasticitiesRepr")]
+#[serde(remote = "Self")]
 pub struct Elasticities {
     /// `sigma_m` > 0.
     pub sigma_import: f64,
@@ -23,17 +23,18 @@ pub struct Elasticities {
     pub demand: f64,
 }
 
-#[derive(Deserialize)]
-struct ElasticitiesRepr {
-    sigma_import: f64,
-    sigma_domestic: f64,
-    demand: f64,
+impl Serialize for Elasticities {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Elasticities::serialize(self, s)
+    }
 }
 
-impl TryFrom<ElasticitiesRepr> for Elasticities {
-    type Error = Error;
-    fn try_from(r: ElasticitiesRepr) -> Result<Self> {
-        Elasticities::new(r.sigma_import, r.sigma_domestic, r.demand)
+impl<'de> Deserialize<'de> for Elasticities {
+    /// Reads elasticities and checks their ranges.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Elasticities::deserialize(d)?;
+        raw.validate().map_err(serde::de::Error::custom)?;
+        Ok(raw)
     }
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// A common external tariff rule, per sector and outside supplier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CetRule {
     /// Every member adopts this member's baseline tariff on each outsider.
     Adopt {
@@ -56,6 +57,7 @@ pub struct CetException {
 
 /// Who keeps the tariff revenue collected by members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum RevenueSharing {
     /// Each member keeps what it collects (default).
     #[default]
@@ -79,8 +81,11 @@ pub enum Preferences {
     Withdraw,
 }
 
-/// A customs union (or, with [`CetRule::None`], a free trade area).
+/// A customs union (or, with [`CetRule::None`], a free trade area). Built
+/// with [`CustomsUnion::new`] and the `with_*` setters; the scenario
+/// compilation checks every value (members, shares, rates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomsUnion {
     /// Name; a later stage's union with the same name replaces this one.
     pub name: String,
@@ -112,6 +117,12 @@ impl CustomsUnion {
             revenue_sharing: RevenueSharing::Destination,
             preferences: Preferences::Keep,
         }
+    }
+
+    /// Sets who keeps the duties.
+    pub fn with_revenue_sharing(mut self, sharing: RevenueSharing) -> Self {
+        self.revenue_sharing = sharing;
+        self
     }
 
     /// Sets what the CET does to members' preferential rates.

@@ -13,6 +13,7 @@
 
 mod compile;
 mod item;
+mod resolve;
 mod union;
 
 pub(crate) use compile::{CompiledScenario, compile};
@@ -57,6 +58,7 @@ impl fmt::Display for Selector {
 
 /// Which border measure a change acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Instrument {
     /// Ad valorem tariff.
     Tariff,
@@ -75,6 +77,7 @@ impl Instrument {
 
 /// What a change does to the selected rates.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Action {
     /// Set the rate.
     Set(f64),
@@ -88,6 +91,7 @@ pub enum Action {
 
 /// A tariff or non-tariff change on an (importer, exporter, sector) selection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyChange {
     /// Tariff or NTB.
     pub instrument: Instrument,
@@ -131,8 +135,10 @@ impl PolicyChange {
     }
 }
 
-/// One policy experiment.
+/// One policy experiment. Built with [`Scenario::new`] and the `with_*`
+/// setters; compiling it against a dataset checks every code and value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct Scenario {
     /// Unique name.
     pub name: String,
@@ -164,6 +170,12 @@ impl Scenario {
     /// Adds a union.
     pub fn with_union(mut self, union: CustomsUnion) -> Self {
         self.unions.push(union);
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: &str) -> Self {
+        self.description = description.to_string();
         self
     }
 

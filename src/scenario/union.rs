@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::compile::{check_rate, country, sector_sel};
 use super::item::{Item, ItemKind};
+use super::resolve::{check_rate, country, sector_sel};
 use crate::error::{Error, Result};
 use crate::model::Dataset;
 use crate::policy::{CetRule, CustomsUnion, Preferences, RevenuePool, RevenueSharing};

@@ -70,54 +70,46 @@ fn lib_cet(d: &RefData, c: &RefCet) -> CetRule {
 pub fn to_scenario(d: &RefData, sc: &RefScenario) -> Scenario {
     let code = |c: Option<usize>| c.map_or("*".to_string(), |c| d.codes[c].clone());
     let sector = |s: Option<usize>| s.map_or("*".to_string(), |s| d.sectors[s].code.clone());
-    Scenario {
-        name: sc.name.clone(),
-        description: String::new(),
-        extends: sc.extends.clone(),
-        unions: sc
-            .unions
-            .iter()
-            .map(|u| CustomsUnion {
-                name: u.name.clone(),
-                members: u.members.iter().map(|&m| d.codes[m].clone()).collect(),
-                internal_tariff: u.internal,
-                ntb_cut: u.ntb_cut,
-                cet: lib_cet(d, &u.cet),
-                revenue_sharing: match &u.shares {
-                    None => RevenueSharing::Destination,
-                    Some(sh) => RevenueSharing::Pooled(
-                        u.members
-                            .iter()
-                            .zip(sh)
-                            .map(|(&m, &s)| (d.codes[m].clone(), s))
-                            .collect(),
-                    ),
-                },
-                preferences: Default::default(),
-            })
-            .collect(),
-        changes: sc
-            .changes
-            .iter()
-            .map(|ch| PolicyChange {
-                instrument: if ch.ntb {
-                    Instrument::Ntb
-                } else {
-                    Instrument::Tariff
-                },
-                importer: Selector::parse(&code(ch.importer)),
-                exporter: Selector::parse(&code(ch.exporter)),
-                sector: Selector::parse(&sector(ch.sector)),
-                action: match ch.action {
-                    RefAction::Set(v) => Action::Set(v),
-                    RefAction::Add(v) => Action::Add(v),
-                    RefAction::Scale(v) => Action::Scale(v),
-                    RefAction::Ban => Action::Ban,
-                },
-                component: ch.component.clone(),
-            })
-            .collect(),
+    let mut scenario = Scenario::new(&sc.name);
+    scenario.extends = sc.extends.clone();
+    for u in &sc.unions {
+        let members: Vec<&str> = u.members.iter().map(|&m| d.codes[m].as_str()).collect();
+        let sharing = match &u.shares {
+            None => RevenueSharing::Destination,
+            Some(sh) => RevenueSharing::Pooled(
+                u.members
+                    .iter()
+                    .zip(sh)
+                    .map(|(&m, &s)| (d.codes[m].clone(), s))
+                    .collect(),
+            ),
+        };
+        scenario = scenario.with_union(
+            CustomsUnion::new(u.name.clone(), &members, lib_cet(d, &u.cet))
+                .with_internal_tariff(u.internal)
+                .with_ntb_cut(u.ntb_cut)
+                .with_revenue_sharing(sharing),
+        );
     }
+    for ch in &sc.changes {
+        let action = match ch.action {
+            RefAction::Set(v) => Action::Set(v),
+            RefAction::Add(v) => Action::Add(v),
+            RefAction::Scale(v) => Action::Scale(v),
+            RefAction::Ban => Action::Ban,
+        };
+        let (importer, exporter, sec) = (code(ch.importer), code(ch.exporter), sector(ch.sector));
+        let mut change = if ch.ntb {
+            PolicyChange::ntb(&importer, &exporter, &sec, action)
+        } else {
+            PolicyChange::tariff(&importer, &exporter, &sec, action)
+        };
+        if let Some(label) = &ch.component {
+            change = change.with_component(label);
+        }
+        scenario = scenario.with_change(change);
+    }
+    scenario
 }
 
 pub fn to_scenario_set(d: &RefData, scs: &[RefScenario]) -> ScenarioSet {
