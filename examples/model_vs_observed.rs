@@ -30,26 +30,28 @@
 //!
 //! `cargo run --release --example model_vs_observed`
 
+// The test suite includes this file to check the figures it prints
+// (tests/embedded_data.rs), hence the `pub` items.
 use customs_union::{Dataset, ScenarioResult, ScenarioSet, Simulation};
 
 /// Kazakhstan's import shares, 2009 and 2011, in percent (D: COW cells and
 /// the Eurasian Economic Commission's 2011 figures; docs/sources.md).
-const OBSERVED: [(&str, f64, f64); 3] = [
+pub const OBSERVED: [(&str, f64, f64); 3] = [
     ("RUS", 31.0, 42.0),
     ("EU27", 27.0, 20.0),
     ("CHN", 13.0, 13.0),
 ];
 /// Percentage change of Kazakhstan's imports from non-members per point of
 /// external tariff (V2: dynamic gravity study, Kazakhstan 2000–2019).
-const GRAVITY: f64 = -1.8;
+pub const GRAVITY: f64 = -1.8;
 /// The stages compared with what happened.
-const CET_2010: &str = include_str!("../scenarios/cet_2010.toml");
+pub const CET_2010: &str = include_str!("../scenarios/cet_2010.toml");
 /// Draws of each prior used (its first ones; each re-solves the three stages).
-const PRIOR_DRAWS: u64 = 400;
+pub const PRIOR_DRAWS: u64 = 400;
 /// GTAP's systematic sensitivity convention, the prior `scenarios/eaeu_2015.toml`
 /// shipped before it was widened: sigmas triangular ±30% sector by sector
 /// (rule of two), demand and supply elasticities as in the shipped prior.
-const GTAP_CONVENTION: &str = r#"
+pub const GTAP_CONVENTION: &str = r#"
 [montecarlo]
 draws = 10000
 seed = 2015
@@ -69,16 +71,16 @@ dist = { kind = "lognormal", mu = 0.0, sigma = 0.4723807270993849 }
 "#;
 
 /// What one set of elasticities predicts.
-struct Prediction {
+pub struct Prediction {
     /// Kazakhstan's 2011 import shares (percent) of the partners in [`OBSERVED`].
-    shares: [f64; 3],
+    pub shares: [f64; 3],
     /// Percentage change of imports from non-members per point of tariff.
-    response: f64,
+    pub response: f64,
 }
 
 /// Kazakhstan's imports by partner in `r` (baseline or counterfactual value
 /// at the new producer prices), as percentages of its imports.
-fn kaz_shares(r: &ScenarioResult, counterfactual: bool) -> Vec<(String, f64)> {
+pub fn kaz_shares(r: &ScenarioResult, counterfactual: bool) -> Vec<(String, f64)> {
     let mut by: Vec<(String, f64)> = Vec::new();
     for f in r.sectors.iter().flat_map(|s| &s.flows) {
         if f.importer != "KAZ" || f.exporter == "KAZ" {
@@ -101,16 +103,18 @@ fn kaz_shares(r: &ScenarioResult, counterfactual: bool) -> Vec<(String, f64)> {
 }
 
 /// The share of `code` in `shares`.
-fn share(shares: &[(String, f64)], code: &str) -> f64 {
+pub fn share(shares: &[(String, f64)], code: &str) -> f64 {
     shares
         .iter()
         .find(|(c, _)| c == code)
         .map_or(0.0, |(_, s)| *s)
 }
 
-/// Kazakhstan's import response in `r`: percent change of imports from
-/// outside the union per point of its trade-weighted external tariff.
-fn response(r: &ScenarioResult) -> f64 {
+/// Kazakhstan's import response in the CET stage `r` for a change `change`
+/// of its imports from outside the union (the result's own, or a Monte Carlo
+/// percentile of it): percent change of those imports per point of its
+/// trade-weighted external tariff.
+pub fn response(r: &ScenarioResult, change: f64) -> f64 {
     let union = &r.unions[0];
     let outside0: f64 = r
         .sectors
@@ -119,7 +123,6 @@ fn response(r: &ScenarioResult) -> f64 {
         .filter(|f| f.importer == "KAZ" && !union.members.contains(&f.exporter))
         .map(|f| f.baseline)
         .sum();
-    let kaz = r.country("KAZ").expect("KAZ");
     let tariff = union
         .article_xxiv_members
         .iter()
@@ -127,23 +130,26 @@ fn response(r: &ScenarioResult) -> f64 {
         .expect("KAZ is a member")
         .averages;
     let points = 100.0 * (tariff.weighted_after - tariff.weighted_before);
-    100.0 * kaz.imports_from_outside_change / outside0 / points
+    100.0 * change / outside0 / points
 }
 
 /// Solves the stages on `data` and reads both figures.
-fn predict(data: &Dataset, set: &ScenarioSet) -> Result<Prediction, customs_union::Error> {
+pub fn predict(data: &Dataset, set: &ScenarioSet) -> Result<Prediction, customs_union::Error> {
     let results = Simulation::new(data).run(set)?;
     let cet = results.scenario("cet-2010").expect("stage cet-2010");
     let cu = results.scenario("cu-2011").expect("stage cu-2011");
     let shares = kaz_shares(cu, true);
     Ok(Prediction {
         shares: OBSERVED.map(|(c, _, _)| share(&shares, c)),
-        response: response(cet),
+        response: response(
+            cet,
+            cet.country("KAZ").expect("KAZ").imports_from_outside_change,
+        ),
     })
 }
 
 /// `data` with every sector's substitution elasticities scaled by `factor`.
-fn scale_sigmas(data: &Dataset, factor: f64) -> Dataset {
+pub fn scale_sigmas(data: &Dataset, factor: f64) -> Dataset {
     let mut d = data.clone();
     for s in 0..d.sectors().len() {
         let mut el = d.sectors()[s].elasticities;
@@ -156,7 +162,7 @@ fn scale_sigmas(data: &Dataset, factor: f64) -> Dataset {
 
 /// `data` with one Monte Carlo draw's elasticities (labels `sigma_m.SECTOR`,
 /// `sigma_d.SECTOR`, `eta.SECTOR`, `epsilon.SECTOR.COUNTRY`).
-fn with_draw(data: &Dataset, labels: &[String], values: &[f64]) -> Dataset {
+pub fn with_draw(data: &Dataset, labels: &[String], values: &[f64]) -> Dataset {
     let mut d = data.clone();
     for (label, &v) in labels.iter().zip(values) {
         let parts: Vec<&str> = label.split('.').collect();
@@ -186,7 +192,7 @@ fn with_draw(data: &Dataset, labels: &[String], values: &[f64]) -> Dataset {
 }
 
 /// The 5th, 50th and 95th percentiles of `v` (linear interpolation).
-fn band(mut v: Vec<f64>) -> [f64; 3] {
+pub fn band(mut v: Vec<f64>) -> [f64; 3] {
     v.sort_by(f64::total_cmp);
     [0.05, 0.5, 0.95].map(|p| {
         let h = (v.len() - 1) as f64 * p;
@@ -276,14 +282,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The bands a prior gives: each share's and the response's 5th, 50th and
 /// 95th percentiles.
-struct PriorBands {
-    shares: Vec<[f64; 3]>,
-    response: [f64; 3],
+pub struct PriorBands {
+    /// Per partner of [`OBSERVED`].
+    pub shares: Vec<[f64; 3]>,
+    /// The import response.
+    pub response: [f64; 3],
 }
 
 /// Solves the stages of `set` for the first [`PRIOR_DRAWS`] draws of its
 /// Monte Carlo study and summarises both figures.
-fn prior(data: &Dataset, set: &ScenarioSet) -> Result<PriorBands, customs_union::Error> {
+pub fn prior(data: &Dataset, set: &ScenarioSet) -> Result<PriorBands, customs_union::Error> {
     let mc = Simulation::new(data).prepare_monte_carlo(set)?;
     let labels = mc.space().labels().to_vec();
     let mut draws: Vec<Prediction> = Vec::new();
