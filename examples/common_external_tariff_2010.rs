@@ -12,8 +12,10 @@
 //!
 //! Expected output: the CET alone lowers Kazakhstan's welfare (about
 //! -US$160 m, -0.14% of 2009 GDP) and diverts imports from China and the EU
-//! to Russia; pooling moves revenue to Russia; halving the internal border
-//! cost turns Kazakhstan's total positive. Charts in `out/common_external_tariff_2010/`.
+//! to Russia; pooling the duties actually collected pays Kazakhstan and
+//! Belarus and costs Russia (they collect less of the members' duties than
+//! the pool pays them); halving the internal border cost turns Kazakhstan's
+//! total positive. Charts in `out/common_external_tariff_2010/`.
 //!
 //! `cargo run --release --example common_external_tariff_2010`
 

@@ -6,19 +6,25 @@
 //! (Kyrgyzstan joins, the CET on its WTO path, the EAEU duty shares; Armenia
 //! is inside the rest of the world in the data, so the four present members'
 //! shares are rescaled). 10,000 Monte Carlo draws over the substitution
-//! elasticities (GTAP's ±30% triangular, rule of two), the sector demand
-//! elasticity (uniform 0.5–1.5) and the supply elasticities (log-normal, CV
-//! 0.5), with common random numbers so that the EAEU-minus-2011 difference is
-//! paired draw by draw.
+//! elasticities (one scale factor for every sector, uniform 0.45–1.3 of the
+//! GTAP values, rule of two: wide enough to reach the import response of the
+//! gravity evidence, docs/data.md), the sector demand elasticity (uniform
+//! 0.5–1.5) and the supply elasticities (log-normal, CV 0.5), with common
+//! random numbers so that the EAEU-minus-2011 difference is paired draw by
+//! draw.
 //!
 //! Expected output: Kazakhstan, Russia and Belarus gain in every draw (the
 //! assumed cut in internal border costs dominates), and the EAEU adds to the
-//! gains of 2011 for each of them; Kyrgyzstan loses in every draw (about 4% of
-//! its GDP): adopting the higher CET on its large imports from China (much of
-//! them re-exports, docs/data.md) costs more than the union's border-cost cut
-//! returns, the concern that Kyrgyz studies raised before accession. The
-//! elasticity uncertainty moves no sign: the 90% bands are narrow; the Monte
-//! Carlo standard errors are 1% of the standard deviations.
+//! gains of 2011 for Kazakhstan and Russia in every draw (for Belarus, a few
+//! US$ million, in about 93% of draws); Kyrgyzstan loses in every draw (about
+//! 4.5% of its GDP; its figures rest on re-exports and are indicative only,
+//! as the data's note warns): adopting the higher CET on its large imports
+//! from China costs more than the union's border-cost cut returns, the
+//! concern that Kyrgyz studies raised before accession. The elasticity
+//! uncertainty moves no other sign; the 90% bands of welfare are 1.2 to 3.7
+//! times as wide as under GTAP's ±30% convention (widest for Kazakhstan and
+//! Kyrgyzstan); the Monte Carlo standard errors are 1% of the standard
+//! deviations.
 //! Charts in `out/eaeu_2015_monte_carlo/`: each member's welfare distribution,
 //! and Kazakhstan's imports by partner before and after with 90% bands.
 //!

@@ -43,7 +43,7 @@ pub fn build(raw: &Path, text: &mut String) -> Result<SourcedDataset> {
     let (cells, sources) = aggregate_cells()?;
     let (flows, flow_sources) = sector_split(raw, &cells, &sources)?;
     let rows = DatasetRows {
-        countries: CountryRow::from_defs(&REGION_DEFS_1995),
+        countries: country_rows()?,
         sectors: sector_rows()?,
         flows,
         flow_sources,
@@ -55,13 +55,42 @@ pub fn build(raw: &Path, text: &mut String) -> Result<SourcedDataset> {
                 sector: s.to_string(),
                 country: "ROW".to_string(),
                 epsilon: f64::INFINITY,
-                source: "U: price taker (ELASTICITIES.md)".to_string(),
+                source: "U: price taker (docs/sources.md#demand-and-supply-elasticities)"
+                    .to_string(),
             })
             .collect(),
         policy_rates: None,
     };
     write_summary(&cells, text)?;
     SourcedDataset::build(NAME, rows)
+}
+
+/// GDP of a 1995 region, US$ million, and what it is: an assumed figure, or
+/// for ROW the assumed world GDP minus the four others.
+fn gdp_1995(code: &str) -> Result<(f64, &'static str)> {
+    if code == "ROW" {
+        let others: f64 = GDP_1995.iter().map(|g| g.1).sum();
+        return Ok((WORLD_GDP_1995 - others, "world GDP (U) minus the four"));
+    }
+    Ok((
+        GDP_1995[idx(&GDP_1995.map(|g| g.0), code, NAME, "GDP_1995")?].1,
+        "GDP (U)",
+    ))
+}
+
+/// The 1995 country rows: the assumed GDP (U; the raw WDI file starts in
+/// 2005), full duty collection (U; no 1995 scenario pools duties), no note.
+fn country_rows() -> Result<Vec<CountryRow>> {
+    let mut rows = CountryRow::from_defs(&REGION_DEFS_1995);
+    for row in &mut rows {
+        let (gdp, what) = gdp_1995(&row.code)?;
+        row.gdp = Some(gdp);
+        row.source = format!(
+            "{}; gdp {gdp:.0} US$ million = {what}, a recalled order of magnitude of WDI 1995 (docs/data.md#kaz1995); collection 1 (U: full collection assumed; no 1995 scenario pools duties)",
+            row.source
+        );
+    }
+    Ok(rows)
 }
 
 /// Aggregate 1995 cells (US$ million; rows exporter) and the source of each.
@@ -97,17 +126,9 @@ fn aggregate_cells() -> Result<Cells> {
         src[a][row] = format!("D: {s}");
         src[row][a] = format!("D: {s}");
     }
-    let world_rest: f64 = GDP_1995.iter().map(|g| g.1).sum();
     for a in 0..n {
         let exports: f64 = (0..n).filter(|&j| j != a).map(|j| cells[a][j]).sum();
-        let (gdp, gdp_src) = if a == row {
-            (WORLD_GDP_1995 - world_rest, "world GDP (U) minus the four")
-        } else {
-            (
-                GDP_1995[idx(&GDP_1995.map(|g| g.0), regions[a], NAME, "GDP_1995")?].1,
-                "GDP (U)",
-            )
-        };
+        let (gdp, gdp_src) = gdp_1995(regions[a])?;
         let gamma = gamma(regions[a], NAME)?;
         cells[a][a] = gamma * gdp - exports;
         if cells[a][a] <= 0.0 {
@@ -265,7 +286,7 @@ fn sector_rows() -> Result<Vec<SectorRow>> {
                 "All other goods (2009 CHEM, TEXC, WOOD and OTHR)".to_string(),
                 OTHR_1995_SIGMAS.0,
                 OTHR_1995_SIGMAS.1,
-                "D: mean of the 2009 CHEM TEXC WOOD OTHR sigmas (GTAP; ELASTICITIES.md) rounded; eta U; epsilon U".to_string(),
+                "D: mean of the 2009 CHEM TEXC WOOD OTHR sigmas (GTAP; docs/sources.md#armington-elasticities-gtap) rounded; eta U; epsilon U".to_string(),
             )
         } else {
             let k = idx(&sectors09, code, NAME, "sectors")?;
@@ -273,7 +294,7 @@ fn sector_rows() -> Result<Vec<SectorRow>> {
                 SECTOR_DEFS[k].1.to_string(),
                 SIGMAS[k].1,
                 SIGMAS[k].2,
-                "D: as the 2009 sector (GTAP ESUBD/ESUBM via ELASTICITIES.md); eta U; epsilon U"
+                "D: as the 2009 sector (GTAP ESUBD/ESUBM; docs/sources.md#armington-elasticities-gtap); eta U; epsilon U"
                     .to_string(),
             )
         };

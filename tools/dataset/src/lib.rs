@@ -11,14 +11,19 @@
 //! ```text
 //! sources      raw files -> figures (US$ million)
 //! calibration  RAS fit of Kazakhstan's sector split; least-change tariff calibration
-//! eaeu2009     7 regions x 8 sectors, 2009, with policy_rates.csv
+//! eaeu2009     7 regions x 8 sectors, 2009, with policy_rates.csv; duty collection
+//!              shares calibrated by solving the 2010 CET with the library
 //! kaz1995      5 regions x 5 sectors, illustrative 1995
 //! sourced      the library's Dataset built from the rows, with every row's source
 //! write        the CSV files, read back through the library's loader
 //! ```
 //!
 //! Arithmetic is plain `+ - * /` on values read from text (no transcendental
-//! functions), so the output is byte-identical on every IEEE-754 platform.
+//! functions), so the output is byte-identical on every IEEE-754 platform,
+//! with one exception: the duty collection shares come from the library's
+//! equilibrium of the 2010 CET (exponentials and logarithms of the platform's
+//! math library) and are written to 4 decimals, so only a result within
+//! about 1e-13 of a rounding boundary could differ between platforms.
 //!
 //! Run it with `cargo run --release -p customs-union-dataset [RAW_DIR [OUT_DIR]]`.
 #![forbid(unsafe_code)]
@@ -48,8 +53,9 @@ pub use report::Report;
 /// # Errors
 /// An [`Error`] naming the file or figure at fault when a raw file is missing
 /// or malformed, a check against a published figure fails, the RAS fit does
-/// not converge, a calibration target is missed, or the files written do not
-/// read back as the dataset built.
+/// not converge, a calibration target is missed, the library cannot solve the
+/// 2010 CET on the data, or the files written do not read back as the
+/// dataset built.
 pub fn generate(raw_dir: &Path, out_dir: &Path) -> Result<Report> {
     let mut report = Report::default();
     let mut text = String::new();

@@ -8,7 +8,8 @@
 //! Defaults: `data/raw` and `data` of the repository; writes
 //! `OUT_DIR/eaeu2009/*.csv` and `OUT_DIR/kaz1995/*.csv`. The report shows the
 //! aggregate matrix and its checks, the RAS fit of Kazakhstan's composition,
-//! the tariff calibration (Kazakhstan's four averages) and the policy rates.
+//! the tariff calibration (Kazakhstan's four averages), the policy rates and the
+//! calibration of the duty collection shares on the 2010 CET.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -22,6 +22,11 @@ pub struct Report {
     pub cet_2020_simple: f64,
     /// Kazakhstan's bound rates: simple average, AGF, mean of the other sectors.
     pub kaz_bound: (f64, f64, f64),
+    /// The duty collection share `k` of each union member, as written.
+    pub collection: Vec<(String, f64)>,
+    /// Each member's share of the members' collected duties under the 2010
+    /// CET, as the library reports it: (code, baseline, under the CET).
+    pub collected_shares: Vec<(String, f64, f64)>,
     /// The printable report.
     pub text: String,
 }

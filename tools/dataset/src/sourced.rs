@@ -19,20 +19,44 @@ pub struct CountryRow {
     pub code: String,
     /// Display name.
     pub name: String,
+    /// GDP of the data's year, US$ million (written empty when unknown).
+    pub gdp: Option<f64>,
+    /// Share of the statutory duties on its imports that the region collects
+    /// (0 < k <= 1; 1 is the data format's default).
+    pub collection: f64,
+    /// A caveat repeated as a warning in every result reporting the region.
+    pub note: Option<String>,
     /// Status and origin.
     pub source: String,
 }
 
 impl CountryRow {
-    /// Rows from `(code, name, source)` definitions.
+    /// Rows from `(code, name, source)` definitions: no GDP, full collection,
+    /// no note.
     pub fn from_defs(defs: &[(&str, &str, &str)]) -> Vec<CountryRow> {
         defs.iter()
             .map(|(code, name, source)| CountryRow {
                 code: code.to_string(),
                 name: name.to_string(),
+                gdp: None,
+                collection: 1.0,
+                note: None,
                 source: source.to_string(),
             })
             .collect()
+    }
+
+    /// The library's country of this row.
+    fn country(&self) -> Country {
+        let mut c =
+            Country::new(self.code.as_str(), self.name.as_str()).with_collection(self.collection);
+        if let Some(g) = self.gdp {
+            c = c.with_gdp(g);
+        }
+        if let Some(n) = &self.note {
+            c = c.with_note(n.as_str());
+        }
+        c
     }
 }
 
@@ -159,11 +183,7 @@ impl SourcedDataset {
                     .map_err(model)?,
             );
         }
-        let countries = rows
-            .countries
-            .iter()
-            .map(|c| Country::new(c.code.as_str(), c.name.as_str()))
-            .collect();
+        let countries = rows.countries.iter().map(CountryRow::country).collect();
         let data = Dataset::new(countries, sectors, markets).map_err(model)?;
         Ok(SourcedDataset {
             name: name.to_string(),
@@ -185,6 +205,11 @@ impl SourcedDataset {
     /// The rows as built, with their sources.
     pub fn rows(&self) -> &DatasetRows {
         &self.rows
+    }
+
+    /// The rows, to change and build again.
+    pub fn into_rows(self) -> DatasetRows {
+        self.rows
     }
 }
 
@@ -348,6 +373,9 @@ pub(crate) mod tests {
         let country = |code: &str| CountryRow {
             code: code.to_string(),
             name: format!("Country {code}"),
+            gdp: Some(100.0),
+            collection: 1.0,
+            note: None,
             source: "test".to_string(),
         };
         let sector = |code: &str| SectorRow {

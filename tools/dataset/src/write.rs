@@ -2,7 +2,8 @@
 //! library's loader to prove the files say what was built.
 //!
 //! ```text
-//! countries.csv     code,name,source
+//! countries.csv     code,name,gdp,collection,note,source    gdp US$ million to 1 decimal (empty: unknown);
+//!                                                          collection to 4 decimals; note empty: none
 //! sectors.csv       code,name,sigma_m,sigma_d,eta,epsilon,source
 //! flows.csv         sector,exporter,importer,value,source      every cell, US$ million to 3 decimals
 //! tariffs.csv       sector,exporter,importer,rate,source       rates to 4 decimals; `*` rows as built
@@ -11,7 +12,8 @@
 //! policy_rates.csv  measure,sector,rate,source                 (eaeu2009 only)
 //! ```
 //! Lines end in `\n`; a field holding a comma is quoted (RFC 4180); fields
-//! never hold a quote or a line break and are never empty (checked).
+//! never hold a quote or a line break and are never empty, except the
+//! optional `gdp` and `note` of `countries.csv` (checked).
 
 use std::fs;
 use std::path::Path;
@@ -19,13 +21,15 @@ use std::path::Path;
 use customs_union::io::load_data_dir;
 
 use crate::error::{Error, Result};
-use crate::figures::{FLOW_DECIMALS, RATE_DECIMALS};
+use crate::figures::{FLOW_DECIMALS, GDP_DECIMALS, RATE_DECIMALS};
 use crate::sourced::{RateRow, SourcedDataset};
 
 /// A CSV table: header and rows.
 struct Table {
     file: &'static str,
     header: &'static [&'static str],
+    /// Columns that may be empty (the value is absent).
+    optional: &'static [&'static str],
     rows: Vec<Vec<String>>,
 }
 
@@ -34,6 +38,7 @@ impl Table {
         Table {
             file,
             header,
+            optional: &[],
             rows: Vec::new(),
         }
     }
@@ -58,10 +63,10 @@ impl Table {
             if row.len() != self.header.len() {
                 return Err(refuse(format!("{} fields", row.len())));
             }
-            if row
-                .iter()
-                .any(|f| f.is_empty() || f.contains(['"', '\n', '\r']))
-            {
+            let bad = row.iter().zip(self.header).any(|(f, h)| {
+                (f.is_empty() && !self.optional.contains(h)) || f.contains(['"', '\n', '\r'])
+            });
+            if bad {
                 return Err(refuse("empty field or quote/line break".to_string()));
             }
             w.write_record(row).map_err(csv_error)?;
@@ -107,10 +112,22 @@ fn tables(d: &SourcedDataset) -> Vec<Table> {
     let rows = d.rows();
     let mut out = Vec::new();
 
-    let mut t = Table::new("countries.csv", &["code", "name", "source"]);
+    let mut t = Table::new(
+        "countries.csv",
+        &["code", "name", "gdp", "collection", "note", "source"],
+    );
+    t.optional = &["gdp", "note"];
     for (c, row) in data.countries().iter().zip(&rows.countries) {
-        t.rows
-            .push(vec![c.code.clone(), c.name.clone(), row.source.clone()]);
+        t.rows.push(vec![
+            c.code.clone(),
+            c.name.clone(),
+            c.gdp
+                .map(|g| format!("{:.*}", GDP_DECIMALS as usize, g))
+                .unwrap_or_default(),
+            fmt_rate(c.collection),
+            c.note.clone().unwrap_or_default(),
+            row.source.clone(),
+        ]);
     }
     out.push(t);
 

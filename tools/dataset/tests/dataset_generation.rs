@@ -7,12 +7,16 @@
 //!   before the CET   simple 6.7%   weighted 5.3%   (World Bank 2012)
 //!   Russia's rates   simple 11.1%  weighted 9.5%   (the CET Kazakhstan adopts)
 //! CET after the WTO cuts: simple 7.9%; Kazakhstan's bound rates: 6.1%, AGF 7.6%
+//! members' shares of the duties collected under the 2010 CET (scenarios/cet_2010.toml,
+//!   default elasticities): RUS 89.5%, KAZ 6.9%, BLR 3.65% (2012), each within 0.1 point
 //! ```
 //!
 //! Every check here reads the committed CSV files, not the generator's
 //! in-memory values, so a hand edit or a drift of either fails a test.
 
-use customs_union_dataset::figures::{FACTS_MATRIX_2009, REGIONS_2009};
+use customs_union::io::load_data_dir;
+use customs_union::{ScenarioSet, Simulation};
+use customs_union_dataset::figures::{MATRIX_2009_PUBLISHED, REGIONS_2009};
 use customs_union_dataset::generate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +30,12 @@ const TARGET_TOLERANCE: f64 = 0.001;
 const CELL_TOLERANCE: f64 = 0.01;
 /// Tolerance of a fitted composition share against its target.
 const SHARE_TOLERANCE: f64 = 1e-6;
+/// Acceptance tolerance of a member's collected share under the CET against
+/// the observed 2012 share: 0.1 percentage point (the published shares are
+/// rounded and sum to 100.05%).
+const COLLECTED_TOLERANCE: f64 = 0.001;
+/// Observed shares of the members' collected duties, 2012 (docs/sources.md).
+const COLLECTED_2012: [(&str, f64); 3] = [("RUS", 0.895), ("KAZ", 0.069), ("BLR", 0.0365)];
 
 const STATUSES: [&str; 5] = ["V", "V2", "D", "U", "seed"];
 
@@ -102,6 +112,13 @@ fn committed_csvs_are_byte_identical_to_a_regeneration() {
     assert!((report.kaz_weighted_before - 0.053).abs() <= TARGET_TOLERANCE);
     assert!((report.kaz_simple_cet - 0.111).abs() <= TARGET_TOLERANCE);
     assert!((report.kaz_weighted_cet - 0.095).abs() <= TARGET_TOLERANCE);
+    assert_eq!(report.collected_shares.len(), 3);
+    for (code, _, under_cet) in &report.collected_shares {
+        let target = COLLECTED_2012.iter().find(|t| t.0 == code).unwrap().1;
+        assert!((under_cet - target).abs() <= COLLECTED_TOLERANCE, "{code}");
+    }
+    let k = |code: &str| report.collection.iter().find(|c| c.0 == code).unwrap().1;
+    assert_eq!(k("RUS"), 1.0);
 }
 
 #[test]
@@ -124,6 +141,7 @@ fn the_comparison_notices_a_changed_byte() {
 /// A data directory read back from its CSV files.
 struct Data {
     countries: Vec<String>,
+    country_rows: Rows,
     sectors: Vec<String>,
     flows: BTreeMap<(String, String, String), f64>,
     tariffs: Rows,
@@ -138,7 +156,10 @@ fn load(dir: &Path) -> Data {
         assert_eq!(h, cols, "{file}: header");
         rows
     };
-    let countries = expect("countries.csv", &["code", "name", "source"]);
+    let countries = expect(
+        "countries.csv",
+        &["code", "name", "gdp", "collection", "note", "source"],
+    );
     let sector_rows = expect(
         "sectors.csv",
         &[
@@ -167,6 +188,7 @@ fn load(dir: &Path) -> Data {
     }
     Data {
         countries: countries.iter().map(|r| r["code"].clone()).collect(),
+        country_rows: countries,
         sectors: sector_rows.iter().map(|r| r["code"].clone()).collect(),
         flows,
         tariffs,
@@ -371,7 +393,7 @@ fn cis_trade_is_duty_free_and_carries_the_border_cost_wedge() {
 #[test]
 fn aggregate_cells_are_the_cow_2009_cells_and_kazakhstan_fits_its_composition() {
     let d = load(&root().join("data/eaeu2009"));
-    // Spot checks against the FACTS.md table (importer-reported COW v4.0, US$ m).
+    // Spot checks against the published 2009 matrix (importer-reported COW v4.0, US$ m).
     for (i, j, v) in [
         ("KAZ", "RUS", 3_533.0),
         ("RUS", "KAZ", 8_897.0),
@@ -393,7 +415,7 @@ fn aggregate_cells_are_the_cow_2009_cells_and_kazakhstan_fits_its_composition() 
         for (b, j) in regions.iter().enumerate() {
             let tol = if a == b { 2.0 } else { CELL_TOLERANCE };
             assert!(
-                (d.cell(i, j) - FACTS_MATRIX_2009[a][b]).abs() <= tol,
+                (d.cell(i, j) - MATRIX_2009_PUBLISHED[a][b]).abs() <= tol,
                 "{i}->{j}"
             );
         }
@@ -533,5 +555,132 @@ fn kaz1995_keeps_the_essay_figures() {
             );
         }
         assert!(d.tariff(s, "ROW", "KAZ") > 0.0);
+    }
+}
+
+#[test]
+fn gdp_is_the_wdi_2009_figure_of_each_region() {
+    let d = load(&root().join("data/eaeu2009"));
+    let (_, rows) = read(&root().join("data/raw/wdi_gdp_current_usd_2005_2014_selected.csv"));
+    let wdi = |code: &str| -> f64 {
+        rows.iter()
+            .find(|r| r["Country Code"] == code && r["Year"] == "2009")
+            .map(|r| num(&r["Value"]) / 1e6)
+            .unwrap_or_else(|| panic!("no 2009 GDP for {code}"))
+    };
+    let gdp = |code: &str| num(&d.country_rows.iter().find(|r| r["code"] == code).unwrap()["gdp"]);
+    for code in ["KAZ", "RUS", "BLR", "KGZ", "CHN"] {
+        assert!((gdp(code) - wdi(code)).abs() <= 0.05, "{code}");
+    }
+    let eu27 = wdi("EUU") - wdi("HRV") + wdi("GBR");
+    assert!((gdp("EU27") - eu27).abs() <= 0.05);
+    let six: f64 = ["KAZ", "RUS", "BLR", "KGZ", "CHN"]
+        .iter()
+        .map(|c| wdi(c))
+        .sum::<f64>()
+        + eu27;
+    assert!((gdp("ROW") - (wdi("WLD") - six)).abs() <= 0.05);
+    // Every region of both datasets has a GDP; collection shares are in (0, 1].
+    for dir in ["data/eaeu2009", "data/kaz1995"] {
+        for r in &load(&root().join(dir)).country_rows {
+            assert!(num(&r["gdp"]) > 0.0, "{dir} {}", r["code"]);
+            let k = num(&r["collection"]);
+            assert!(k > 0.0 && k <= 1.0, "{dir} {}", r["code"]);
+        }
+    }
+}
+
+#[test]
+fn kyrgyzstan_carries_the_re_export_caveat_with_true_figures() {
+    let d = load(&root().join("data/eaeu2009"));
+    for r in &d.country_rows {
+        if r["code"] == "KGZ" {
+            assert!(r["note"].contains("re-export"), "{}", r["note"]);
+            let gdp = num(&r["gdp"]);
+            assert!(
+                d.cell("CHN", "KGZ") > gdp,
+                "the note says CHN->KGZ exceeds KGZ's GDP"
+            );
+            assert!(r["note"].contains(&format!("{:.0}", d.cell("CHN", "KGZ"))));
+        } else {
+            assert!(r["note"].is_empty(), "{}: {}", r["code"], r["note"]);
+        }
+    }
+}
+
+#[test]
+fn the_cet_reproduces_the_observed_shares_of_collected_duties() {
+    let data = load_data_dir(&root().join("data/eaeu2009"))
+        .unwrap()
+        .dataset;
+    let k = |code: &str| data.countries()[data.country_id(code).unwrap().0].collection;
+    assert_eq!(
+        k("RUS"),
+        1.0,
+        "Russia's share is the calibration's reference"
+    );
+    // KAZ and BLR collected less than their statutory duties (exemptions, under-collection).
+    assert!(k("KAZ") < 1.0 && k("BLR") < 1.0);
+    let text = fs::read_to_string(root().join("scenarios/cet_2010.toml")).unwrap();
+    let set = ScenarioSet::from_toml_str(&text, "scenarios/cet_2010.toml").unwrap();
+    let results = Simulation::new(&data).run(&set).unwrap();
+    let cet = results.scenario("cet-2010").unwrap();
+    let shares = &cet.unions[0].duty_collected_share;
+    assert_eq!(shares.len(), 3);
+    for (code, observed) in COLLECTED_2012 {
+        let m = shares.iter().find(|m| m.country == code).unwrap();
+        assert!(
+            (m.counterfactual - observed).abs() <= COLLECTED_TOLERANCE,
+            "{code}: {:.4} under the CET vs {observed} observed",
+            m.counterfactual
+        );
+    }
+    // The CET raises Kazakhstan's share of collected duties and lowers Belarus's.
+    let share = |code: &str| shares.iter().find(|m| m.country == code).unwrap();
+    assert!(share("KAZ").counterfactual > share("KAZ").baseline);
+    assert!(share("BLR").counterfactual < share("BLR").baseline);
+}
+
+/// The anchors of a Markdown file's headings, as a Markdown renderer makes
+/// them: lower case, spaces to `-`, punctuation other than `-` and `_` dropped.
+fn headings(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn sources_name_no_file_outside_the_repository() {
+    let root = root();
+    for d in ["eaeu2009", "kaz1995"] {
+        for entry in fs::read_dir(root.join("data").join(d)).unwrap() {
+            let path = entry.unwrap().path();
+            let (_, rows) = read(&path);
+            for r in rows {
+                for word in r["source"].split(|c: char| c.is_whitespace() || "();,".contains(c)) {
+                    let (file, anchor) = word.split_once('#').unwrap_or((word, ""));
+                    if !file.ends_with(".md") {
+                        continue;
+                    }
+                    let text = fs::read_to_string(root.join(file)).unwrap_or_else(|_| {
+                        panic!("{}: {file} is not a file of the repository", path.display())
+                    });
+                    assert!(
+                        anchor.is_empty() || headings(&text).contains(anchor),
+                        "{}: {file} has no section #{anchor}",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::figures::{FACTS_CHECK_TOLERANCE, FACTS_MATRIX_2009, REGIONS_2009};
+use crate::figures::{MATRIX_2009_PUBLISHED, MATRIX_CHECK_TOLERANCE, REGIONS_2009};
 use crate::report::write_matrix;
 use crate::sources::{gamma, read_cow_cells, read_cow_national, read_gdp, region};
 
@@ -17,6 +17,8 @@ pub struct Cells {
     pub values: [[f64; 7]; 7],
     /// Source of each cell.
     pub sources: Vec<Vec<String>>,
+    /// GDP of each region in the base year, US$ million (WDI, as read).
+    pub gdp: [f64; 7],
 }
 
 /// Reads and checks the aggregate cells; adds the matrix and its checks to `text`.
@@ -24,7 +26,7 @@ pub struct Cells {
 /// # Errors
 /// When a raw file fails, the core extract unexpectedly holds EU27<->ROW
 /// cells, a domestic sale comes out negative, or a cell misses the published
-/// table by more than [`FACTS_CHECK_TOLERANCE`].
+/// table by more than [`MATRIX_CHECK_TOLERANCE`].
 pub fn aggregate_cells(raw: &Path, text: &mut String) -> Result<Cells> {
     let n = REGIONS_2009.len();
     let eu = region("EU27")?;
@@ -47,9 +49,9 @@ pub fn aggregate_cells(raw: &Path, text: &mut String) -> Result<Cells> {
                 "EU27<->ROW cells unexpectedly present in the core-5 extract".into(),
             ));
         }
-        cells[i][j] = FACTS_MATRIX_2009[i][j];
+        cells[i][j] = MATRIX_2009_PUBLISHED[i][j];
         cell_source[i][j] =
-            "V2 (FACTS.md table quoting COW v4.0; the core-5 extract holds no EU27-ROW dyads)"
+            "V2 (COW v4.0 as quoted in the published 2009 matrix, docs/sources.md#the-2009-matrix; the core-5 extract holds no EU27-ROW dyads)"
                 .to_string();
     }
     let gdp = read_gdp(raw)?;
@@ -71,11 +73,11 @@ pub fn aggregate_cells(raw: &Path, text: &mut String) -> Result<Cells> {
     let mut max_diff: f64 = 0.0;
     for i in 0..n {
         for j in 0..n {
-            let d = (cells[i][j] - FACTS_MATRIX_2009[i][j]).abs();
-            if d > FACTS_CHECK_TOLERANCE {
+            let d = (cells[i][j] - MATRIX_2009_PUBLISHED[i][j]).abs();
+            if d > MATRIX_CHECK_TOLERANCE {
                 return Err(Error::Check(format!(
-                    "cell {}->{}: raw files give {:.1}, FACTS.md {:.0}",
-                    REGIONS_2009[i], REGIONS_2009[j], cells[i][j], FACTS_MATRIX_2009[i][j]
+                    "cell {}->{}: raw files give {:.1}, the published matrix {:.0}",
+                    REGIONS_2009[i], REGIONS_2009[j], cells[i][j], MATRIX_2009_PUBLISHED[i][j]
                 )));
             }
             max_diff = max_diff.max(d);
@@ -88,8 +90,8 @@ pub fn aggregate_cells(raw: &Path, text: &mut String) -> Result<Cells> {
     write_matrix(text, &REGIONS_2009, cells.iter().map(|r| r.as_slice()));
     let _ = writeln!(
         text,
-        "  Matches the FACTS.md table within {max_diff:.2} (tolerance {FACTS_CHECK_TOLERANCE}); \
-         {missing} empty COW flows in 2009 dyads treated as 0; EU27<->ROW from the FACTS.md table (V2)."
+        "  Matches the published 2009 matrix within {max_diff:.2} (tolerance {MATRIX_CHECK_TOLERANCE}); \
+         {missing} empty COW flows in 2009 dyads treated as 0; EU27<->ROW from the published matrix (V2)."
     );
     let national = read_cow_national(raw)?;
     let _ = writeln!(
@@ -108,5 +110,6 @@ pub fn aggregate_cells(raw: &Path, text: &mut String) -> Result<Cells> {
     Ok(Cells {
         values: cells,
         sources: cell_source,
+        gdp,
     })
 }

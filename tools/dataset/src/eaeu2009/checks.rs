@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::figures::{
-    EEC_INSIDE_FUEL, EEC_INSIDE_MACH, EEC_THIRD_FUEL, EEC_THIRD_MACH, FACTS_KAZ_IMPORT_SHARES,
+    EEC_INSIDE_FUEL, EEC_INSIDE_MACH, EEC_THIRD_FUEL, EEC_THIRD_MACH, KAZ_IMPORT_SHARES_2009_2011,
     REGIONS_2009, UNION_MEMBERS, WDI_CHN_FUEL_SHARE, WDI_RUS_FUEL_SHARE,
 };
 use crate::report::{Report, pct};
@@ -113,8 +113,8 @@ pub fn reported_checks(
             .push((REGIONS_2009[i].to_string(), sh));
         let _ = write!(text, " {} {}", REGIONS_2009[i], pct(sh));
     }
-    let _ = write!(text, "\n  FACTS.md 2009 -> 2011:");
-    for (c, a, b) in FACTS_KAZ_IMPORT_SHARES {
+    let _ = write!(text, "\n  published 2009 -> 2011:");
+    for (c, a, b) in KAZ_IMPORT_SHARES_2009_2011 {
         let _ = write!(text, " {c} {} -> {}", pct(a), pct(b));
     }
     text.push_str("\n\n");

@@ -1,7 +1,7 @@
 //! The 2009 dataset `eaeu2009`: seven regions, eight sectors, US$ million.
 //!
 //! ```text
-//! off-diagonal cell  = COW v4.0 importer-reported flow (V); EU27<->ROW: FACTS.md table (V2)
+//! off-diagonal cell  = COW v4.0 importer-reported flow (V); EU27<->ROW: the published 2009 matrix (V2)
 //! diagonal cell      = gamma (U) x WDI GDP (V) - the matrix's own row sum of exports
 //! sector split       = baseline_7x7x8 shares (U), then for Kazakhstan a RAS fit:
 //!                      x[KAZ->j][s] and x[i->KAZ][s] scaled so that each partner's
@@ -9,10 +9,15 @@
 //!                      the 2015 BNS composition (V)
 //! tariffs            = priors (U) scaled by t_s = p_s (1 + l1 + l2 w_s), l1, l2 solving
 //!                      mean_s t_s = A and sum_s w_s t_s = W (World Bank averages, V)
+//! gdp                = WDI 2009 (V; EU27 and ROW D)
+//! collection         = k[m] = (s[m] / s[RUS]) (D[RUS] / D[m]) for KAZ and BLR: duties D under
+//!                      the 2010 CET solved by the library, s the 2012 collected shares (D)
 //! ```
 
 mod cells;
 mod checks;
+mod collection;
+mod countries;
 mod policy;
 mod sectors;
 mod split;
@@ -21,9 +26,8 @@ mod tariffs;
 use std::path::Path;
 
 use crate::error::Result;
-use crate::figures::REGION_DEFS_2009;
 use crate::report::Report;
-use crate::sourced::{CountryRow, DatasetRows, SourcedDataset};
+use crate::sourced::{DatasetRows, SourcedDataset};
 use crate::sources::read_bns;
 
 /// Builds `eaeu2009` from the raw files, with its `policy_rates.csv`;
@@ -31,7 +35,8 @@ use crate::sources::read_bns;
 ///
 /// # Errors
 /// When a raw file fails, a check against a published figure fails, the RAS
-/// fit does not converge or a calibration target is missed.
+/// fit does not converge, a calibration target is missed or the library
+/// cannot solve the 2010 CET on the data.
 pub fn build(raw: &Path, report: &mut Report, text: &mut String) -> Result<SourcedDataset> {
     let cells = cells::aggregate_cells(raw, text)?;
     let bns = read_bns(raw)?;
@@ -42,7 +47,7 @@ pub fn build(raw: &Path, report: &mut Report, text: &mut String) -> Result<Sourc
     let sector_rows = sectors::sector_rows()?;
     let policy = policy::policy_rates(&tariffs.kaz, &tariffs.rus, report, text)?;
     let rows = DatasetRows {
-        countries: CountryRow::from_defs(&REGION_DEFS_2009),
+        countries: countries::country_rows(&cells)?,
         sectors: sector_rows,
         flows: split.flows,
         flow_sources: split.sources,
@@ -51,5 +56,6 @@ pub fn build(raw: &Path, report: &mut Report, text: &mut String) -> Result<Sourc
         supply: sectors::supply_rows(),
         policy_rates: Some(policy),
     };
-    SourcedDataset::build("eaeu2009", rows)
+    let built = SourcedDataset::build("eaeu2009", rows)?;
+    collection::calibrate(built, report, text)
 }

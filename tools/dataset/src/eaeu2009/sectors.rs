@@ -23,7 +23,7 @@ pub fn gtap_check(raw: &Path, text: &mut String) -> Result<()> {
     let gtap = read_gtap(raw)?;
     let _ = writeln!(
         text,
-        "Elasticities (ELASTICITIES.md, D) against the raw GTAP ESUBD values; ESUBM = 2 ESUBD in every GTAP sector: {}",
+        "Elasticities (D, docs/sources.md#armington-elasticities-gtap) against the raw GTAP ESUBD values; ESUBM = 2 ESUBD in every GTAP sector: {}",
         gtap.rule_of_two
     );
     let _ = writeln!(
@@ -50,7 +50,7 @@ pub fn gtap_check(raw: &Path, text: &mut String) -> Result<()> {
     }
     let _ = writeln!(
         text,
-        "  (FUEL's mean includes gas at 17.2, capped in ELASTICITIES.md as not credible for pipeline trade)\n"
+        "  (FUEL's mean includes gas at 17.2, capped as not credible for pipeline trade)\n"
     );
     Ok(())
 }
@@ -74,7 +74,7 @@ pub fn sector_rows() -> Result<Vec<SectorRow>> {
             eta: ETA,
             epsilon: epsilon_default(code),
             source: format!(
-                "D: sigma_d/sigma_m GTAP ESUBD/ESUBM of {members} (V) mapped in ELASTICITIES.md; eta U; epsilon U (default of KAZ RUS BLR KGZ{})",
+                "D: sigma_d/sigma_m GTAP ESUBD/ESUBM of {members} (V) mapped as in docs/sources.md#armington-elasticities-gtap; eta U; epsilon U (docs/sources.md#demand-and-supply-elasticities) (default of KAZ RUS BLR KGZ{})",
                 if *code == "FUEL" { "; FUEL resource-constrained" } else { "" }
             ),
         });
@@ -90,12 +90,12 @@ pub fn supply_rows() -> Vec<SupplyRow> {
             let (epsilon, source) = if PRICE_TAKERS.contains(&code) {
                 (
                     f64::INFINITY,
-                    "U: price taker (ELASTICITIES.md; SMART convention)",
+                    "U: price taker (SMART convention; docs/sources.md#demand-and-supply-elasticities)",
                 )
             } else if LARGE_SUPPLIERS.contains(&code) && *sector != "FUEL" {
                 (
                     EPSILON_LARGE,
-                    "U: large diversified supplier (ELASTICITIES.md)",
+                    "U: large diversified supplier (docs/sources.md#demand-and-supply-elasticities)",
                 )
             } else {
                 continue;

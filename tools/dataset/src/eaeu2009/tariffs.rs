@@ -247,7 +247,7 @@ pub fn border_costs() -> Vec<RateRow> {
             let (rate, source) = if UNION_MEMBERS.contains(&i) && UNION_MEMBERS.contains(&j) {
                 (
                     NTB_UNION_2009,
-                    "U: border costs among KAZ RUS BLR before internal controls were removed (FACTS.md; no sourced estimate; MC range 5-20%)",
+                    "U: border costs among KAZ RUS BLR before internal controls were removed (docs/sources.md#non-tariff-border-costs; no sourced estimate; MC range 5-20%)",
                 )
             } else {
                 (

@@ -14,9 +14,9 @@ pub const EEC_THIRD_MACH: f64 = 0.024;
 pub const WDI_RUS_FUEL_SHARE: f64 = 0.630;
 /// Fuel's share of China's merchandise exports, 2009 (V: WDI).
 pub const WDI_CHN_FUEL_SHARE: f64 = 0.017;
-/// Kazakhstan's import shares 2009 -> 2011 quoted in FACTS.md (D: COW cells plus
+/// Kazakhstan's import shares 2009 -> 2011 (docs/sources.md#kazakhstans-import-shares-2009-and-2011; D: COW cells plus
 /// EEC 2011 figures, V2), for comparison with the data's 2009 shares.
-pub const FACTS_KAZ_IMPORT_SHARES: [(&str, f64, f64); 3] = [
+pub const KAZ_IMPORT_SHARES_2009_2011: [(&str, f64, f64); 3] = [
     ("RUS", 0.31, 0.42),
     ("EU27", 0.27, 0.20),
     ("CHN", 0.13, 0.13),

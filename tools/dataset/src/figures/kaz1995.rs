@@ -3,7 +3,11 @@
 
 /// Regions of the 1995 dataset and their `countries.csv` source text.
 pub const REGION_DEFS_1995: [(&str, &str, &str); 5] = [
-    ("KAZ", "Kazakhstan", "seed: essay behind seed-1995.md"),
+    (
+        "KAZ",
+        "Kazakhstan",
+        "seed: the 1995 essay (docs/sources.md#kazakhstan-and-russia-around-1995)",
+    ),
     (
         "RUS",
         "Russian Federation",

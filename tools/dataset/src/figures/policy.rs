@@ -39,3 +39,20 @@ pub const KAZ_BOUND_AGRICULTURE: f64 = 0.076;
 /// the seven non-AGF sectors average (8 x 6.1 - 7.6) / 7 = 5.886 so that the
 /// eight-sector mean is 6.1 exactly.
 pub const KAZ_BOUND_NON_AGRICULTURE: f64 = 0.059;
+
+/// Members' shares of the union's import duties collected in 2012 (D: derived
+/// from Belarus's 2012 receipts; docs/sources.md#duties-collected-in-2012; as
+/// rounded the three sum to 100.05%). The collection shares `k` of
+/// `countries.csv` are calibrated so that the 2010 CET reproduces them.
+pub const COLLECTED_SHARES_2012: [(&str, f64); 3] =
+    [("RUS", 0.895), ("KAZ", 0.069), ("BLR", 0.0365)];
+/// The member whose collection share is fixed at 1 in that calibration: only
+/// the ratios of collected duties are observed, so one `k` is a normalisation.
+pub const COLLECTION_REFERENCE: &str = "RUS";
+/// Largest accepted miss of a member's collected share under the CET against
+/// [`COLLECTED_SHARES_2012`] (0.1 percentage point: the published shares are
+/// rounded to 0.1 point and sum to 100.05%, and `k` is written to 4 decimals).
+pub const COLLECTION_TOLERANCE: f64 = 0.001;
+/// Collection share of every region outside the calibration (U: full
+/// collection; it matters only where a region's duties are pooled).
+pub const COLLECTION_DEFAULT: f64 = 1.0;

@@ -14,7 +14,7 @@ pub const KAZ_WEIGHTED_CET: f64 = 0.095;
 pub const CALIBRATION_TOLERANCE: f64 = 0.001;
 
 /// Outsiders over whose imports the Kazakhstan averages are computed: the MFN
-/// partners (D: FACTS.md "How the averages are measured"; KGZ trades duty-free
+/// partners (D: docs/sources.md#how-the-averages-are-compared; KGZ trades duty-free
 /// under the CIS FTA and is left out of the MFN average).
 pub const MFN_PARTNERS: [&str; 3] = ["CHN", "EU27", "ROW"];
 
@@ -24,13 +24,13 @@ pub const MFN_PARTNERS: [&str; 3] = ["CHN", "EU27", "ROW"];
 pub const CIS_FTA: [&str; 4] = ["KAZ", "RUS", "BLR", "KGZ"];
 
 /// Kazakhstan's 2009 MFN rate by sector before calibration (U: midpoints of
-/// FACTS.md indicative ranges: food 9-12, minerals 1-3, chemicals 3-5, metals
+/// the indicative ranges of docs/sources.md#indicative-sector-averages: food 9-12, minerals 1-3, chemicals 3-5, metals
 /// 3-5, machinery 2-5 / vehicles 5-10 (mostly machinery lines), textiles and
 /// consumer goods 8-12; WOOD and OTHR have no range: assumed).
 pub const KAZ_PRIOR: [f64; 8] = [0.105, 0.020, 0.040, 0.040, 0.035, 0.100, 0.080, 0.070];
 
 /// Russia's 2009 MFN rate by sector before calibration, the schedule the CET
-/// adopts (U: FACTS.md indicative CET ranges food 13-15, minerals 3-5,
+/// adopts (U: indicative CET ranges of docs/sources.md#indicative-sector-averages: food 13-15, minerals 3-5,
 /// chemicals 6-7, metals 8-10, machinery 5-8 / vehicles 12-15, textiles 12-17;
 /// Russia applied 2011 (V2): agriculture 13.2, chemicals 6.5, wood and paper
 /// 13.4, manufactures 9.5; OTHR assumed).

@@ -27,3 +27,7 @@ pub const CALIBRATION_MAX_FACTOR: f64 = 2.0;
 pub const RATE_DECIMALS: i32 = 4;
 /// Decimals of every written flow (US$ thousand).
 pub const FLOW_DECIMALS: i32 = 3;
+/// Decimals of every written GDP (US$ 100,000).
+pub const GDP_DECIMALS: i32 = 1;
+/// Decimals of every written duty collection share.
+pub const COLLECTION_DECIMALS: i32 = 4;
