@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Newton's method on log prices with the analytic Jacobian (SPEC §2). Default.
+    /// Newton's method on log prices with the analytic Jacobian. Default.
     #[default]
     Newton,
     /// Jacobi iteration: each price moves by its own residual over the Jacobian's

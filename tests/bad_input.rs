@@ -1,4 +1,4 @@
-//! SPEC §8: every bad input is an error naming the file, line and field (or the
+//! Every bad input is an error naming the file, line and field (or the
 //! scenario key), through the library and through the binary, which exits
 //! non-zero without panicking; an empty sector is a warning. Plus fuzzing of
 //! the CSV and TOML readers: junk in, `Err` (or `Ok`) out, never a panic.

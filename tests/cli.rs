@@ -1,4 +1,4 @@
-//! The `customs-union` binary: `validate`, `run` and its JSON (SPEC §7),
+//! The `customs-union` binary: `validate`, `run` and its JSON,
 //! `export-data` round trip, and the reference model against the JSON.
 #![allow(clippy::needless_range_loop)]
 

@@ -247,7 +247,7 @@ fn check_jacobian(seed: u64, tr: Treatment) {
 proptest! {
     #![proptest_config(config(128))]
 
-    /// The analytic Jacobian of SPEC §2 equals a central finite difference (nested).
+    /// The analytic Jacobian equals a central finite difference (nested).
     #[test]
     fn jacobian_matches_finite_differences_nested(seed in any::<u64>()) {
         check_jacobian(seed, Treatment::Nested);

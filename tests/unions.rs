@@ -1,4 +1,4 @@
-//! Customs unions (SPEC §5): each CET rule against rates worked by hand on the
+//! Customs unions: each CET rule against rates worked by hand on the
 //! toy data, the Article XXIV averages by hand, trade creation and diversion
 //! in a stylised market, and pooled duties against the reference model.
 #![allow(clippy::needless_range_loop)]
@@ -220,7 +220,7 @@ fn article_xxiv_averages_by_hand() {
 }
 
 /// H buys at home and from P and O (prices fixed). A union with P removes H's
-/// tariff on P: the CES formulas give H's new imports, and the split follows SPEC §2.
+/// tariff on P: the CES formulas give H's new imports, and the split follows the trade-effect definitions.
 #[test]
 fn trade_creation_and_diversion_by_hand() {
     let inf = f64::INFINITY;
