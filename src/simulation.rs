@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment};
 use crate::monte_carlo::{McSummary, MonteCarlo, MonteCarloSpec, RunControl};
 use crate::policy::PolicyState;
+pub use crate::run::{Meta, Units};
 use crate::run::{RunOptions, ScenarioResult, attribute_stages, run_scenario};
 use crate::scenario::{self, CompiledScenario, Scenario};
 use crate::solver::{ModelVariant, SolverConfig};
@@ -80,37 +81,6 @@ impl ScenarioSet {
     ) -> Result<Vec<CompiledScenario>> {
         scenario::compile(&self.source, &self.scenarios, data, treatment)
     }
-}
-
-/// What every result says about itself: what was run, on what, in which units.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Meta {
-    /// The library's version.
-    pub tool_version: String,
-    /// The dataset: an embedded name, or the data folder as given.
-    pub dataset: String,
-    /// SHA-256 of the dataset's economic content.
-    pub dataset_fingerprint: String,
-    /// The scenario file as given (or `<api>`).
-    pub scenario_file: String,
-    /// Model variant.
-    pub model: ModelVariant,
-    /// Treatment of domestic sales.
-    pub treatment: DomesticTreatment,
-    /// Units of values: the data's units, and rates as fractions.
-    pub units: Units,
-}
-
-/// Units of the numbers in a result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Units {
-    /// Flows, revenue, surplus and welfare (e.g. "US$ million per year at baseline prices").
-    pub values: String,
-    /// Tariffs, wedges, shares: "fractions (0.05 = 5%)".
-    pub rates: String,
-    /// Prices: levels with baseline 1.
-    pub prices: String,
 }
 
 /// Every scenario's results, in file order, with the run's metadata and
@@ -395,14 +365,15 @@ impl<'a> Simulation<'a> {
             ));
         };
         let (treatment, compiled) = self.compile(set)?;
-        MonteCarlo::new(
+        Ok(MonteCarlo::new(
             self.data,
             &compiled,
             spec,
             self.model,
             treatment,
             self.solver_for(set),
-        )
+        )?
+        .with_info(self.meta(set)?))
     }
 
     /// Runs the Monte Carlo study of `set` on every core and summarises it.

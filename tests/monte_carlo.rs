@@ -1186,3 +1186,39 @@ fn inverse_cdfs_match_rand_distr_samplers() {
         assert!((s - sd).abs() < 0.01 * sd, "{name}: sd {s} vs {sd}");
     }
 }
+
+/// Monte Carlo results carry their metadata (units included) and welfare as
+/// a percentage of GDP, scaled from welfare by the data's GDP.
+#[test]
+fn summaries_carry_meta_and_welfare_as_a_share_of_gdp() {
+    use customs_union::prelude::*;
+    let data = Dataset::embedded("eaeu2009").unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/eaeu_2015.toml"
+    ))
+    .unwrap()
+    .replace("draws = 10000", "draws = 40");
+    let set = ScenarioSet::from_toml_str(&text, "eaeu_2015.toml").unwrap();
+    let mc = Simulation::new(&data).monte_carlo(&set).unwrap();
+    let meta = mc.meta.as_ref().expect("meta");
+    assert_eq!(meta.dataset, "eaeu2009");
+    assert!(
+        meta.units.values.contains("US$ million"),
+        "{:?}",
+        meta.units
+    );
+    let gdp = data.countries()[data.country_id("KAZ").unwrap().0]
+        .gdp
+        .expect("KAZ has a GDP");
+    let scenario = set.scenarios[0].name.clone();
+    let w = mc.metric(&scenario, "KAZ", "welfare").unwrap();
+    let p = mc.metric(&scenario, "KAZ", "welfare_pct_gdp").unwrap();
+    let close = |a: Option<f64>, b: Option<f64>| {
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1e-12), "{a} vs {b}");
+    };
+    close(p.p50, w.p50.map(|v| 100.0 * v / gdp));
+    close(p.mean, w.mean.map(|v| 100.0 * v / gdp));
+    assert_eq!(p.share_positive, w.share_positive);
+}

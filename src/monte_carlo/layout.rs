@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::run::Meta;
+
 use super::sampling::Sampling;
 
 /// Outcome fields written per country and union in the per-draw CSV.
@@ -206,7 +208,7 @@ impl Layout {
 
 /// Everything that identifies a run and lays out its values: written in
 /// every shard, so that `merge` needs nothing else.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunMeta {
     /// Number of draws of the whole run.
     pub draws: u64,
@@ -220,6 +222,14 @@ pub struct RunMeta {
     pub parameters: Vec<String>,
     /// Layout of the per-draw values.
     pub layout: Layout,
+    /// What was run, on what, in which units (absent in runs prepared
+    /// without the entry point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<Meta>,
+    /// GDP of each country of the layout (in the data's value units), for
+    /// welfare as a percentage of GDP.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gdp: Vec<Option<f64>>,
 }
 
 #[cfg(test)]

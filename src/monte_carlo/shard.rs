@@ -85,7 +85,7 @@ pub struct ShardFailure {
 
 /// A shard file: the run's identity and layout, the shard's range, and every
 /// draw's values as exact bits, sealed by a checksum.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShardDocument {
     /// Identity and layout of the whole run.
     #[serde(flatten)]

@@ -18,6 +18,7 @@ use super::layout::{Layout, RunMeta, UnionLayout};
 use super::sampling::Sampling;
 use super::stats::{Metric, metric};
 use crate::error::{Error, Result};
+use crate::run::Meta;
 
 /// Field name → metric, serialised as a JSON object in field order.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +188,9 @@ impl PartialEq for Draws {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McSummary {
+    /// What was run, on what, in which units (runs through the entry point).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
     /// Number of draws.
     pub draws: u64,
     /// Draws usable in every scenario.
@@ -286,6 +290,27 @@ fn mcse_note(s: Sampling) -> &'static str {
     }
 }
 
+/// `metrics` with `welfare_pct_gdp` (percent) added from `welfare` when the
+/// GDP is known: every statistic but the share of gains scales by `100 / gdp`.
+fn with_pct_gdp(mut metrics: Metrics, gdp: Option<f64>) -> Metrics {
+    let (Some(g), Some(w)) = (gdp, metrics.get("welfare").cloned()) else {
+        return metrics;
+    };
+    let k = 100.0 / g;
+    let scale = |v: Option<f64>| v.map(|v| v * k);
+    let pct = Metric {
+        mean: scale(w.mean),
+        sd: scale(w.sd),
+        mcse: scale(w.mcse),
+        p05: scale(w.p05),
+        p50: scale(w.p50),
+        p95: scale(w.p95),
+        ..w
+    };
+    metrics.0.push(("welfare_pct_gdp".to_string(), pct));
+    metrics
+}
+
 /// Summarises the whole run. `block` must hold every draw `0..meta.draws`;
 /// the summary keeps it (it is not copied).
 ///
@@ -338,14 +363,15 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
         )
     };
     let nc = layout.countries().len();
+    let gdp = |c: usize| meta.gdp.get(c).copied().flatten();
     let country = |c: usize, m: Metrics| CountrySummary {
         country: layout.countries()[c].clone(),
-        metrics: m,
+        metrics: with_pct_gdp(m, gdp(c)),
     };
     let union = |ul: &UnionLayout, m: Metrics| UnionSummary {
         name: ul.name.clone(),
         members: ul.members.clone(),
-        metrics: m,
+        metrics: with_pct_gdp(m, ul.member_index.iter().map(|&c| gdp(c)).sum()),
     };
     let mut scenarios = Vec::new();
     let mut differences = Vec::new();
@@ -416,6 +442,7 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
         })
         .collect();
     Ok(McSummary {
+        meta: meta.info.clone(),
         draws: meta.draws,
         ok: ok_draws.len() as u64,
         failed,

@@ -16,8 +16,9 @@ mod stages;
 pub(crate) use stages::attribute as attribute_stages;
 
 pub use result::{
-    ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare,
+    ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare, Meta,
     PreferenceResult, ScenarioResult, SectorResult, StageContribution, TariffAverages, UnionResult,
+    Units,
 };
 
 use crate::accounts::{CountryOutcome, country_outcomes, pool_and_close};

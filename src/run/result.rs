@@ -11,6 +11,8 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::CountryOutcome;
+use crate::model::DomesticTreatment;
+use crate::solver::ModelVariant;
 
 /// One country's outcome, labelled by its code. Derefs to the outcome, so
 /// `row.welfare` reads the field directly.
@@ -252,4 +254,35 @@ impl ScenarioResult {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
+}
+
+/// What every result says about itself: what was run, on what, in which units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Meta {
+    /// The library's version.
+    pub tool_version: String,
+    /// The dataset: an embedded name, or the data folder as given.
+    pub dataset: String,
+    /// SHA-256 of the dataset's economic content.
+    pub dataset_fingerprint: String,
+    /// The scenario file as given (or `<api>`).
+    pub scenario_file: String,
+    /// Model variant.
+    pub model: ModelVariant,
+    /// Treatment of domestic sales.
+    pub treatment: DomesticTreatment,
+    /// Units of values: the data's units, and rates as fractions.
+    pub units: Units,
+}
+
+/// Units of the numbers in a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Units {
+    /// Flows, revenue, surplus and welfare (e.g. "US$ million per year at baseline prices").
+    pub values: String,
+    /// Tariffs, wedges, shares: "fractions (0.05 = 5%)".
+    pub rates: String,
+    /// Prices: levels with baseline 1.
+    pub prices: String,
 }

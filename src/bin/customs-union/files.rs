@@ -56,10 +56,16 @@ pub(crate) fn dataset(data: Option<&Path>, dataset: Option<&str>) -> Result<Data
 }
 
 pub(crate) fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error> {
-    match data {
-        Some(d) => load_data_dir(d),
-        None => embedded(dataset)?.load(),
-    }
+    let (mut loaded, source) = match data {
+        Some(d) => (load_data_dir(d)?, d.display().to_string()),
+        None => {
+            let e = embedded(dataset)?;
+            (e.load()?, e.name().to_string())
+        }
+    };
+    // results name where the data came from
+    loaded.dataset = loaded.dataset.with_source(source);
+    Ok(loaded)
 }
 
 /// Writes `body` to `path` atomically: a failed write leaves the previous file intact.

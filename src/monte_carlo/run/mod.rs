@@ -32,6 +32,7 @@ use super::space::ParameterSpace;
 use crate::error::{Error, Result};
 use crate::model::DomesticTreatment;
 use crate::model::Elasticities;
+use crate::run::Meta;
 use crate::solver::SolverConfig;
 
 pub(crate) use prepare::PreparedScenario;
@@ -74,6 +75,8 @@ pub struct MonteCarlo {
     solver: SolverConfig,
     treatment: DomesticTreatment,
     layout: Layout,
+    info: Option<Meta>,
+    gdp: Vec<Option<f64>>,
 }
 
 impl MonteCarlo {
@@ -86,7 +89,16 @@ impl MonteCarlo {
             fingerprint,
             parameters: self.space.labels().to_vec(),
             layout: self.layout.clone(),
+            info: self.info.clone(),
+            gdp: self.gdp.clone(),
         }
+    }
+
+    /// The run with what every result says about itself (the entry point
+    /// sets it: dataset, scenario file, model, treatment, units).
+    pub(crate) fn with_info(mut self, info: Meta) -> Self {
+        self.info = Some(info);
+        self
     }
 
     /// Number of draws of the run.

@@ -166,6 +166,8 @@ impl MonteCarlo {
             scenarios: prepared,
             solver,
             treatment,
+            info: None,
+            gdp: data.countries().iter().map(|c| c.gdp).collect(),
             layout: Layout::new(fields, codes, layouts),
         };
         mc.solve_central();
