@@ -8,9 +8,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::fmt::Write as _;
 use std::hint::black_box;
 
+use customs_union::Simulation;
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::{load_data_dir, parse_scenario_file};
-use customs_union::results::{RunOptions, run_scenario};
 
 const SECTORS: usize = 2000;
 
@@ -92,16 +92,11 @@ fn load_and_run(c: &mut Criterion) {
         })
     });
     let data = load_data_dir(dir.path()).expect("loads").dataset;
-    let opts = RunOptions::default();
-    let compiled = file
-        .set
-        .compile(&data, opts.effective_treatment())
-        .expect("compiles");
+    let sim = Simulation::new(&data);
     g.bench_function("run_cet", |b| {
         b.iter(|| {
             black_box(
-                run_scenario(&data, &compiled[0], &opts)
-                    .expect("solves")
+                sim.run(&file.set).expect("solves").scenarios[0]
                     .totals
                     .len(),
             )

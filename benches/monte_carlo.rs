@@ -6,9 +6,11 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+use customs_union::ModelVariant;
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::parse_scenario_file;
-use customs_union::monte_carlo::{Overrides, RunControl, prepare_run};
+use customs_union::monte_carlo::RunControl;
 
 const SCENARIO: &str = r#"
 [[scenario]]
@@ -44,7 +46,8 @@ dist = { kind = "lognormal", mu = 0.0, sigma = 0.47 }
 fn draws(c: &mut Criterion) {
     let loaded = EmbeddedDataset::Eaeu2009.load().expect("embedded data");
     let file = parse_scenario_file(SCENARIO, "bench.toml").expect("scenario");
-    let run = prepare_run(&loaded, &file, Overrides::default()).expect("prepared");
+    let model = ModelVariant::Armington;
+    let run = prepare_run(&loaded, &file, Overrides::default(), model, None).expect("prepared");
     let n = run.mc.draws();
     let mut g = c.benchmark_group("monte_carlo_eaeu2009");
     g.throughput(Throughput::Elements(n));

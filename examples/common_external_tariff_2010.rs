@@ -12,18 +12,28 @@
 //!
 //! Expected output: the CET alone lowers Kazakhstan's welfare (about
 //! -US$160 m, -0.14% of 2009 GDP) and diverts imports from China and the EU
-//! to Russia; pooling moves revenue to Russia; halving the internal border
-//! cost turns Kazakhstan's total positive. Charts in `out/common_external_tariff_2010/`.
+//! to Russia; pooling the duties actually collected pays Kazakhstan and
+//! Belarus and costs Russia (they collect less of the members' duties than
+//! the pool pays them); halving the internal border cost turns Kazakhstan's
+//! total positive. Charts in `out/common_external_tariff_2010/`.
 //!
 //! `cargo run --release --example common_external_tariff_2010`
 
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::report::chart::{self, CategoryChart, Series};
 
 #[path = "common/mod.rs"]
 mod common;
 
 /// Kazakhstan's 2009 GDP, current US$ million (World Bank WDI, data/raw/wdi_gdp_current_usd_2005_2014_selected.csv).
 const KAZ_GDP_2009: f64 = 115_308.686_941;
+
+/// Readable names of the file's three cumulative stages, in file order.
+const STAGES: [&str; 3] = [
+    "2010: common external tariff",
+    "2010: + duties pooled",
+    "2011: + internal customs controls removed",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (data, results) = common::run_file(
@@ -143,60 +153,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let dir = common::out_dir("common_external_tariff_2010");
     let labels: Vec<String> = imports.iter().map(|e| e.0.clone()).collect();
-    common::bar_chart(
+    common::save(
         &dir.join("kaz_imports_by_origin.svg"),
-        "Kazakhstan's imports by origin: 2009 and under the CET",
-        "US$ million (2009 prices)",
-        &labels,
-        &[
-            ("2009".to_string(), imports.iter().map(|e| e.1).collect()),
-            (
-                "CET 2010".to_string(),
-                imports.iter().map(|e| e.2).collect(),
-            ),
-        ],
+        &CategoryChart::new(
+            "Kazakhstan's imports by origin: the 2009 baseline and under the 2010 CET",
+            "US$ million per year, volumes at 2009 prices (all 8 sectors)",
+            labels,
+        )
+        .series(Series::bars("2009 baseline", imports.iter().map(|e| e.1).collect()).baseline())
+        .series(Series::bars(
+            "with the 2010 common external tariff",
+            imports.iter().map(|e| e.2).collect(),
+        ))
+        .figure(),
     )?;
     let members = ["KAZ", "RUS", "BLR"];
     let labels: Vec<String> = members.iter().map(|s| s.to_string()).collect();
-    let series: Vec<(String, Vec<f64>)> = results
-        .iter()
-        .map(|r| {
-            (
-                r.name.clone(),
-                members
-                    .iter()
-                    .map(|m| r.totals[common::idx(&data, m)].welfare)
-                    .collect(),
-            )
-        })
-        .collect();
-    common::bar_chart(
-        &dir.join("welfare_by_stage.svg"),
-        "Members' welfare by stage",
-        "US$ million",
-        &labels,
-        &series,
-    )?;
-    if let Some(d) = &last.decomposition {
-        let series: Vec<(String, Vec<f64>)> = d
+    let welfare_of = |countries: &[customs_union::CountryResult]| -> Vec<f64> {
+        members
             .iter()
-            .map(|c| {
-                (
-                    c.component.clone(),
-                    members
-                        .iter()
-                        .map(|m| c.countries[common::idx(&data, m)].welfare)
-                        .collect(),
-                )
-            })
-            .collect();
-        common::bar_chart(
-            &dir.join("decomposition.svg"),
-            "Welfare of the 2011 union by component (Shapley)",
-            "US$ million",
-            &labels,
-            &series,
-        )?;
+            .map(|m| countries[common::idx(&data, m)].welfare)
+            .collect()
+    };
+    let mut chart = CategoryChart::new(
+        "Members' welfare by stage: change from the 2009 baseline",
+        "US$ million per year",
+        labels.clone(),
+    )
+    .subtitle("Each stage includes the ones before it.");
+    for (r, label) in results.iter().zip(STAGES) {
+        chart = chart.series(Series::bars(label, welfare_of(&r.totals)));
+    }
+    common::save(&dir.join("welfare_by_stage.svg"), &chart.figure())?;
+    if let Some(d) = &last.decomposition {
+        let mut chart = CategoryChart::new(
+            "Members' welfare in the 2011 union by component: change from the 2009 baseline",
+            "US$ million per year",
+            labels,
+        )
+        .subtitle("Shapley values: each component's average contribution over every order of adding the components; they sum to the total.");
+        for c in d {
+            chart = chart.series(Series::bars(c.component.clone(), welfare_of(&c.countries)));
+        }
+        chart =
+            chart.series(Series::bars("total", welfare_of(&last.totals)).color(chart::TOTAL_COLOR));
+        common::save(&dir.join("decomposition.svg"), &chart.figure())?;
     }
     println!("\ncharts written to {}", dir.display());
     Ok(())

@@ -18,9 +18,17 @@
 //! `cargo run --release --example customs_union_1995`
 
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::report::chart::{CategoryChart, Series};
 
 #[path = "common/mod.rs"]
 mod common;
+
+/// Readable names of the file's three cumulative stages, in file order.
+const STAGES: [&str; 3] = [
+    "1995: first stage (mutual tariffs lifted, Russia's external tariff)",
+    "1995-96: second stage (lower internal border costs)",
+    "1996: Kyrgyzstan joins",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (data, results) = common::run_file(
@@ -64,28 +72,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let dir = common::out_dir("customs_union_1995");
     let labels: Vec<String> = data.countries().iter().map(|c| c.code.clone()).collect();
-    let series: Vec<(String, Vec<f64>)> = results
-        .iter()
-        .map(|r| (r.name.clone(), r.totals.iter().map(|o| o.welfare).collect()))
-        .collect();
-    common::bar_chart(
-        &dir.join("welfare_by_stage.svg"),
-        "Welfare by stage of the 1995 union (illustrative data)",
-        "US$ million",
-        &labels,
-        &series,
-    )?;
+    let mut chart = CategoryChart::new(
+        "Welfare by stage of the 1995 union: change from the 1995 baseline",
+        "US$ million per year (illustrative data: read signs and relative sizes)",
+        labels,
+    )
+    .subtitle("Each stage includes the ones before it.");
+    for (r, label) in results.iter().zip(STAGES) {
+        chart = chart.series(Series::bars(
+            label,
+            r.totals.iter().map(|o| o.welfare).collect(),
+        ));
+    }
+    common::save(&dir.join("welfare_by_stage.svg"), &chart.figure())?;
     let kaz = common::imports_by_origin(&data, &results[0], "KAZ");
     let labels: Vec<String> = kaz.iter().map(|e| e.0.clone()).collect();
-    common::bar_chart(
+    common::save(
         &dir.join("kaz_imports_stage1.svg"),
-        "Kazakhstan's imports by origin: 1995 baseline and first stage",
-        "US$ million",
-        &labels,
-        &[
-            ("baseline".into(), kaz.iter().map(|e| e.1).collect()),
-            ("stage 1".into(), kaz.iter().map(|e| e.2).collect()),
-        ],
+        &CategoryChart::new(
+            "Kazakhstan's imports by origin: the 1995 baseline and the union's first stage",
+            "US$ million per year, volumes at 1995 prices (illustrative data)",
+            labels,
+        )
+        .series(Series::bars("1995 baseline", kaz.iter().map(|e| e.1).collect()).baseline())
+        .series(Series::bars(STAGES[0], kaz.iter().map(|e| e.2).collect()))
+        .figure(),
     )?;
     println!("charts written to {}", dir.display());
     Ok(())

@@ -6,13 +6,10 @@
 //!
 //! `cargo run --release --example library_quickstart`
 
-use customs_union::io::embedded::EmbeddedDataset;
-use customs_union::policy::{CetRule, CustomsUnion};
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::scenario::{Scenario, ScenarioSet};
+use customs_union::prelude::*;
 
-fn main() -> Result<(), customs_union::Error> {
-    let data = EmbeddedDataset::Eaeu2009.load()?.dataset;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let data = Dataset::embedded("eaeu2009")?;
     let union = CustomsUnion::new(
         "CU",
         &["KAZ", "RUS", "BLR"],
@@ -22,13 +19,11 @@ fn main() -> Result<(), customs_union::Error> {
     )
     .with_pooling(&[("RUS", 0.8797), ("KAZ", 0.0733), ("BLR", 0.0470)]);
     let set = ScenarioSet::new(vec![Scenario::new("cet-2010").with_union(union)]);
-    let opts = RunOptions::default();
-    for scenario in set.compile(&data, opts.effective_treatment())? {
-        let result = run_scenario(&data, &scenario, &opts)?;
-        for (country, total) in data.countries().iter().zip(&result.totals) {
+    for result in Simulation::new(&data).run(&set)?.iter() {
+        for total in &result.totals {
             println!(
                 "{:<5} welfare {:>9.1}  trade creation {:>8.1}  diversion {:>8.1}",
-                country.code, total.welfare, total.trade_creation, total.trade_diversion
+                total.country, total.welfare, total.trade_creation, total.trade_diversion
             );
         }
     }

@@ -17,9 +17,17 @@
 //! `cargo run --release --example wto_accessions`
 
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::report::chart::{CategoryChart, Series};
 
 #[path = "common/mod.rs"]
 mod common;
+
+/// Readable names of the file's three cumulative stages, in file order.
+const STAGES: [&str; 3] = [
+    "2010: CET with pooled duties",
+    "2012: + Russia's WTO tariff cuts",
+    "2015: + Kazakhstan's WTO bound rates",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (data, results) = common::run_file(
@@ -68,21 +76,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = common::out_dir("wto_accessions");
     let origins = common::imports_by_origin(&data, &results[0], "KAZ");
     let labels: Vec<String> = origins.iter().map(|e| e.0.clone()).collect();
-    let mut series = vec![(
-        "2009".to_string(),
-        origins.iter().map(|e| e.1).collect::<Vec<_>>(),
-    )];
-    for r in &results {
+    let mut chart = CategoryChart::new(
+        "Kazakhstan's imports by origin: the 2009 baseline, the CET and the WTO stages",
+        "US$ million per year, volumes at 2009 prices (all 8 sectors)",
+        labels,
+    )
+    .subtitle("Each stage includes the ones before it.")
+    .series(Series::bars("2009 baseline", origins.iter().map(|e| e.1).collect()).baseline());
+    for (r, label) in results.iter().zip(STAGES) {
         let o = common::imports_by_origin(&data, r, "KAZ");
-        series.push((r.name.clone(), o.iter().map(|e| e.2).collect()));
+        chart = chart.series(Series::bars(label, o.iter().map(|e| e.2).collect()));
     }
-    common::bar_chart(
-        &dir.join("kaz_imports_by_origin.svg"),
-        "Kazakhstan's imports by origin: 2009, the CET and the WTO stages",
-        "US$ million (2009 prices)",
-        &labels,
-        &series,
-    )?;
+    common::save(&dir.join("kaz_imports_by_origin.svg"), &chart.figure())?;
     println!("charts written to {}", dir.display());
     Ok(())
 }

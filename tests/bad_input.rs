@@ -1,4 +1,4 @@
-//! SPEC §8: every bad input is an error naming the file, line and field (or the
+//! Every bad input is an error naming the file, line and field (or the
 //! scenario key), through the library and through the binary, which exits
 //! non-zero without panicking; an empty sector is a warning. Plus fuzzing of
 //! the CSV and TOML readers: junk in, `Err` (or `Ok`) out, never a panic.
@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use common::cli;
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::{load_data_dir, load_data_files, parse_scenario_file};
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::{DomesticTreatment, Error};
+use customs_union::{DomesticTreatment, Error, Simulation};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -234,16 +233,10 @@ fn expect_scenario_error(data: Option<&Path>, text: &str, needles: &[&str]) {
         None => EmbeddedDataset::Toy.load().unwrap(),
     };
     let lib = parse_scenario_file(text, p.to_str().unwrap()).and_then(|f| {
-        let cs = f.set.compile(&loaded.dataset, DomesticTreatment::Nested)?;
-        let opts = RunOptions {
-            solver: f.set.solver,
-            decompose: true,
-            ..RunOptions::default()
-        };
-        for c in &cs {
-            run_scenario(&loaded.dataset, c, &opts)?;
-        }
-        Ok(())
+        Simulation::new(&loaded.dataset)
+            .treatment(DomesticTreatment::Nested)
+            .decompose(true)
+            .run(&f.set)
     });
     let msg = lib.expect_err("bad scenario must be refused").to_string();
     for n in needles {
@@ -275,11 +268,9 @@ fn shares_not_summing_to_one() {
         "ok.toml",
     )
     .unwrap();
-    f.set
-        .compile(
-            &EmbeddedDataset::Toy.load().unwrap().dataset,
-            DomesticTreatment::Nested,
-        )
+    Simulation::new(&EmbeddedDataset::Toy.load().unwrap().dataset)
+        .treatment(DomesticTreatment::Nested)
+        .run(&f.set)
         .unwrap();
 }
 
@@ -602,11 +593,7 @@ const NAMES: [&str; 6] = [
 ];
 
 fn config() -> Config {
-    Config {
-        cases: 256,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    common::proptest_config(256, "tests/proptest-regressions/bad_input.txt")
 }
 
 proptest! {
@@ -635,11 +622,9 @@ proptest! {
         if let Ok(loaded) = r {
             // whatever loads must also run
             let f = parse_scenario_file(include_str!("../scenarios/toy.toml"), "toy.toml").unwrap();
-            if let Ok(cs) = f.set.compile(&loaded.dataset, DomesticTreatment::Nested) {
-                for c in &cs {
-                    let _ = run_scenario(&loaded.dataset, c, &RunOptions::default());
-                }
-            }
+            let _ = Simulation::new(&loaded.dataset)
+                .treatment(DomesticTreatment::Nested)
+                .run(&f.set);
         }
     }
 
@@ -656,11 +641,9 @@ proptest! {
         };
         if let Ok(f) = parse_scenario_file(&text, "fuzz.toml") {
             let data = EmbeddedDataset::Toy.load().unwrap().dataset;
-            if let Ok(cs) = f.set.compile(&data, DomesticTreatment::Nested) {
-                for c in &cs {
-                    let _ = run_scenario(&data, c, &RunOptions { solver: f.set.solver, ..RunOptions::default() });
-                }
-            }
+            let _ = Simulation::new(&data)
+                .treatment(DomesticTreatment::Nested)
+                .run(&f.set);
         }
     }
 }

@@ -89,11 +89,10 @@ fn threads_give_identical_bytes() {
     assert!(doc["failures"].as_array().unwrap().is_empty());
 }
 
-#[test]
-fn three_shards_merge_to_the_single_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let single = mc(dir.path(), &[], "single.json");
-    let shards = dir.path().join("shards");
+/// The single run (`single.json`) and its three shards (in `shards/`).
+fn single_and_three_shards(dir: &Path) -> (PathBuf, PathBuf) {
+    let single = mc(dir, &[], "single.json");
+    let shards = dir.join("shards");
     let shard_dir = format!("{}/", s(&shards));
     let sc = scenario();
     for k in 0..3 {
@@ -113,6 +112,14 @@ fn three_shards_merge_to_the_single_run() {
             &shard_dir,
         ]);
     }
+    (single, shards)
+}
+
+#[test]
+fn three_shards_merge_to_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (single, shards) = single_and_three_shards(dir.path());
+    let sc = scenario();
     for k in 0..3 {
         assert!(shards.join(format!("shard-{k}-of-3.json")).exists());
     }
@@ -283,4 +290,187 @@ fn bad_requests_are_clear_errors() {
     assert!(e.contains("directory"), "{e}");
     let e = fails(&["merge", s(dir.path()), "--out", s(&out)]);
     assert!(e.contains("shard-*-of-*.json"), "{e}");
+}
+
+#[test]
+fn merge_reads_only_shard_files_and_refuses_altered_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (single, shards) = single_and_three_shards(dir.path());
+    let f = |name: &str| shards.join(name);
+    let one = std::fs::read_to_string(f("shard-1-of-3.json")).unwrap();
+    // leftovers of an interrupted write, copies and other documents lie beside the shards
+    std::fs::write(f(".shard-1-of-3.json.tmp"), &one[..one.len() / 2]).unwrap();
+    std::fs::write(f("shard-1-of-3 (copy).json"), &one).unwrap();
+    std::fs::write(f("shard-1-of-3.json.bak"), &one).unwrap();
+    std::fs::write(f("shard-x-of-3.json"), "{}").unwrap();
+    std::fs::write(f("notes.json"), "{}").unwrap();
+    let merged = dir.path().join("merged.json");
+    ok(&["merge", s(&shards), "--out", s(&merged)]);
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&single).unwrap()
+    );
+    // one value's bits altered: refused, naming the file
+    let doc: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let v = doc["values"][4].as_str().unwrap().to_string();
+    let last = if v.ends_with('0') { "1" } else { "0" };
+    let altered_value = format!("{}{last}", &v[..v.len() - 1]);
+    std::fs::write(f("shard-1-of-3.json"), one.replace(&v, &altered_value)).unwrap();
+    let e = fails(&["merge", s(&shards), "--out", s(&merged)]);
+    assert!(
+        e.contains("shard-1-of-3.json") && e.contains("checksum"),
+        "{e}"
+    );
+    // a NaN in a usable draw
+    let nan = "7ff8000000000000".repeat(v.len() / 16);
+    std::fs::write(f("shard-1-of-3.json"), one.replace(&v, &nan)).unwrap();
+    let e = fails(&["merge", s(&shards), "--out", s(&merged)]);
+    assert!(e.contains("non-finite"), "{e}");
+}
+
+#[test]
+fn requests_that_cannot_finish_are_refused_in_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = scenario();
+    let out = dir.path().join("x.json");
+    let start = std::time::Instant::now();
+    let res = cli(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--draws",
+        "4294967295",
+        "--out",
+        s(&out),
+    ]);
+    let e = String::from_utf8_lossy(&res.stderr);
+    // a clear error and an ordinary exit, not an aborted allocation
+    assert_eq!(res.status.code(), Some(1), "{e}");
+    assert!(e.contains("memory") && e.contains("shards"), "{e}");
+    assert!(e.contains("TB") || e.contains("GB"), "{e}");
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert!(!out.exists());
+    let start = std::time::Instant::now();
+    let e = fails(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--threads",
+        "100000",
+        "--out",
+        s(&out),
+    ]);
+    assert!(e.contains("100000 requested"), "{e}");
+    assert!(start.elapsed().as_secs() < 20);
+    let e = fails(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--threads",
+        "0",
+        "--out",
+        s(&out),
+    ]);
+    assert!(e.contains("thread"), "{e}");
+}
+
+/// The fixed-distribution scenario: every elasticity at its data value.
+fn fixed_scenario(dir: &Path) -> PathBuf {
+    let toy =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/toy.toml"))
+            .unwrap();
+    let path = dir.join("fixed.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{toy}\n[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+             link = \"rule-of-two\"\ndist = {{ kind = \"fixed\", value = 1.0 }}\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn mc_honours_the_treatment_like_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = fixed_scenario(dir.path());
+    let mut welfare = Vec::new();
+    for domestic in ["nested", "as-import-source"] {
+        let run_out = dir.path().join(format!("run-{domestic}.json"));
+        let mc_out = dir.path().join(format!("mc-{domestic}.json"));
+        let common = [
+            "--dataset",
+            "toy",
+            "--scenario",
+            s(&sc),
+            "--domestic",
+            domestic,
+        ];
+        let mut args = vec!["run"];
+        args.extend_from_slice(&common);
+        args.extend_from_slice(&["--out", s(&run_out)]);
+        ok(&args);
+        let mut args = vec!["mc"];
+        args.extend_from_slice(&common);
+        args.extend_from_slice(&["--quiet", "--out", s(&mc_out)]);
+        // (cli() adds --dataset toy to mc again: call the binary directly)
+        let out = Command::new(BIN).args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read = |p: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+        };
+        let (r, m) = (read(&run_out), read(&mc_out));
+        for (s_run, s_mc) in r["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(m["scenarios"].as_array().unwrap())
+        {
+            for (c_run, c_mc) in s_run["totals"]["countries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(s_mc["countries"].as_array().unwrap())
+            {
+                assert_eq!(c_run["country"], c_mc["country"]);
+                for f in [
+                    "welfare",
+                    "consumer_surplus",
+                    "tariff_revenue",
+                    "trade_diversion",
+                ] {
+                    let want = c_run[f].as_f64().unwrap();
+                    let got = &c_mc["metrics"][f];
+                    for stat in ["mean", "p05", "p95"] {
+                        let g = got[stat].as_f64().unwrap();
+                        assert!(
+                            (g - want).abs() <= 1e-12 * want.abs(),
+                            "{domestic} {f} {stat}: {g} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+        welfare.push(
+            r["scenarios"][1]["totals"]["countries"][0]["welfare"]
+                .as_f64()
+                .unwrap(),
+        );
+    }
+    assert!((welfare[0] - welfare[1]).abs() > 1e-6, "{welfare:?}");
+    let e = fails(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--model",
+        "gsim-linear",
+        "--out",
+        "x.json",
+    ]);
+    assert!(e.contains("GSIM-linear"), "{e}");
 }

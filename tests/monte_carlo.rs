@@ -5,14 +5,14 @@
 use approx::assert_relative_eq;
 
 use customs_union::io::embedded::EmbeddedDataset;
+use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::{LoadedData, ScenarioFile, load_data_files, parse_scenario_file};
 use customs_union::monte_carlo::{
-    Distribution, DrawBlock, MonteCarloSpec, Overrides, PreparedRun, RunControl, Sampling,
-    ShardDocument, draw_rng, draw_seed, hex, merge_shards, metric, percentile_sorted, prepare_run,
-    quadrature_points, shard_range, summarize, unit,
+    Distribution, DrawBlock, MemoryLimit, MonteCarloSpec, OutputPlan, PreparedRun, RunControl,
+    Sampling, ShardDocument, draw_rng, draw_seed, max_threads, merge_shards, metric,
+    percentile_sorted, quadrature_points, shard_range, summarize,
 };
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::welfare::ADDITIVE_FIELDS;
+use customs_union::{DomesticTreatment, ModelVariant, OutcomeField, ScenarioSet, Simulation};
 use rand::Rng;
 
 const TOY_MC: &str = include_str!("../scenarios/toy_mc.toml");
@@ -22,9 +22,34 @@ fn toy() -> LoadedData {
     EmbeddedDataset::Toy.load().unwrap()
 }
 
+fn prepare_with(
+    data: &LoadedData,
+    text: &str,
+    o: Overrides,
+) -> Result<PreparedRun, customs_union::Error> {
+    let file = parse_scenario_file(text, "test.toml")?;
+    prepare_run(data, &file, o, ModelVariant::Armington, None)
+}
+
 fn prepare(data: &LoadedData, text: &str, draws: Option<u64>) -> PreparedRun {
-    let file = parse_scenario_file(text, "test.toml").unwrap();
-    prepare_run(data, &file, Overrides { draws, seed: None }).unwrap()
+    prepare_with(data, text, Overrides { draws, seed: None }).unwrap()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first uniform numbers of draw 0 with seed 42: three dimensions set
+/// to U(0, 1), whose inverse CDF is the identity.
+fn first_uniforms() -> Vec<f64> {
+    let text = format!(
+        "{TOY}\n[montecarlo]\nseed = 42\ndraws = 1\n\
+         [[montecarlo.vary]]\nparam = \"eta\"\nmode = \"set\"\n\
+         dist = {{ kind = \"uniform\", low = 0.0, high = 1.0 }}\n\
+         [[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\nmode = \"set\"\n\
+         dist = {{ kind = \"uniform\", low = 0.0, high = 1.0 }}\n"
+    );
+    prepare(&toy(), &text, None).mc.dimension_values(0)
 }
 
 fn ctl(threads: usize) -> RunControl<'static> {
@@ -39,7 +64,10 @@ fn bits(v: &[f64]) -> Vec<u64> {
 }
 
 fn field(name: &str) -> usize {
-    ADDITIVE_FIELDS.iter().position(|f| *f == name).unwrap()
+    OutcomeField::ADDITIVE
+        .iter()
+        .position(|f| f.name() == name)
+        .unwrap()
 }
 
 // ---------------------------------------------------------------- golden values
@@ -68,8 +96,7 @@ fn seeding_hash_is_pinned() {
             0x28b7_4da6_c3b7_28ea
         ]
     );
-    let mut r = draw_rng(42, 0);
-    let u: Vec<f64> = (0..3).map(|_| unit(&mut r)).collect();
+    let u = first_uniforms();
     assert_eq!(
         u,
         [0.3506623091030957, 0.870097892094121, 0.14501449914549946]
@@ -78,26 +105,11 @@ fn seeding_hash_is_pinned() {
 
 #[test]
 fn distributions_first_values_are_pinned() {
-    let u = unit(&mut draw_rng(42, 0));
-    let normal = Distribution::Normal {
-        mean: 1.0,
-        sd: 0.25,
-        min: None,
-        max: None,
-    };
-    let lognormal = Distribution::LogNormal {
-        mu: 0.0,
-        sigma: 0.3,
-    };
-    let uniform = Distribution::Uniform {
-        low: 0.5,
-        high: 1.5,
-    };
-    let triangular = Distribution::Triangular {
-        low: 0.5,
-        mode: 1.0,
-        high: 2.0,
-    };
+    let u = first_uniforms()[0];
+    let normal = Distribution::normal(1.0, 0.25).unwrap();
+    let lognormal = Distribution::lognormal(0.0, 0.3).unwrap();
+    let uniform = Distribution::uniform(0.5, 1.5).unwrap();
+    let triangular = Distribution::triangular(0.5, 1.0, 2.0).unwrap();
     // reference values from an independent implementation (Wichura's AS241 quantile)
     assert_relative_eq!(normal.quantile(u), 0.9041167537934616, max_relative = 1e-15);
     assert_relative_eq!(
@@ -111,14 +123,9 @@ fn distributions_first_values_are_pinned() {
         1.0130823051817561,
         max_relative = 1e-15
     );
-    assert_eq!(Distribution::Fixed { value: 2.5 }.quantile(u), 2.5);
+    assert_eq!(Distribution::fixed(2.5).unwrap().quantile(u), 2.5);
     // truncated normal: within bounds, and the untruncated value when the bounds are far
-    let t = Distribution::Normal {
-        mean: 1.0,
-        sd: 0.25,
-        min: Some(-10.0),
-        max: Some(10.0),
-    };
+    let t = Distribution::truncated_normal(1.0, 0.25, Some(-10.0), Some(10.0)).unwrap();
     assert_relative_eq!(t.quantile(u), 0.9041167537934616, max_relative = 1e-12);
 }
 
@@ -230,7 +237,7 @@ fn quadrature_run_uses_2n_points_at_mean_plus_sd_times_point() {
     assert_relative_eq!(m[0], 4.0, max_relative = 1e-14);
     assert_relative_eq!(m[2], 1.0, max_relative = 1e-14);
     let block = run.mc.run(&ctl(1)).unwrap();
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     assert_eq!(doc.draws, 6);
     let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
     assert!(w.mcse.is_none() && w.mean.is_some());
@@ -320,7 +327,7 @@ fn mean_converges_to_the_exact_expectation() {
         );
         let run = prepare(&data, &text, None);
         let block = run.mc.run(&ctl(2)).unwrap();
-        let doc = run.summarize(&block).unwrap();
+        let doc = run.summarize(block.clone()).unwrap();
         let w = &doc.scenarios[0].countries[0].metrics.0[field("welfare")].1;
         let (mean, mcse) = (w.mean.unwrap(), w.mcse.unwrap());
         assert!(
@@ -361,11 +368,15 @@ fn percentiles_and_mcse_on_a_known_sample() {
 fn summaries_match_the_draws() {
     let run = prepare(&toy(), TOY_MC, Some(200));
     let block = run.mc.run(&ctl(2)).unwrap();
-    let doc = run.summarize(&block).unwrap();
-    let (offs, _) = run.meta.layout.offsets();
+    let doc = run.summarize(block.clone()).unwrap();
+    let lay = &run.meta.layout;
     let wf = field("welfare");
-    let hom: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[1] + wf]).collect();
-    let base: Vec<f64> = (0..200).map(|k| block.draw(k)[offs[0] + wf]).collect();
+    let hom: Vec<f64> = (0..200)
+        .map(|k| block.draw(k)[lay.index(1, 0, wf)])
+        .collect();
+    let base: Vec<f64> = (0..200)
+        .map(|k| block.draw(k)[lay.index(0, 0, wf)])
+        .collect();
     let m = &doc.scenarios[1].countries[0].metrics.0[wf].1;
     let mean = hom.iter().sum::<f64>() / 200.0;
     let sd = (hom.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 199.0).sqrt();
@@ -380,8 +391,8 @@ fn summaries_match_the_draws() {
     // union aggregate = sum of members
     let u = &doc.scenarios[1].unions[0];
     assert_eq!(u.members, ["HOM", "PAR"]);
-    let agg = block.draw(3)[offs[1] + 4 * ADDITIVE_FIELDS.len() + wf];
-    let sum = block.draw(3)[offs[1] + wf] + block.draw(3)[offs[1] + ADDITIVE_FIELDS.len() + wf];
+    let agg = block.draw(3)[lay.index(1, 4, wf)];
+    let sum = block.draw(3)[lay.index(1, 0, wf)] + block.draw(3)[lay.index(1, 1, wf)];
     assert_relative_eq!(agg, sum, max_relative = 1e-14);
 }
 
@@ -393,15 +404,14 @@ fn fixed_unit_scale_reproduces_the_deterministic_run() {
     );
     let data = toy();
     let run = prepare(&data, &text, None);
-    let file = parse_scenario_file(TOY, "toy.toml").unwrap();
-    let compiled = file.set.compile(&data.dataset, Default::default()).unwrap();
+    let set = ScenarioSet::from_toml_str(TOY, "toy.toml").unwrap();
+    let results = Simulation::new(&data.dataset).run(&set).unwrap();
     let rec = run.mc.replay_draw(1).unwrap().outcome.unwrap();
-    let (offs, _) = run.meta.layout.offsets();
-    for (s, cs) in compiled.iter().enumerate() {
-        let r = run_scenario(&data.dataset, cs, &RunOptions::default()).unwrap();
+    let lay = &run.meta.layout;
+    for (s, r) in results.iter().enumerate() {
         for (c, t) in r.totals.iter().enumerate() {
             for (f, v) in t.additive().iter().enumerate() {
-                let got = rec[offs[s] + c * ADDITIVE_FIELDS.len() + f];
+                let got = rec[lay.index(s, c, f)];
                 assert!((got - v).abs() <= 1e-9 * (1.0 + v.abs()), "{got} vs {v}");
             }
         }
@@ -416,7 +426,7 @@ fn identical_scenarios_differ_by_exactly_zero() {
         &TOY_MC[TOY_MC.find("[montecarlo]").unwrap()..]
     );
     let run = prepare(&toy(), &text, Some(50));
-    let doc = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+    let doc = run.summarize(run.mc.run(&ctl(2)).unwrap()).unwrap();
     let d = doc
         .differences
         .iter()
@@ -432,15 +442,20 @@ fn identical_scenarios_differ_by_exactly_zero() {
 
 // ---------------------------------------------------------------- failures
 
+/// A third scenario banning a flow, which needs sigma_m > 1.
+const BAN: &str = "[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
+     [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n";
+
+/// sigma_m of AGR set to U(0.5, 3): below 1 in a fifth of the draws.
+const SIGMA_M_AGR: &str = "[[montecarlo.vary]]\nparam = \"sigma_m\"\nsector = \"AGR\"\n\
+     mode = \"set\"\ndist = { kind = \"uniform\", low = 0.5, high = 3.0 }\n";
+
 #[test]
 fn failed_draws_are_listed_and_excluded_from_every_scenario() {
     // a third scenario bans a flow, which needs sigma_m > 1: draws with
     // sigma_m.AGR <= 1 fail there only, and must leave every scenario
     let text = format!(
-        "{TOY}\n[[scenario]]\nname = \"ban\"\nextends = \"customs-union\"\n\
-         [[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nban = true\n\
-         [montecarlo]\ndraws = 200\nseed = 3\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
-         sector = \"AGR\"\nmode = \"set\"\ndist = {{ kind = \"uniform\", low = 0.5, high = 3.0 }}\n\
+        "{TOY}\n{BAN}[montecarlo]\ndraws = 200\nseed = 3\n{SIGMA_M_AGR}\
          [[montecarlo.vary]]\nparam = \"eta\"\nsector = \"MAN\"\nmode = \"set\"\n\
          dist = {{ kind = \"normal\", mean = 0.3, sd = 0.3 }}\n"
     );
@@ -467,7 +482,7 @@ fn failed_draws_are_listed_and_excluded_from_every_scenario() {
         }
         assert!(block.draw(f.draw).iter().all(|v| v.is_nan()));
     }
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     let nf = expect.len() as u64;
     assert_eq!((doc.failed, doc.ok), (nf, 200 - nf));
     assert_eq!(doc.failures.len(), expect.len());
@@ -503,7 +518,7 @@ fn non_convergence_is_a_recorded_failure() {
         assert_eq!(f.scenario.as_deref(), Some("fta"));
         assert!(f.reason.contains("did not converge"), "{}", f.reason);
     }
-    let doc = run.summarize(&block).unwrap();
+    let doc = run.summarize(block.clone()).unwrap();
     let m = &doc.scenarios[0].countries[0].metrics.0[0].1;
     assert_eq!((m.ok, m.failed, m.mean), (0, 20, None));
 }
@@ -522,8 +537,8 @@ fn threads_do_not_change_a_single_bit() {
         let b = run.mc.run(&ctl(2)).unwrap();
         assert_eq!(bits(&a.values), bits(&b.values));
         assert_eq!(
-            run.summarize(&a).unwrap().to_json().unwrap(),
-            run.summarize(&b).unwrap().to_json().unwrap()
+            run.summarize(a).unwrap().to_json().unwrap(),
+            run.summarize(b).unwrap().to_json().unwrap()
         );
     }
 }
@@ -553,18 +568,18 @@ fn shards_merge_to_the_single_run_bytes() {
         // a forced failure or two keeps the failure path honest
         let text = text.replace("mean = 1.0, sd = 0.3, min = 0.1", "mean = 0.4, sd = 0.3");
         let run = prepare(&toy(), &text, Some(100));
-        let full = run.summarize(&run.mc.run(&ctl(2)).unwrap()).unwrap();
+        let full = run.summarize(run.mc.run(&ctl(2)).unwrap()).unwrap();
         assert!(full.failed > 0);
         let parts = shards(&run, 3);
         let (meta, block) = merge_shards(&parts).unwrap();
-        let merged = summarize(&meta, &block).unwrap();
+        let merged = summarize(&meta, block).unwrap();
         assert_eq!(merged.to_json().unwrap(), full.to_json().unwrap());
         // any order of the files
         let mut rev = parts.clone();
         rev.reverse();
         let (meta, block) = merge_shards(&rev).unwrap();
         assert_eq!(
-            summarize(&meta, &block).unwrap().to_json().unwrap(),
+            summarize(&meta, block).unwrap().to_json().unwrap(),
             full.to_json().unwrap()
         );
     }
@@ -604,10 +619,9 @@ fn merge_refuses_missing_duplicate_and_mismatched_shards() {
     .to_string();
     assert!(e.contains("shard 1 of 3 is given twice"), "{e}");
     // another seed: another fingerprint
-    let file = parse_scenario_file(TOY_MC, "test.toml").unwrap();
-    let other = prepare_run(
+    let other = prepare_with(
         &toy(),
-        &file,
+        TOY_MC,
         Overrides {
             draws: Some(30),
             seed: Some(43),
@@ -633,12 +647,26 @@ fn fingerprint_depends_on_every_input() {
     let data = toy();
     let fp = |text: &str, o: Overrides| {
         let file: ScenarioFile = parse_scenario_file(text, "t.toml").unwrap();
-        prepare_run(&data, &file, o).unwrap().meta.fingerprint
+        prepare_run(&data, &file, o, ModelVariant::Armington, None)
+            .unwrap()
+            .meta
+            .fingerprint
     };
     let base = fp(TOY_MC, Overrides::default());
     assert_eq!(base.len(), 64);
     assert_eq!(base, fp(TOY_MC, Overrides::default()));
-    assert_ne!(base, fp(&format!("{TOY_MC}\n"), Overrides::default()));
+    // a canonical serialisation, not file bytes: a comment changes nothing,
+    // a changed distribution does
+    assert_eq!(
+        base,
+        fp(&format!("{TOY_MC}\n# a comment\n"), Overrides::default())
+    );
+    let widened = TOY_MC.replacen("high = 1.5", "high = 1.6", 1);
+    assert_ne!(
+        widened, TOY_MC,
+        "the toy definition has a uniform up to 1.5"
+    );
+    assert_ne!(base, fp(&widened, Overrides::default()));
     assert_ne!(
         base,
         fp(
@@ -707,10 +735,10 @@ fn latin_hypercube_stratifies_every_dimension() {
 #[test]
 fn definition_errors_name_the_entry() {
     let data = toy();
+    // refused when the file is read, or when the run is prepared
     let err = |vary: &str| {
         let text = format!("{TOY}\n[montecarlo]\n{vary}");
-        let file = parse_scenario_file(&text, "t.toml").unwrap();
-        match prepare_run(&data, &file, Overrides::default()) {
+        match prepare_with(&data, &text, Overrides::default()) {
             Ok(_) => panic!("accepted: {vary}"),
             Err(e) => e.to_string(),
         }
@@ -796,6 +824,365 @@ fn spec_from_table_defaults() {
         toml::from_str("[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1 }")
             .unwrap();
     let s = MonteCarloSpec::from_table(t["montecarlo"].as_table().unwrap(), "t").unwrap();
-    assert_eq!((s.draws, s.seed, s.sampling), (1000, 0, Sampling::Random));
-    assert!(!s.vary[0].shared);
+    assert_eq!(
+        (s.draws(), s.seed(), s.sampling()),
+        (1000, 0, Sampling::Random)
+    );
+    assert!(!s.vary()[0].shared);
+}
+
+// ---------------------------------------------------------------- model and treatment
+
+/// Every elasticity "varied" by a fixed factor of 1: each draw is the data.
+const FIXED_AT_DATA: &str = "[montecarlo]\ndraws = 3\n\
+     [[montecarlo.vary]]\nparam = \"sigma_m\"\nlink = \"rule-of-two\"\n\
+     dist = { kind = \"fixed\", value = 1.0 }\n\
+     [[montecarlo.vary]]\nparam = \"eta\"\ndist = { kind = \"fixed\", value = 1.0 }\n\
+     [[montecarlo.vary]]\nparam = \"epsilon\"\ndist = { kind = \"fixed\", value = 1.0 }\n";
+
+/// `a` equals `b` within 1e-12 relative (exactly, when `b` is 0).
+fn close_12(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * b.abs()
+}
+
+#[test]
+fn fixed_distributions_equal_a_plain_run_for_both_treatments() {
+    let cases = [
+        (EmbeddedDataset::Toy, TOY, "toy"),
+        (
+            EmbeddedDataset::Eaeu2009,
+            include_str!("../scenarios/eaeu_2015.toml"),
+            "eaeu",
+        ),
+    ];
+    for (embedded, scenarios, label) in cases {
+        let data = embedded.load().unwrap().dataset;
+        // the file's own [montecarlo] table replaced by fixed distributions
+        let scenarios = &scenarios[..scenarios.find("[montecarlo]").unwrap_or(scenarios.len())];
+        let text = format!("{scenarios}\n{FIXED_AT_DATA}");
+        let set = ScenarioSet::from_toml_str(&text, "fixed.toml").unwrap();
+        let mut welfare = Vec::new();
+        for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
+            let sim = Simulation::new(&data).treatment(treatment);
+            let plain = sim.run(&set).unwrap();
+            let mc = sim.monte_carlo(&set).unwrap();
+            assert_eq!((mc.ok, mc.failed), (3, 0));
+            let mut compared = 0;
+            for r in plain.iter() {
+                for c in &r.totals {
+                    for f in OutcomeField::ADDITIVE {
+                        let want = f.get(&c.outcome);
+                        let series = mc.series(&r.name, &c.country, f.name()).unwrap();
+                        for got in series {
+                            assert!(
+                                close_12(got, want),
+                                "{label}, {treatment:?}, {} {} {}: {got} vs {want}",
+                                r.name,
+                                c.country,
+                                f.name()
+                            );
+                            compared += 1;
+                        }
+                    }
+                }
+                for u in &r.unions {
+                    let want = u.aggregate.welfare;
+                    for got in mc.series(&r.name, &u.name, "welfare").unwrap() {
+                        assert!(close_12(got, want), "{label} {}: {got} vs {want}", u.name);
+                    }
+                }
+            }
+            assert!(compared > 100);
+            let last = plain.last().unwrap();
+            welfare.push(last.totals[0].outcome.welfare);
+        }
+        // the treatment is honoured, not silently replaced by the nested one
+        assert!(
+            (welfare[0] - welfare[1]).abs() > 1e-6 * welfare[0].abs(),
+            "{label}: {welfare:?}"
+        );
+    }
+}
+
+#[test]
+fn linear_variants_are_refused_not_switched() {
+    let data = toy().dataset;
+    let set = ScenarioSet::from_toml_str(&format!("{TOY}\n{FIXED_AT_DATA}"), "f.toml").unwrap();
+    for (model, name) in [
+        (ModelVariant::GsimLinear, "GSIM-linear"),
+        (ModelVariant::Smart, "SMART"),
+    ] {
+        let e = Simulation::new(&data)
+            .model(model)
+            .monte_carlo(&set)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(name) && e.contains("Armington"), "{e}");
+    }
+}
+
+// ---------------------------------------------------------------- labelled lookups
+
+#[test]
+fn metrics_and_series_by_scenario_entity_and_field() {
+    let text = TOY_MC.replace("mean = 1.0, sd = 0.3, min = 0.1", "mean = 0.4, sd = 0.3");
+    let run = prepare(&toy(), &text, Some(120));
+    let block = run.mc.run(&ctl(2)).unwrap();
+    let failed: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    assert!(!failed.is_empty());
+    let lay = run.meta.layout.clone();
+    let doc = run.summarize(block.clone()).unwrap();
+    let wf = field("welfare");
+    // a country: the metric is the document's, the series the usable draws in order
+    let m = doc.metric("customs-union", "HOM", "welfare").unwrap();
+    assert_eq!(m, &doc.scenarios[1].countries[0].metrics.0[wf].1);
+    let series = doc.series("customs-union", "HOM", "welfare").unwrap();
+    let expect: Vec<f64> = (0..120)
+        .filter(|k| !failed.contains(k))
+        .map(|k| block.draw(k)[lay.index(1, 0, wf)])
+        .collect();
+    assert_eq!(bits(&series), bits(&expect));
+    assert_eq!(series.len() as u64, m.ok);
+    assert_eq!(
+        m.mean.unwrap().to_bits(),
+        (series.iter().sum::<f64>() / series.len() as f64).to_bits()
+    );
+    // a union, by name
+    let u = doc
+        .metric("customs-union", "HP", "trade_diversion")
+        .unwrap();
+    assert_eq!(
+        u,
+        &doc.scenarios[1].unions[0].metrics.0[field("trade_diversion")].1
+    );
+    let us = doc
+        .series("customs-union", "HP", "trade_diversion")
+        .unwrap();
+    assert_eq!(us.len() as u64, u.ok);
+    // a paired difference
+    let d = doc.difference("customs-union", "HOM", "welfare").unwrap();
+    let base = doc.series("fta", "HOM", "welfare").unwrap();
+    let diffs: Vec<f64> = series.iter().zip(&base).map(|(a, b)| a - b).collect();
+    assert_relative_eq!(
+        d.mean.unwrap(),
+        diffs.iter().sum::<f64>() / diffs.len() as f64,
+        max_relative = 1e-12
+    );
+    // unknown names
+    assert!(doc.metric("nope", "HOM", "welfare").is_none());
+    assert!(doc.metric("fta", "XXX", "welfare").is_none());
+    assert!(doc.metric("fta", "HOM", "happiness").is_none());
+    assert!(doc.series("fta", "CU", "welfare").is_none());
+    // the summary keeps the draws it was given
+    assert_eq!(bits(&doc.block().values), bits(&block.values));
+}
+
+#[test]
+fn a_failed_draw_is_an_error_carrying_its_cause() {
+    let text = format!("{TOY}\n{BAN}[montecarlo]\ndraws = 40\nseed = 3\n{SIGMA_M_AGR}");
+    let run = prepare(&toy(), &text, None);
+    let block = run.mc.run(&ctl(1)).unwrap();
+    let first = &block.failures[0];
+    assert!(first.cause().is_some());
+    let e = run
+        .mc
+        .run(&RunControl {
+            threads: Some(1),
+            fail_fast: true,
+            progress: None,
+        })
+        .unwrap_err();
+    match &e {
+        customs_union::Error::Draw {
+            draw,
+            scenario,
+            source,
+        } => {
+            assert_eq!((*draw, scenario.as_str()), (first.draw, "ban"));
+            // the solver's own error, unflattened
+            assert!(
+                matches!(**source, customs_union::Error::Model { .. }),
+                "{source:?}"
+            );
+            assert!(source.to_string().contains("sigma_m > 1"), "{source}");
+        }
+        other => panic!("not a draw error: {other}"),
+    }
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(e.to_string(), first.to_error().to_string());
+}
+
+// ---------------------------------------------------------------- shard integrity
+
+#[test]
+fn merge_refuses_altered_shards() {
+    let run = prepare(&toy(), TOY_MC, Some(30));
+    let parts = shards(&run, 3);
+    assert!(merge_shards(&parts).is_ok());
+    // one hex digit of one value changed
+    let mut altered = parts.clone();
+    let v = &mut altered[1].1.values[2];
+    let flipped = if v.as_bytes()[20] == b'0' { "1" } else { "0" };
+    v.replace_range(20..21, flipped);
+    let e = merge_shards(&altered).unwrap_err().to_string();
+    assert!(
+        e.contains("shard-1-of-3.json") && e.contains("checksum"),
+        "{e}"
+    );
+    // a usable draw turned into a failure without values
+    let mut altered = parts.clone();
+    altered[0].1.values[0].clear();
+    assert!(merge_shards(&altered).is_err());
+    // a reason rewritten, a header field changed
+    let mut altered = parts.clone();
+    altered[2].1.checksum = parts[1].1.checksum.clone();
+    let e = merge_shards(&altered).unwrap_err().to_string();
+    assert!(e.contains("checksum"), "{e}");
+}
+
+#[test]
+fn merge_refuses_non_finite_values_in_a_usable_draw() {
+    let run = prepare(&toy(), TOY_MC, Some(30));
+    let (s, e) = shard_range(1, 3, 30);
+    let mut block = run.mc.run_range(s, e, &ctl(1)).unwrap();
+    // a NaN where a usable draw's value belongs, sealed by a valid checksum
+    block.values[3] = f64::NAN;
+    let doc = ShardDocument::new(run.meta.clone(), 1, 3, &block).unwrap();
+    let mut parts = shards(&run, 3);
+    parts[1].1 = doc;
+    let e = merge_shards(&parts).unwrap_err().to_string();
+    assert!(
+        e.contains("non-finite") && e.contains(&format!("draw {s}")),
+        "{e}"
+    );
+}
+
+// ---------------------------------------------------------------- resources
+
+#[test]
+fn a_run_that_cannot_fit_in_memory_is_refused_before_any_draw() {
+    let run = prepare(&toy(), TOY_MC, Some(u64::from(u32::MAX)));
+    let start = std::time::Instant::now();
+    let plan = OutputPlan::summary(2);
+    let est = run.mc.memory_estimate(0, run.mc.draws(), &plan);
+    // 2 scenarios x (4 countries + 1 union) x 19 fields of 8 bytes, a failure slot,
+    // the usable-draw index and two sort buffers per thread
+    assert_eq!(est.per_draw, 8 * 190 + 8 + 9 + 16 * 2);
+    let e = run.mc.run(&ctl(2)).unwrap_err().to_string();
+    assert!(e.contains("memory") && e.contains("shards"), "{e}");
+    assert!(start.elapsed().as_secs() < 10);
+    // against a known limit: the advised shard count fits, one fewer does not
+    let limit = MemoryLimit {
+        bytes: 2_000_000_000,
+        source: "a test limit",
+    };
+    let e = est.check(&limit).unwrap_err().to_string();
+    let n = est.shards_to_fit(limit.bytes).unwrap();
+    assert!(e.contains(&format!("at least {n} shards")), "{e}");
+    let biggest = |n: u64| {
+        (0..n)
+            .map(|k| {
+                let (s, e) = shard_range(k, n, run.mc.draws());
+                run.mc.memory_estimate(s, e, &plan).total()
+            })
+            .max()
+            .unwrap()
+    };
+    assert!(biggest(n) <= limit.bytes);
+    assert!(biggest(n - 1) > limit.bytes);
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    let run = prepare(&toy(), TOY_MC, Some(10));
+    for t in [0, max_threads() + 1, 100_000] {
+        let e = run.mc.run(&ctl(t)).unwrap_err().to_string();
+        assert!(e.contains("thread"), "{e}");
+    }
+    assert!(run.mc.run(&ctl(max_threads())).is_ok());
+}
+
+// ---------------------------------------------------------------- against independent samplers
+
+/// Two-sample Kolmogorov–Smirnov statistic.
+fn ks(a: &mut [f64], b: &mut [f64]) -> f64 {
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+#[test]
+fn inverse_cdfs_match_rand_distr_samplers() {
+    use rand_distr::Distribution as _;
+    const N: usize = 200_000;
+    const GRID: usize = 100_000;
+    let mut rng = draw_rng(2024, 0);
+    let mut sample = |f: &mut dyn FnMut(&mut customs_union::monte_carlo::DrawRng) -> f64| {
+        (0..N).map(|_| f(&mut rng)).collect::<Vec<f64>>()
+    };
+    let normal = rand_distr::Normal::new(1.0, 0.3).unwrap();
+    let truncated = |r: &mut customs_union::monte_carlo::DrawRng| loop {
+        let x = normal.sample(r);
+        if (0.9..=1.8).contains(&x) {
+            return x;
+        }
+    };
+    let lognormal = rand_distr::LogNormal::new(-0.1, 0.47).unwrap();
+    let uniform = rand_distr::Uniform::new(0.5, 1.5).unwrap();
+    let triangular = rand_distr::Triangular::new(0.7, 1.3, 0.9).unwrap();
+    let cases: Vec<(&str, Distribution, Vec<f64>)> = vec![
+        (
+            "normal",
+            Distribution::normal(1.0, 0.3).unwrap(),
+            sample(&mut |r| normal.sample(r)),
+        ),
+        (
+            "truncated normal",
+            Distribution::truncated_normal(1.0, 0.3, Some(0.9), Some(1.8)).unwrap(),
+            sample(&mut |r| truncated(r)),
+        ),
+        (
+            "lognormal",
+            Distribution::lognormal(-0.1, 0.47).unwrap(),
+            sample(&mut |r| lognormal.sample(r)),
+        ),
+        (
+            "uniform",
+            Distribution::uniform(0.5, 1.5).unwrap(),
+            sample(&mut |r| uniform.sample(r)),
+        ),
+        (
+            "triangular",
+            Distribution::triangular(0.7, 0.9, 1.3).unwrap(),
+            sample(&mut |r| triangular.sample(r)),
+        ),
+    ];
+    for (name, dist, mut theirs) in cases {
+        // ours: the inverse CDF on an even grid of probabilities
+        let mut ours: Vec<f64> = (0..GRID)
+            .map(|i| dist.quantile((i as f64 + 0.5) / GRID as f64))
+            .collect();
+        // 0.1% critical value of the two-sample statistic
+        let crit = 1.95 * ((N + GRID) as f64 / (N * GRID) as f64).sqrt();
+        let d = ks(&mut ours, &mut theirs);
+        assert!(d < crit, "{name}: KS distance {d} >= {crit}");
+        // the moments quadrature uses, against the sampler's
+        let (mean, sd) = dist.mean_sd();
+        let m = theirs.iter().sum::<f64>() / N as f64;
+        let s = (theirs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (N - 1) as f64).sqrt();
+        assert!(
+            (m - mean).abs() < 5.0 * sd / (N as f64).sqrt(),
+            "{name}: mean {m} vs {mean}"
+        );
+        assert!((s - sd).abs() < 0.01 * sd, "{name}: sd {s} vs {sd}");
+    }
 }

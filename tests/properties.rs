@@ -1,6 +1,6 @@
 //! Property tests of the exact model on random markets and random policies:
 //! convergence over the whole promised parameter range, agreement with the
-//! independent reference implementation (`tests/common`) to 1e-9 relative,
+//! independent reference implementation (`reference/`) to 1e-9 relative,
 //! invariance under a permutation of the countries, and the analytic Jacobian
 //! against central finite differences.
 
@@ -15,11 +15,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 
 fn config(cases: u32) -> Config {
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    proptest_config(cases, "tests/proptest-regressions/properties.txt")
 }
 
 /// A random parent scenario and a child extending it, through library and reference.
@@ -81,26 +77,6 @@ proptest! {
     fn agrees_with_reference_as_import_source(seed in any::<u64>()) {
         check_agreement(seed, Treatment::AsImportSource);
     }
-}
-
-/// A random single-market policy: random tariff / wedge changes on a third of the cells.
-fn random_policy(rng: &mut TestRng, sec: &RefSector, tr: Treatment) -> RefPolicy {
-    let n = sec.n();
-    let mut pol = RefPolicy::baseline(sec);
-    for i in 0..n {
-        for j in 0..n {
-            if i == j && tr == Treatment::Nested {
-                continue;
-            }
-            if rng.chance(0.35) {
-                pol.t1[i][j] = rng.range(0.0, 2.0);
-            }
-            if i != j && rng.chance(0.15) {
-                pol.c1[i][j] = rng.range(0.0, 0.5);
-            }
-        }
-    }
-    pol
 }
 
 proptest! {
@@ -271,7 +247,7 @@ fn check_jacobian(seed: u64, tr: Treatment) {
 proptest! {
     #![proptest_config(config(128))]
 
-    /// The analytic Jacobian of SPEC §2 equals a central finite difference (nested).
+    /// The analytic Jacobian equals a central finite difference (nested).
     #[test]
     fn jacobian_matches_finite_differences_nested(seed in any::<u64>()) {
         check_jacobian(seed, Treatment::Nested);
@@ -313,4 +289,28 @@ fn cases_that_once_failed() {
 #[test]
 fn stalled_line_search() {
     check_agreement(6598642750201454656, Treatment::AsImportSource);
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Markets and policies from the shared proptest strategies (which shrink a
+    /// failure to a small case): the library's prices and flows equal the
+    /// reference's to 1e-9 relative, under either treatment.
+    #[test]
+    fn agrees_with_reference_on_generated_markets(
+        (tr, (sec, pol)) in prop_oneof![Just(Treatment::Nested), Just(Treatment::AsImportSource)]
+            .prop_flat_map(|tr| (Just(tr), strategies::market_and_policy(tr)))
+    ) {
+        let eq = solve_market(&lib_market(&sec), &lib_elasticities(&sec), &lib_policy(&pol), tr.lib(), &SolverConfig::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let p = solve_prices(&sec, &pol, tr);
+        let d = demand(&sec, &pol, tr, &p);
+        for i in 0..sec.n() {
+            assert_close(eq.producer_prices[i], p[i], REL, 1e-12, &format!("producer price {i}"));
+            for j in 0..sec.n() {
+                assert_close(eq.flows.get(i, j), d.x[i][j], REL, abs_floor(sec.x0[i][j]) * 1e-2, &format!("flow {i}->{j}"));
+            }
+        }
+    }
 }

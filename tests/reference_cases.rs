@@ -1,4 +1,4 @@
-//! Cases worked by hand or in closed form (SPEC §2): a price-taking importer,
+//! Cases worked by hand or in closed form: a price-taking importer,
 //! a symmetric two-country market, the sigma = 1 / eta = 1 limits, the
 //! no-domestic-sales import market, one nest when sigma_d = sigma_m, a
 //! diagonal tariff under as-import-source, and the solver defaults.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use customs_union::io::{load_data_dir, load_scenario_file, parse_scenario_file};
 use customs_union::{
-    DomesticTreatment, Elasticities, Equilibrium, Error, Market, SectorPolicy, SolverConfig,
-    Termination, solve_market,
+    DomesticTreatment, Elasticities, Equilibrium, Error, Market, SectorPolicy, Simulation,
+    SolverConfig, Termination, solve_market,
 };
 
 /// The solver's default tolerance on `max_i |R_i| / X_i(p)`.
@@ -29,11 +29,13 @@ fn load(name: &str) -> (Market, Elasticities, SectorPolicy) {
     let dir = fixture(name);
     let data = load_data_dir(&dir).expect("fixture data").dataset;
     let file = load_scenario_file(&dir.join("s.toml")).expect("fixture scenario");
-    let compiled = file
-        .set
-        .compile(&data, DomesticTreatment::Nested)
-        .expect("scenario compiles");
-    let policy = compiled[0].policy().sectors.swap_remove(0);
+    let policy = Simulation::new(&data)
+        .treatment(DomesticTreatment::Nested)
+        .policies(&file.set)
+        .expect("scenario compiles")
+        .swap_remove(0)
+        .sectors
+        .swap_remove(0);
     (
         data.markets()[0].clone(),
         data.sectors()[0].elasticities,

@@ -1,4 +1,4 @@
-//! Customs unions (SPEC §5): each CET rule against rates worked by hand on the
+//! Customs unions: each CET rule against rates worked by hand on the
 //! toy data, the Article XXIV averages by hand, trade creation and diversion
 //! in a stylised market, and pooled duties against the reference model.
 #![allow(clippy::needless_range_loop)]
@@ -9,8 +9,7 @@ use approx::assert_relative_eq;
 use common::*;
 use customs_union::io::embedded::EmbeddedDataset;
 use customs_union::io::parse_scenario_file;
-use customs_union::results::{RunOptions, run_scenario};
-use customs_union::{Dataset, DomesticTreatment, PolicyState};
+use customs_union::{Dataset, DomesticTreatment, PolicyState, ScenarioResult, Simulation};
 
 // toy: countries HOM 0, PAR 1, OUT 2, ROW 3; sectors AGR 0, MAN 1
 // baseline tariffs: HOM 8% / 4%, PAR 15% / 10% (AGR / MAN), OUT 5%, ROW 6%
@@ -23,13 +22,29 @@ fn toy() -> Dataset {
     EmbeddedDataset::Toy.load().unwrap().dataset
 }
 
+/// The counterfactual policy of every scenario of `text` on `data` (nested treatment).
+fn compiled_policies(text: &str, data: &Dataset) -> customs_union::error::Result<Vec<PolicyState>> {
+    let f = parse_scenario_file(text, "u.toml")?;
+    Simulation::new(data)
+        .treatment(DomesticTreatment::Nested)
+        .policies(&f.set)
+}
+
+/// Every scenario of `text` run on `data` (nested treatment).
+fn run_text(text: &str, data: &Dataset) -> Vec<ScenarioResult> {
+    let f = parse_scenario_file(text, "u.toml").unwrap();
+    Simulation::new(data)
+        .treatment(DomesticTreatment::Nested)
+        .run(&f.set)
+        .unwrap()
+        .scenarios
+}
+
 fn policy_of(cet: &str, extra: &str) -> PolicyState {
     let text = format!(
         "[[scenario]]\nname = \"u\"\n[[scenario.union]]\nname = \"HP\"\nmembers = [\"HOM\", \"PAR\"]\ncet = {cet}\n{extra}"
     );
-    let f = parse_scenario_file(&text, "u.toml").unwrap();
-    let cs = f.set.compile(&toy(), DomesticTreatment::Nested).unwrap();
-    cs[0].policy()
+    compiled_policies(&text, &toy()).unwrap().remove(0)
 }
 
 /// t1[outsider -> member] per sector: [[AGR HOM, AGR PAR], [MAN HOM, MAN PAR]] for OUT and ROW.
@@ -77,12 +92,7 @@ fn trade_weighted_without_imports_is_the_simple_mean() {
     d.sectors[0].x0[OUT][PAR] = 0.0;
     let data = to_dataset(&d);
     let text = "[[scenario]]\nname = \"u\"\n[[scenario.union]]\nname = \"HP\"\nmembers = [\"HOM\", \"PAR\"]\ncet = { rule = \"trade_weighted\" }\n";
-    let cs = parse_scenario_file(text, "u.toml")
-        .unwrap()
-        .set
-        .compile(&data, DomesticTreatment::Nested)
-        .unwrap();
-    let p = cs[0].policy();
+    let p = compiled_policies(text, &data).unwrap().remove(0);
     assert_relative_eq!(
         p.sectors[0].tariffs.get(OUT, HOM),
         0.115,
@@ -115,11 +125,7 @@ fn schedule_with_exceptions() {
     assert_rates(&p, ROW, [[0.12, 0.12], [0.02, 0.09]]);
     // no rate for a sector and no "*": an error naming the key
     let text = "[[scenario]]\nname = \"u\"\n[[scenario.union]]\nname = \"HP\"\nmembers = [\"HOM\", \"PAR\"]\ncet = { rule = \"schedule\", rates = { AGR = 0.12 } }\n";
-    let e = parse_scenario_file(text, "u.toml")
-        .unwrap()
-        .set
-        .compile(&toy(), DomesticTreatment::Nested)
-        .unwrap_err();
+    let e = compiled_policies(text, &toy()).unwrap_err();
     assert!(e.to_string().contains("cet.rates"), "{e}");
 }
 
@@ -159,12 +165,7 @@ fn cet_reads_the_baseline_not_an_earlier_stage() {
     // the parent doubles HOM's tariffs; the child's union still averages the baseline
     let text = "[[scenario]]\nname = \"a\"\n[[scenario.tariff]]\nimporter = \"HOM\"\nexporter = \"*\"\nscale = 2.0\n\
                 [[scenario]]\nname = \"b\"\nextends = \"a\"\n[[scenario.union]]\nname = \"HP\"\nmembers = [\"HOM\", \"PAR\"]\ncet = { rule = \"simple_average\" }\n";
-    let cs = parse_scenario_file(text, "u.toml")
-        .unwrap()
-        .set
-        .compile(&toy(), DomesticTreatment::Nested)
-        .unwrap();
-    let p = cs[1].policy();
+    let p = compiled_policies(text, &toy()).unwrap().remove(1);
     assert_rates(&p, OUT, [[0.115, 0.115], [0.07, 0.07]]);
 }
 
@@ -172,12 +173,7 @@ fn cet_reads_the_baseline_not_an_earlier_stage() {
 fn article_xxiv_averages_by_hand() {
     let data = toy();
     let text = "[[scenario]]\nname = \"u\"\n[[scenario.union]]\nname = \"HP\"\nmembers = [\"HOM\", \"PAR\"]\ncet = { rule = \"adopt\", country = \"PAR\" }\n";
-    let cs = parse_scenario_file(text, "u.toml")
-        .unwrap()
-        .set
-        .compile(&data, DomesticTreatment::Nested)
-        .unwrap();
-    let r = run_scenario(&data, &cs[0], &RunOptions::default()).unwrap();
+    let r = &run_text(text, &data)[0];
     let u = &r.unions[0];
     let hom = &u.article_xxiv_members[0].averages;
     let par = &u.article_xxiv_members[1].averages;
@@ -224,7 +220,7 @@ fn article_xxiv_averages_by_hand() {
 }
 
 /// H buys at home and from P and O (prices fixed). A union with P removes H's
-/// tariff on P: the CES formulas give H's new imports, and the split follows SPEC §2.
+/// tariff on P: the CES formulas give H's new imports, and the split follows the trade-effect definitions.
 #[test]
 fn trade_creation_and_diversion_by_hand() {
     let inf = f64::INFINITY;
@@ -355,9 +351,7 @@ fn pooled_duties_agree_with_the_reference() {
 fn toy_pooling_by_hand() {
     // the toy customs union pools 30/70: each sector's members' revenue is split so
     let data = toy();
-    let f = parse_scenario_file(include_str!("../scenarios/toy.toml"), "toy.toml").unwrap();
-    let cs = f.set.compile(&data, DomesticTreatment::Nested).unwrap();
-    let pooled = run_scenario(&data, &cs[1], &RunOptions::default()).unwrap();
+    let pooled = &run_text(include_str!("../scenarios/toy.toml"), &data)[1];
     for s in &pooled.sectors {
         let h = &s.countries[HOM];
         let p = &s.countries[PAR];

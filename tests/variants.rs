@@ -9,11 +9,14 @@ use std::path::Path;
 use std::process::Command;
 
 use customs_union::model::{Country, Dataset, Elasticities, Market, Matrix, Sector};
-use customs_union::policy::{PolicyState, RevenuePool};
-use customs_union::results::{SectorSolution, solve_sector_exact};
+use customs_union::policy::{CetRule, CustomsUnion, PolicyState, RevenuePool};
+use customs_union::scenario::{Action, PolicyChange, Scenario};
+use customs_union::solver::gsim_linear::solve_linear;
 use customs_union::solver::smart::{SmartImporterResult, smart_importer};
-use customs_union::solver::{DomesticTreatment, SolverConfig, Workspace, gsim_linear, smart};
-use customs_union::welfare::CountryOutcome;
+use customs_union::{
+    CountryOutcome, DomesticTreatment, ModelVariant, ScenarioResult, ScenarioSet, SectorResult,
+    Simulation,
+};
 
 /// Tolerance of results that are sums of a few products of data: rounding only.
 const ROUNDING: f64 = 1e-10;
@@ -87,18 +90,119 @@ fn us_eu_union() -> Vec<Option<usize>> {
     vec![Some(0), None, Some(0), None]
 }
 
-fn exact(data: &Dataset, policy: &PolicyState, union_of: &[Option<usize>]) -> SectorSolution {
-    let mut ws = Workspace::new(data.n_countries());
-    solve_sector_exact(
-        data,
-        0,
-        policy,
-        DomesticTreatment::AsImportSource,
-        &SolverConfig::default(),
-        union_of,
-        &mut ws,
-    )
-    .unwrap()
+/// One sector solved through the library's entry point.
+struct Solved {
+    /// Every country's outcome in the sector, dataset order.
+    outcomes: Vec<CountryOutcome>,
+    result: ScenarioResult,
+}
+
+impl Solved {
+    fn sector(&self) -> &SectorResult {
+        &self.result.sectors[0]
+    }
+
+    /// The counterfactual flow `origin -> destination` (reported when its baseline is positive).
+    fn flow(&self, origin: usize, destination: usize) -> f64 {
+        let codes = &self.sector().countries;
+        self.sector()
+            .flow(&codes[origin].country, &codes[destination].country)
+            .unwrap_or_else(|| panic!("flow {origin} -> {destination} is reported"))
+            .counterfactual
+    }
+}
+
+/// The scenario whose compiled policy on `data` is `policy`: the countries of
+/// union 0 in `union_of` form a union (no common external tariff; pooling
+/// duties when `policy.pools` says so), then every tariff the union or the
+/// policy changes is set to the policy's rate, and every banned flow banned.
+fn scenario_of(data: &Dataset, policy: &PolicyState, union_of: &[Option<usize>]) -> Scenario {
+    let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
+    let base = data.markets()[0].tariffs();
+    let sp = &policy.sectors[0];
+    let n = codes.len();
+    let members: Vec<usize> = (0..n).filter(|&c| union_of[c] == Some(0)).collect();
+    assert!(union_of.iter().all(|u| u.is_none() || *u == Some(0)));
+    let mut sc = Scenario::new("policy");
+    if !members.is_empty() {
+        let names: Vec<&str> = members.iter().map(|&m| codes[m]).collect();
+        let mut union = CustomsUnion::new("U", &names, CetRule::None);
+        assert!(policy.pools.len() <= 1);
+        if let Some(pool) = policy.pools.first() {
+            assert_eq!(pool.members, members, "duties are pooled within the union");
+            let shares: Vec<(&str, f64)> = pool
+                .members
+                .iter()
+                .zip(&pool.shares)
+                .map(|(&m, &s)| (codes[m], s))
+                .collect();
+            union = union.with_pooling(&shares);
+        }
+        sc = sc.with_union(union);
+    } else {
+        assert!(policy.pools.is_empty(), "duties are pooled within a union");
+    }
+    for i in 0..n {
+        for j in (0..n).filter(|&j| j != i) {
+            let internal = members.contains(&i) && members.contains(&j);
+            let t = sp.tariffs.get(i, j);
+            if internal || t.to_bits() != base.get(i, j).to_bits() {
+                sc = sc.with_change(PolicyChange::tariff(
+                    codes[j],
+                    codes[i],
+                    "G",
+                    Action::Set(t),
+                ));
+            }
+            if sp.is_banned(i, j) {
+                sc = sc.with_change(PolicyChange::tariff(codes[j], codes[i], "G", Action::Ban));
+            }
+        }
+    }
+    assert_eq!(
+        sp.ntb,
+        *data.markets()[0].ntb(),
+        "tests change tariffs only"
+    );
+    sc
+}
+
+/// Solves sector 0 of `data` under `policy` with `model`, domestic sales an
+/// import source as in GSIM (SMART ignores them: its default treatment).
+fn try_solve(
+    model: ModelVariant,
+    data: &Dataset,
+    policy: &PolicyState,
+    union_of: &[Option<usize>],
+) -> Result<Solved, customs_union::Error> {
+    let treatment = match model {
+        ModelVariant::Smart => DomesticTreatment::Nested,
+        _ => DomesticTreatment::AsImportSource,
+    };
+    let set = ScenarioSet::new(vec![scenario_of(data, policy, union_of)]);
+    let mut results = Simulation::new(data)
+        .model(model)
+        .treatment(treatment)
+        .run(&set)?;
+    let result = results.scenarios.remove(0);
+    let outcomes = result.sectors[0]
+        .countries
+        .iter()
+        .map(|c| c.outcome)
+        .collect();
+    Ok(Solved { outcomes, result })
+}
+
+fn gsim(data: &Dataset, policy: &PolicyState, union_of: &[Option<usize>]) -> Solved {
+    try_solve(ModelVariant::GsimLinear, data, policy, union_of).unwrap()
+}
+
+fn smart(data: &Dataset, policy: &PolicyState, union_of: &[Option<usize>]) -> Solved {
+    try_solve(ModelVariant::Smart, data, policy, union_of).unwrap()
+}
+
+fn exact(data: &Dataset, policy: &PolicyState, union_of: &[Option<usize>]) -> Solved {
+    try_solve(ModelVariant::Armington, data, policy, union_of).unwrap()
 }
 
 fn assert_identities(outcomes: &[CountryOutcome]) {
@@ -218,7 +322,15 @@ fn sector_country<'a>(doc: &'a serde_json::Value, code: &str) -> &'a serde_json:
 #[test]
 fn gsim_workbook_world_prices_direct() {
     let data = workbook();
-    let sol = gsim_linear::solve_sector(&data, 0, &us_eu_fta(&data), &[None; 4]).unwrap();
+    let policy = us_eu_fta(&data);
+    let sol = gsim(&data, &policy, &[None; 4]);
+    let linear = solve_linear(
+        &data.markets()[0],
+        &data.sectors()[0].elasticities,
+        &policy.sectors[0],
+        "G",
+    )
+    .unwrap();
     for (j, want) in WORKBOOK_X.iter().enumerate() {
         let x = sol.outcomes[j].producer_price - 1.0;
         assert!(
@@ -226,16 +338,18 @@ fn gsim_workbook_world_prices_direct() {
             "{}: {x} vs {want}",
             CODES[j]
         );
-        assert!((sol.producer_prices[j] - 1.0 - x).abs() < ROUNDING);
+        assert!((linear.world_price_change[j] - x).abs() < ROUNDING);
     }
-    assert!(sol.report.is_none());
+    // no solver report for a linear variant
+    assert_eq!(sol.sector().iterations, 0);
+    assert_eq!(sol.sector().residual, 0.0);
 }
 
 #[test]
 fn gsim_workbook_world_prices_cli() {
     let data = workbook();
     let doc = run_cli("gsim-linear", &data, US_EU_FTA_TOML);
-    let direct = gsim_linear::solve_sector(&data, 0, &us_eu_fta(&data), &[None; 4]).unwrap();
+    let direct = gsim(&data, &us_eu_fta(&data), &[None; 4]);
     for (j, want) in WORKBOOK_X.iter().enumerate() {
         let c = sector_country(&doc, CODES[j]);
         let x = c["producer_price"].as_f64().unwrap() - 1.0;
@@ -253,7 +367,7 @@ fn gsim_workbook_world_prices_cli() {
 fn gsim_welfare_parts_sum() {
     let data = workbook();
     let mut policy = us_eu_fta(&data);
-    let sol = gsim_linear::solve_sector(&data, 0, &policy, &us_eu_union()).unwrap();
+    let sol = gsim(&data, &policy, &us_eu_union());
     assert_identities(&sol.outcomes);
     // the FTA members' partner imports rise
     assert!(sol.outcomes[US].imports_from_partners_change > 0.0);
@@ -263,10 +377,11 @@ fn gsim_welfare_parts_sum() {
         union: "FTA".into(),
         members: vec![US, EU],
         shares: vec![0.5, 0.5],
+        collection: vec![1.0, 1.0],
     });
-    let pooled = gsim_linear::solve_sector(&data, 0, &policy, &us_eu_union()).unwrap();
+    let pooled = gsim(&data, &policy, &us_eu_union());
     assert_identities(&pooled.outcomes);
-    let sum = |s: &SectorSolution| s.outcomes[US].welfare + s.outcomes[EU].welfare;
+    let sum = |s: &Solved| s.outcomes[US].welfare + s.outcomes[EU].welfare;
     assert!((sum(&sol) - sum(&pooled)).abs() < ROUNDING);
     assert!(
         (pooled.outcomes[US].tariff_revenue_counterfactual
@@ -280,7 +395,7 @@ fn gsim_welfare_parts_sum() {
 fn gsim_zero_change_gives_exactly_zero() {
     let data = workbook();
     let policy = PolicyState::baseline(data.markets());
-    let sol = gsim_linear::solve_sector(&data, 0, &policy, &us_eu_union()).unwrap();
+    let sol = gsim(&data, &policy, &us_eu_union());
     for o in &sol.outcomes {
         assert_eq!(o.producer_price, 1.0);
         assert_eq!(o.consumer_price_index, 1.0);
@@ -292,7 +407,13 @@ fn gsim_zero_change_gives_exactly_zero() {
         assert_eq!(o.trade_creation, 0.0);
         assert_eq!(o.trade_diversion, 0.0);
     }
-    assert_eq!(&sol.flows, data.markets()[0].flows());
+    // every flow with a positive baseline is reported, and none moves
+    let x0 = data.markets()[0].flows();
+    let positive = x0.as_slice().iter().filter(|x| **x > 0.0).count();
+    assert_eq!(sol.sector().flows.len(), positive);
+    for f in &sol.sector().flows {
+        assert_eq!(f.counterfactual, f.baseline);
+    }
 }
 
 /// The workbook with JP's exports to the US duty-free at baseline.
@@ -316,7 +437,7 @@ fn linear_vs_exact(h: f64) -> (f64, f64, f64, f64) {
     let data = workbook_free_jp_us();
     let mut policy = PolicyState::baseline(data.markets());
     policy.sectors[0].tariffs.set(JP, US, h);
-    let lin = gsim_linear::solve_sector(&data, 0, &policy, &[None; 4]).unwrap();
+    let lin = gsim(&data, &policy, &[None; 4]);
     let ex = exact(&data, &policy, &[None; 4]);
     let (mut dp, mut p, mut dm, mut m) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     for j in 0..4 {
@@ -359,7 +480,9 @@ fn gsim_refuses_a_ban() {
     let data = workbook();
     let mut policy = us_eu_fta(&data);
     policy.sectors[0].banned[JP * 4 + US] = true;
-    let err = gsim_linear::solve_sector(&data, 0, &policy, &[None; 4]).unwrap_err();
+    let Err(err) = try_solve(ModelVariant::GsimLinear, &data, &policy, &[None; 4]) else {
+        panic!("a ban must be refused");
+    };
     let msg = err.to_string();
     assert!(msg.contains("sector G") && msg.contains("ban"), "{msg}");
 }
@@ -389,7 +512,7 @@ fn gsim_price_takers_and_non_exporters_keep_their_price() {
     let mut policy = PolicyState::baseline(data.markets());
     policy.sectors[0].tariffs.set(EU, US, 0.0);
     policy.sectors[0].tariffs.set(US, EU, 0.0);
-    let sol = gsim_linear::solve_sector(&data, 0, &policy, &[None; 5]).unwrap();
+    let sol = gsim(&data, &policy, &[None; 5]);
     assert_eq!(sol.outcomes[RW].producer_price, 1.0);
     assert_eq!(sol.outcomes[RW].producer_surplus, 0.0);
     assert_eq!(sol.outcomes[4].producer_price, 1.0);
@@ -487,9 +610,9 @@ fn smart_hand_worked_four_partners() {
     assert!(close(r.welfare_smart, 2.431818, 1e-6));
     assert!(close(r.welfare_laird_yeats, 3.931818, 1e-6));
 
-    // the same through solve_sector, H and A in a union
+    // the same through the library, H and A in a union
     let union_of = [Some(0), Some(0), None, None, None];
-    let sol = smart::solve_sector(&data, 0, &policy, &union_of).unwrap();
+    let sol = smart(&data, &policy, &union_of);
     let h = &sol.outcomes[0];
     assert!(close(h.welfare, 2.431818, 1e-6));
     assert!(close(h.consumer_surplus, 27.277311, 1e-6));
@@ -512,8 +635,8 @@ fn smart_hand_worked_four_partners() {
     assert!(close(h.trade_diversion, dmp.min(-dmo).max(0.0), 1e-9));
     assert!(close(h.trade_creation_value, h.trade_creation, 0.0));
     // domestic sales untouched; SMART flows in the solution
-    assert_eq!(sol.flows.get(0, 0), 1000.0);
-    assert!(close(sol.flows.get(1, 0), 130.363826, 1e-6));
+    assert_eq!(sol.flow(0, 0), 1000.0);
+    assert!(close(sol.flow(1, 0), 130.363826, 1e-6));
     assert_identities(&sol.outcomes);
 }
 
@@ -623,13 +746,13 @@ fn smart_export_supply_factor() {
 #[test]
 fn smart_revenue_identity_and_pooling() {
     let (data, mut policy) = hand_case();
-    let sol = smart::solve_sector(&data, 0, &policy, &[None; 5]).unwrap();
+    let sol = smart(&data, &policy, &[None; 5]);
     let m = &data.markets()[0];
     let t1 = &policy.sectors[0].tariffs;
     let (mut tr0, mut tr1) = (0.0, 0.0);
     for r in 1..5 {
         tr0 += m.tariffs().get(r, 0) * m.flows().get(r, 0);
-        tr1 += t1.get(r, 0) * sol.flows.get(r, 0);
+        tr1 += t1.get(r, 0) * sol.flow(r, 0);
     }
     let h = &sol.outcomes[0];
     assert!(close(h.tariff_revenue, tr1 - tr0, ROUNDING));
@@ -641,12 +764,16 @@ fn smart_revenue_identity_and_pooling() {
     // exporters gain nothing in SMART (world prices fixed)
     assert!(sol.outcomes[1..].iter().all(|o| o.welfare == 0.0));
     // pooling H's revenue with A: H keeps 40%, A gets 60%; the sum is unchanged
+    // (duties are pooled within a union: H and A form one, with the policy's
+    // tariffs between them)
     policy.pools.push(RevenuePool {
         union: "HA".into(),
         members: vec![0, 1],
         shares: vec![0.4, 0.6],
+        collection: vec![1.0, 1.0],
     });
-    let pooled = smart::solve_sector(&data, 0, &policy, &[None; 5]).unwrap();
+    let union_of = [Some(0), Some(0), None, None, None];
+    let pooled = smart(&data, &policy, &union_of);
     assert!(close(
         pooled.outcomes[0].tariff_revenue_counterfactual,
         0.4 * tr1,
@@ -669,24 +796,23 @@ fn smart_clamps_flows_at_zero() {
         Elasticities::new(2.0, 2.0, 4.0).unwrap(),
         f64::INFINITY,
     );
-    let sol = smart::solve_sector(
+    let sol = smart(
         &data,
-        0,
         &with_tariffs(&data, [0.5, 0.0, 0.0, 0.0]),
         &[None; 5],
-    )
-    .unwrap();
-    assert_eq!(sol.flows.get(1, 0), 0.0);
-    assert!(sol.flows.get(2, 0) > 100.0);
+    );
+    assert_eq!(sol.flow(1, 0), 0.0);
+    assert!(sol.flow(2, 0) > 100.0);
 }
 
 #[test]
 fn smart_refuses_a_ban() {
     let (data, mut policy) = hand_case();
     policy.sectors[0].banned[5] = true; // A -> H
-    let msg = smart::solve_sector(&data, 0, &policy, &[None; 5])
-        .unwrap_err()
-        .to_string();
+    let Err(err) = try_solve(ModelVariant::Smart, &data, &policy, &[None; 5]) else {
+        panic!("a ban must be refused");
+    };
+    let msg = err.to_string();
     assert!(msg.contains("sector G") && msg.contains("ban"), "{msg}");
 }
 
@@ -717,7 +843,7 @@ sector = "*"
 set = 0.1
 "#;
     let doc = run_cli("smart", &data, toml);
-    let direct = smart::solve_sector(&data, 0, &policy, &[None; 5]).unwrap();
+    let direct = smart(&data, &policy, &[None; 5]);
     let h = sector_country(&doc, "H");
     assert!(close(h["welfare"].as_f64().unwrap(), 2.431818, 1e-6));
     assert!(close(
@@ -754,9 +880,9 @@ fn three_models_on_the_workbook() {
     let data = workbook();
     let policy = us_eu_fta(&data);
     let union_of = us_eu_union();
-    let lin = gsim_linear::solve_sector(&data, 0, &policy, &union_of).unwrap();
+    let lin = gsim(&data, &policy, &union_of);
     let ex = exact(&data, &policy, &union_of);
-    let sm = smart::solve_sector(&data, 0, &policy, &union_of).unwrap();
+    let sm = smart(&data, &policy, &union_of);
     println!(
         "| country | x exact | x GSIM | x SMART | welfare exact | welfare GSIM | welfare SMART |"
     );

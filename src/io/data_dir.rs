@@ -1,4 +1,4 @@
-//! The CSV data directory of SPEC §7.
+//! The CSV data directory: countries, sectors, flows, tariffs, NTB wedges and supply elasticities.
 //!
 //! ```text
 //! countries.csv  code,name
@@ -49,7 +49,12 @@ pub fn load_data_dir(dir: &Path) -> Result<LoadedData> {
 
 /// Names a data error's file by its path in `dir` (the loader itself sees bare names).
 fn in_dir(dir: &Path, e: Error) -> Error {
-    let path = |file: String| dir.join(file).display().to_string();
+    within(&dir.display().to_string(), e)
+}
+
+/// Names a data error's bare file name `f` as `folder/f`.
+pub(crate) fn within(folder: &str, e: Error) -> Error {
+    let path = |file: String| format!("{folder}{}{file}", std::path::MAIN_SEPARATOR);
     match e {
         Error::Data {
             file,
@@ -62,9 +67,14 @@ fn in_dir(dir: &Path, e: Error) -> Error {
             field,
             message,
         },
-        Error::Io { file, message } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
+        Error::Io {
+            file,
+            message,
+            source,
+        } if !file.contains(std::path::MAIN_SEPARATOR) => Error::Io {
             file: path(file),
             message,
+            source,
         },
         other => other,
     }
@@ -77,15 +87,31 @@ fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
             if !p.exists() {
                 return Ok(None);
             }
-            std::fs::read_to_string(&p)
-                .map(Some)
-                .map_err(|e| Error::Io {
-                    file: p.display().to_string(),
-                    message: e.to_string(),
-                })
+            let bytes = std::fs::read(&p).map_err(|e| Error::io(p.display().to_string(), e))?;
+            utf8_text(bytes, name).map(Some)
         },
         &dir.display().to_string(),
     )
+}
+
+/// The text of a file, or an error naming the line of its first invalid
+/// UTF-8 byte (e.g. a file saved from a spreadsheet in a legacy encoding).
+pub(crate) fn utf8_text(bytes: Vec<u8>, file: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let column = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Error::data(
+            file,
+            line,
+            "text",
+            format!(
+                "invalid UTF-8 at byte {column} of the line (byte 0x{:02x}): save the file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
 }
 
 type Reader<'a> = &'a dyn Fn(&str) -> Result<Option<String>>;
@@ -200,6 +226,12 @@ impl Row<'_> {
         Ok(x)
     }
 
+    /// True when the optional column `field` exists and is not empty on this row.
+    fn has(&self, field: &str) -> bool {
+        let c = self.t.col(field);
+        c != usize::MAX && !self.vals[c].is_empty()
+    }
+
     fn err(&self, field: &str, msg: impl Into<String>) -> Error {
         Error::data(&self.t.file, self.line, field, msg)
     }
@@ -227,10 +259,7 @@ fn read_table(
             Ok(Some(t))
         }
         None if optional => Ok(None),
-        None => Err(Error::Io {
-            file: name.to_string(),
-            message: "required file not found".to_string(),
-        }),
+        None => Err(Error::io_message(name, "required file not found")),
     }
 }
 
@@ -302,7 +331,28 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
             return Err(r.err("code", format!("duplicate country code `{code}`")));
         }
         let name = r.vals[countries_t.col("name")].clone();
-        countries.push(Country::new(code, name));
+        let mut country = Country::new(code, name);
+        if r.has("gdp") {
+            let g = r.finite("gdp")?;
+            if g <= 0.0 {
+                return Err(r.err("gdp", format!("must be > 0 (US$ million), got {g}")));
+            }
+            country.gdp = Some(g);
+        }
+        if r.has("collection") {
+            let k = r.finite("collection")?;
+            if !(k > 0.0 && k <= 1.0) {
+                return Err(r.err(
+                    "collection",
+                    format!("the share of duties collected must be in (0, 1], got {k}"),
+                ));
+            }
+            country.collection = k;
+        }
+        if r.has("note") {
+            country.note = Some(r.str("note")?.to_string());
+        }
+        countries.push(country);
     }
     if countries.is_empty() {
         return Err(Error::data("countries.csv", 0, "code", "no countries"));
@@ -319,22 +369,27 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         if sidx.insert(code.to_string(), sectors.len()).is_some() {
             return Err(r.err("code", format!("duplicate sector code `{code}`")));
         }
+        let max = crate::model::limits::ELASTICITY_MAX;
         let sm = r.finite("sigma_m")?;
-        if sm <= 0.0 {
-            return Err(r.err("sigma_m", format!("must be > 0, got {sm}")));
+        if !(sm > 0.0 && sm <= max) {
+            return Err(r.err(
+                "sigma_m",
+                format!("must be > 0 and at most {max}, got {sm}"),
+            ));
         }
         let sd = r.finite("sigma_d")?;
-        if sd <= 0.0 {
-            return Err(r.err("sigma_d", format!("must be > 0, got {sd}")));
+        if !(sd > 0.0 && sd <= max) {
+            return Err(r.err(
+                "sigma_d",
+                format!("must be > 0 and at most {max}, got {sd}"),
+            ));
         }
         let eta = r.finite("eta")?;
-        if eta < 0.0 {
-            return Err(r.err("eta", format!("must be >= 0, got {eta}")));
+        if !(eta >= 0.0 && eta <= max) {
+            return Err(r.err("eta", format!("must be >= 0 and at most {max}, got {eta}")));
         }
         let eps = r.num("epsilon")?;
-        if eps < 0.0 {
-            return Err(r.err("epsilon", format!("must be >= 0 or inf, got {eps}")));
-        }
+        crate::model::sector::check_supply(eps).map_err(|e| r.err("epsilon", e.to_string()))?;
         sectors.push(Sector {
             code: code.to_string(),
             name: r.vals[sectors_t.col("name")].clone(),
@@ -374,6 +429,15 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         if v < 0.0 {
             return Err(r.err("value", format!("must be >= 0, got {v}")));
         }
+        if v > crate::model::limits::FLOW_MAX {
+            return Err(r.err(
+                "value",
+                format!(
+                    "must be at most {:e}, got {v:e}",
+                    crate::model::limits::FLOW_MAX
+                ),
+            ));
+        }
         if let Some(prev) = seen.insert((s, i, j), r.line) {
             return Err(r.err(
                 "sector",
@@ -384,7 +448,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     }
     // rates
     let mut diagonal_rows = Vec::new();
-    let tariffs = rate_matrices(
+    let (tariffs, mfn) = rate_matrices(
         &tariffs_t,
         &sector_of,
         &country_of,
@@ -392,9 +456,22 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         ns,
         -1.0,
         &mut diagonal_rows,
+        &mut warnings,
     )?;
     let ntb = match &ntb_t {
-        Some(t) => rate_matrices(t, &sector_of, &country_of, n, ns, 0.0, &mut diagonal_rows)?,
+        Some(t) => {
+            rate_matrices(
+                t,
+                &sector_of,
+                &country_of,
+                n,
+                ns,
+                0.0,
+                &mut diagonal_rows,
+                &mut warnings,
+            )?
+            .0
+        }
         None => vec![Matrix::zeros(n); ns],
     };
     // supply
@@ -410,9 +487,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
                 Some(country_of(&r, "country")?)
             };
             let e = r.num("epsilon")?;
-            if e < 0.0 {
-                return Err(r.err("epsilon", format!("must be >= 0 or inf, got {e}")));
-            }
+            crate::model::sector::check_supply(e).map_err(|e| r.err("epsilon", e.to_string()))?;
             if let Some((prev, _)) = spec.insert((s, c), (r.line, e)) {
                 return Err(r.err(
                     "sector",
@@ -444,6 +519,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
             ntb[s].clone(),
             supply[s].clone(),
         )
+        .and_then(|m| m.with_mfn(mfn[s].clone()))
         .map_err(|e| {
             Error::data(
                 "flows.csv",
@@ -469,7 +545,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     })
 }
 
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn rate_matrices(
     t: &Table,
     sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
@@ -478,7 +554,8 @@ fn rate_matrices(
     ns: usize,
     floor: f64,
     diagonal_rows: &mut Vec<Error>,
-) -> Result<Vec<Matrix>> {
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Matrix>, Vec<Vec<f64>>)> {
     // (sector?, exporter?, importer) -> rate
     let mut spec: HashMap<(Option<usize>, Option<usize>, usize), (u64, f64)> = HashMap::new();
     for r in rows(t) {
@@ -491,6 +568,11 @@ fn rate_matrices(
         };
         let j = country_of(&r, "importer")?;
         let v = r.finite("rate")?;
+        match crate::model::limits::check_rate(v) {
+            Err(msg) => return Err(r.err("rate", msg)),
+            Ok(Some(w)) => warnings.push(format!("{}:{}: field `rate`: {w}", t.file, r.line)),
+            Ok(None) => {}
+        }
         if floor < 0.0 {
             if v <= floor {
                 return Err(r.err("rate", format!("a tariff must be > -1, got {v}")));
@@ -501,7 +583,7 @@ fn rate_matrices(
         if i == Some(j) {
             diagonal_rows.push(r.err(
                 "exporter",
-                "a rate on a country's own (domestic) sales is allowed only with --domestic as-import-source",
+                "a rate on a country's own (domestic) sales is allowed only under the as-import-source treatment of domestic sales",
             ));
         }
         if let Some((prev, _)) = spec.insert((s, i, j), (r.line, v)) {
@@ -539,7 +621,19 @@ fn rate_matrices(
             }
         }
     }
-    Ok(out)
+    let mfn = (0..ns)
+        .map(|s| {
+            (0..n)
+                .map(|j| {
+                    [(Some(s), None, j), (None, None, j)]
+                        .iter()
+                        .find_map(|k| spec.get(k).map(|&(_, v)| v))
+                        .unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    Ok((out, mfn))
 }
 
 fn fmt_num(v: f64) -> String {
@@ -550,22 +644,17 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Writes `data` as a CSV data directory (explicit rows for every nonzero
+/// Writes `data` as a CSV data directory (each importer's MFN rate as an
+/// exporter-`*` row, explicit rows for every other nonzero
 /// rate; `source` column from `source`).
 ///
 /// # Errors
 /// [`Error::Io`] when a file cannot be written.
 pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-        file: dir.display().to_string(),
-        message: e.to_string(),
-    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let write = |name: &str, body: String| -> Result<()> {
         let p = dir.join(name);
-        std::fs::write(&p, body).map_err(|e| Error::Io {
-            file: p.display().to_string(),
-            message: e.to_string(),
-        })
+        std::fs::write(&p, body).map_err(|e| Error::io(p.display().to_string(), e))
     };
     let q = |s: &str| {
         if s.contains([',', '"', '\n']) {
@@ -575,9 +664,28 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
         }
     };
     let src = q(source);
-    let mut b = String::from("code,name,source\n");
+    let extra = data
+        .countries()
+        .iter()
+        .any(|c| c.gdp.is_some() || c.collection != 1.0 || c.note.is_some());
+    let mut b = if extra {
+        String::from("code,name,gdp,collection,note,source\n")
+    } else {
+        String::from("code,name,source\n")
+    };
     for c in data.countries() {
-        b += &format!("{},{},{src}\n", c.code, q(&c.name));
+        if extra {
+            b += &format!(
+                "{},{},{},{},{},{src}\n",
+                c.code,
+                q(&c.name),
+                c.gdp.map(fmt_num).unwrap_or_default(),
+                fmt_num(c.collection),
+                q(c.note.as_deref().unwrap_or(""))
+            );
+        } else {
+            b += &format!("{},{},{src}\n", c.code, q(&c.name));
+        }
     }
     write("countries.csv", b)?;
     let mut b = String::from("code,name,sigma_m,sigma_d,eta,epsilon,source\n");
@@ -601,6 +709,11 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
     let mut su = String::from("sector,country,epsilon,source\n");
     for (s, m) in data.sectors().iter().zip(data.markets()) {
         let n = m.n();
+        for j in 0..n {
+            if m.mfn(j) != 0.0 {
+                ta += &format!("{},*,{},{},{src}\n", s.code, codes[j], m.mfn(j));
+            }
+        }
         for i in 0..n {
             for j in 0..n {
                 let x = m.flows().get(i, j);
@@ -608,7 +721,8 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
                     fl += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], x);
                 }
                 let t = m.tariffs().get(i, j);
-                if t != 0.0 {
+                let covered = if i == j { 0.0 } else { m.mfn(j) };
+                if t != covered {
                     ta += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], t);
                 }
                 let c = m.ntb().get(i, j);

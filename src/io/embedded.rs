@@ -105,20 +105,7 @@ impl EmbeddedDataset {
             },
             &origin,
         )
-        .map_err(|e| match e {
-            Error::Data {
-                file,
-                line,
-                field,
-                message,
-            } => Error::Data {
-                file: format!("{origin}/{file}"),
-                line,
-                field,
-                message,
-            },
-            other => other,
-        })
+        .map_err(|e| super::data_dir::within(&origin, e))
     }
 
     /// Writes the files verbatim into `dir`.
@@ -126,16 +113,10 @@ impl EmbeddedDataset {
     /// # Errors
     /// [`Error::Io`] when a file cannot be written.
     pub fn export(self, dir: &std::path::Path) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-            file: dir.display().to_string(),
-            message: e.to_string(),
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
         for (name, body) in self.files() {
             let p = dir.join(name);
-            std::fs::write(&p, body).map_err(|e| Error::Io {
-                file: p.display().to_string(),
-                message: e.to_string(),
-            })?;
+            std::fs::write(&p, body).map_err(|e| Error::io(p.display().to_string(), e))?;
         }
         Ok(())
     }

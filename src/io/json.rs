@@ -1,192 +1,250 @@
-//! The `run` JSON document (SPEC §7).
+//! The `run` JSON document: derived `Serialize` views over [`RunResults`].
 //!
-//! Keys are snake_case; maps keep a fixed (alphabetical) key order and floats
-//! are written in their shortest round-trip form, so the same results always
+//! ```text
+//! { meta, model, domestic, solver, countries, sectors, warnings,
+//!   scenarios: [ { name, description, warnings,
+//!                  sectors: [ { sector, iterations, residual, skipped, countries: [row + prices], flows } ],
+//!                  totals: { countries: [row] },
+//!                  unions: [ { name, members, ...aggregate fields, article_xxiv: { ..., members } } ],
+//!                  decomposition?: [ { component, countries: [change fields] } ] } ] }
+//! ```
+//! Outcome rows list their fields in [`OutcomeField`] order; floats are
+//! written in their shortest round-trip form, so the same results always
 //! give the same bytes.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
-use crate::model::Dataset;
-use crate::results::{RunOptions, ScenarioResult, TariffAverages};
-use crate::solver::DomesticTreatment;
-use crate::welfare::{ADDITIVE_FIELDS, CountryOutcome};
+use crate::accounts::{CountryOutcome, OutcomeField};
+use crate::error::{Error, Result};
+use crate::run::{CountryResult, FlowResult, ScenarioResult, TariffAverages, UnionResult};
+use crate::simulation::{Meta, RunResults};
 
-/// Change fields (differences from the baseline) reported in a decomposition.
-pub const CHANGE_FIELDS: [&str; 15] = [
-    "consumer_surplus",
-    "producer_surplus",
-    "tariff_revenue",
-    "welfare",
-    "imports_from_partners_change",
-    "imports_from_outside_change",
-    "trade_creation",
-    "trade_diversion",
-    "external_trade_suppression",
-    "imports_from_partners_change_value",
-    "imports_from_outside_change_value",
-    "trade_creation_value",
-    "trade_diversion_value",
-    "external_trade_suppression_value",
-    "imports_change",
-];
-
-fn num(v: f64) -> Value {
-    // JSON has no inf/NaN; the model never produces them in a converged result
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+/// Which fields an outcome row carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fields {
+    /// Price levels and every additive field (sector rows).
+    WithPrices,
+    /// Every additive field (totals, unions).
+    Additive,
+    /// Change fields only (decomposition).
+    Changes,
 }
 
-/// An outcome as a JSON object; `prices` adds the two price levels (sector rows).
-pub fn outcome_object(country: &str, o: &CountryOutcome, prices: bool) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("country".into(), Value::String(country.to_string()));
-    if prices {
-        m.insert("producer_price".into(), num(o.producer_price));
-        m.insert("consumer_price_index".into(), num(o.consumer_price_index));
+fn write_fields<M: SerializeMap>(
+    map: &mut M,
+    o: &CountryOutcome,
+    fields: Fields,
+) -> Result<(), M::Error> {
+    if fields == Fields::WithPrices {
+        map.serialize_entry("producer_price", &o.producer_price)?;
+        map.serialize_entry("consumer_price_index", &o.consumer_price_index)?;
     }
-    for (name, v) in ADDITIVE_FIELDS.iter().zip(o.additive()) {
-        m.insert((*name).into(), num(v));
-    }
-    m
-}
-
-fn change_object(country: &str, o: &CountryOutcome) -> Map<String, Value> {
-    let full = outcome_object(country, o, false);
-    let mut m = Map::new();
-    m.insert("country".into(), Value::String(country.to_string()));
-    for f in CHANGE_FIELDS {
-        if f == "imports_change" {
-            m.insert(f.into(), num(o.imports_counterfactual - o.imports_baseline));
-        } else if let Some(v) = full.get(f) {
-            m.insert(f.into(), v.clone());
+    if fields == Fields::Changes {
+        for f in OutcomeField::changes() {
+            map.serialize_entry(f.name(), &f.get(o))?;
+        }
+    } else {
+        for f in OutcomeField::ADDITIVE {
+            map.serialize_entry(f.name(), &f.get(o))?;
         }
     }
-    m
+    Ok(())
 }
 
-fn averages(a: &TariffAverages) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("simple_before".into(), num(a.simple_before));
-    m.insert("simple_after".into(), num(a.simple_after));
-    m.insert("weighted_before".into(), num(a.weighted_before));
-    m.insert("weighted_after".into(), num(a.weighted_after));
-    m
+struct Row<'a> {
+    row: &'a CountryResult,
+    fields: Fields,
 }
 
-/// The whole `run` document.
-pub fn run_document(
-    data: &Dataset,
-    results: &[ScenarioResult],
-    opts: &RunOptions,
-    warnings: &[String],
-) -> Value {
-    let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
-    let scenarios: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            let sectors: Vec<Value> = r
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("country", &self.row.country)?;
+        write_fields(&mut map, &self.row.outcome, self.fields)?;
+        if let Some(p) = self.row.welfare_pct_gdp {
+            map.serialize_entry("welfare_pct_gdp", &p)?;
+        }
+        map.end()
+    }
+}
+
+fn rows(rows: &[CountryResult], fields: Fields) -> Vec<Row<'_>> {
+    rows.iter().map(|row| Row { row, fields }).collect()
+}
+
+#[derive(Serialize)]
+struct SolverDoc {
+    method: &'static str,
+    tol: f64,
+    max_iter: usize,
+    line_search: bool,
+}
+
+#[derive(Serialize)]
+struct SectorDoc<'a> {
+    sector: &'a str,
+    iterations: usize,
+    residual: f64,
+    skipped: bool,
+    countries: Vec<Row<'a>>,
+    flows: &'a [FlowResult],
+}
+
+#[derive(Serialize)]
+struct Totals<'a> {
+    countries: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct MemberAveragesDoc<'a> {
+    country: &'a str,
+    #[serde(flatten)]
+    averages: &'a TariffAverages,
+}
+
+#[derive(Serialize)]
+struct ArticleXxivDoc<'a> {
+    #[serde(flatten)]
+    union: &'a TariffAverages,
+    members: Vec<MemberAveragesDoc<'a>>,
+}
+
+struct UnionDoc<'a>(&'a UnionResult);
+
+impl Serialize for UnionDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let u = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", &u.name)?;
+        map.serialize_entry("members", &u.members)?;
+        write_fields(&mut map, &u.aggregate, Fields::Additive)?;
+        if let Some(p) = u.welfare_pct_gdp {
+            map.serialize_entry("welfare_pct_gdp", &p)?;
+        }
+        map.serialize_entry("duty_collected_share", &u.duty_collected_share)?;
+        map.serialize_entry("preferences", &u.preferences)?;
+        map.serialize_entry(
+            "article_xxiv",
+            &ArticleXxivDoc {
+                union: &u.article_xxiv,
+                members: u
+                    .article_xxiv_members
+                    .iter()
+                    .map(|m| MemberAveragesDoc {
+                        country: &m.country,
+                        averages: &m.averages,
+                    })
+                    .collect(),
+            },
+        )?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ComponentDoc<'a> {
+    component: &'a str,
+    countries: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct StageDoc<'a> {
+    stage: &'a str,
+    countries: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct ScenarioDoc<'a> {
+    name: &'a str,
+    description: &'a str,
+    sectors: Vec<SectorDoc<'a>>,
+    totals: Totals<'a>,
+    unions: Vec<UnionDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decomposition: Option<Vec<ComponentDoc<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stages: Option<Vec<StageDoc<'a>>>,
+    warnings: &'a [String],
+}
+
+impl<'a> ScenarioDoc<'a> {
+    fn new(r: &'a ScenarioResult) -> Self {
+        ScenarioDoc {
+            name: &r.name,
+            description: &r.description,
+            sectors: r
                 .sectors
                 .iter()
-                .map(|s| {
-                    json!({
-                        "sector": s.sector,
-                        "iterations": s.iterations,
-                        "residual": num(s.residual),
-                        "skipped": s.skipped,
-                        "countries": s.countries.iter().zip(&codes)
-                            .map(|(o, c)| Value::Object(outcome_object(c, o, true))).collect::<Vec<_>>(),
-                        "flows": s.flows.iter().map(|f| json!({
-                            "exporter": f.exporter,
-                            "importer": f.importer,
-                            "baseline": num(f.baseline),
-                            "counterfactual": num(f.counterfactual),
-                            "counterfactual_value": num(f.counterfactual_value),
-                        })).collect::<Vec<_>>(),
+                .map(|s| SectorDoc {
+                    sector: &s.sector,
+                    iterations: s.iterations,
+                    residual: s.residual,
+                    skipped: s.skipped,
+                    countries: rows(&s.countries, Fields::WithPrices),
+                    flows: &s.flows,
+                })
+                .collect(),
+            totals: Totals {
+                countries: rows(&r.totals, Fields::Additive),
+            },
+            unions: r.unions.iter().map(UnionDoc).collect(),
+            decomposition: r.decomposition.as_ref().map(|d| {
+                d.iter()
+                    .map(|c| ComponentDoc {
+                        component: &c.component,
+                        countries: rows(&c.countries, Fields::Changes),
                     })
-                })
-                .collect();
-            let totals: Vec<Value> = r
-                .totals
-                .iter()
-                .zip(&codes)
-                .map(|(o, c)| Value::Object(outcome_object(c, o, false)))
-                .collect();
-            let unions: Vec<Value> = r
-                .unions
-                .iter()
-                .map(|u| {
-                    let mut agg = outcome_object(&u.name, &u.aggregate, false);
-                    agg.remove("country");
-                    let mut ax = averages(&u.article_xxiv);
-                    ax.insert(
-                        "members".into(),
-                        Value::Array(
-                            u.article_xxiv_members
-                                .iter()
-                                .map(|m| {
-                                    let mut o = averages(&m.averages);
-                                    o.insert("country".into(), Value::String(m.country.clone()));
-                                    Value::Object(o)
-                                })
-                                .collect(),
-                        ),
-                    );
-                    let mut o = agg;
-                    o.insert("name".into(), Value::String(u.name.clone()));
-                    o.insert(
-                        "members".into(),
-                        Value::Array(u.members.iter().map(|m| Value::String(m.clone())).collect()),
-                    );
-                    o.insert("article_xxiv".into(), Value::Object(ax));
-                    Value::Object(o)
-                })
-                .collect();
-            let mut o = Map::new();
-            o.insert("name".into(), Value::String(r.name.clone()));
-            o.insert("description".into(), Value::String(r.description.clone()));
-            o.insert("sectors".into(), Value::Array(sectors));
-            o.insert("totals".into(), json!({ "countries": totals }));
-            o.insert("unions".into(), Value::Array(unions));
-            if let Some(d) = &r.decomposition {
-                o.insert(
-                    "decomposition".into(),
-                    Value::Array(
-                        d.iter()
-                            .map(|c| {
-                                json!({
-                                    "component": c.component,
-                                    "countries": c.countries.iter().zip(&codes)
-                                        .map(|(o, code)| Value::Object(change_object(code, o))).collect::<Vec<_>>(),
-                                })
-                            })
-                            .collect(),
-                    ),
-                );
-            }
-            o.insert("warnings".into(), json!(r.warnings));
-            Value::Object(o)
-        })
-        .collect();
-    let model = match opts.model {
-        crate::results::ModelVariant::Armington => "armington",
-        crate::results::ModelVariant::GsimLinear => "gsim-linear",
-        crate::results::ModelVariant::Smart => "smart",
-    };
-    let domestic = match opts.effective_treatment() {
-        DomesticTreatment::Nested => "nested",
-        DomesticTreatment::AsImportSource => "as-import-source",
-    };
-    json!({
-        "model": model,
-        "domestic": domestic,
-        "solver": {
-            "method": opts.solver.method.name(),
-            "tol": num(opts.solver.tol),
-            "max_iter": opts.solver.max_iter,
-            "line_search": opts.solver.line_search,
-        },
-        "countries": codes,
-        "sectors": data.sectors().iter().map(|s| s.code.as_str()).collect::<Vec<_>>(),
-        "scenarios": scenarios,
-        "warnings": warnings,
-    })
+                    .collect()
+            }),
+            stages: r.stages.as_ref().map(|d| {
+                d.iter()
+                    .map(|c| StageDoc {
+                        stage: &c.stage,
+                        countries: rows(&c.countries, Fields::Changes),
+                    })
+                    .collect()
+            }),
+            warnings: &r.warnings,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RunDocument<'a> {
+    meta: &'a Meta,
+    model: &'static str,
+    domestic: &'static str,
+    solver: SolverDoc,
+    countries: &'a [String],
+    sectors: &'a [String],
+    scenarios: Vec<ScenarioDoc<'a>>,
+    warnings: &'a [String],
+}
+
+impl RunResults {
+    /// The whole `run` document as pretty-printed JSON (with a final newline).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] if serialisation fails (it does not for finite results).
+    pub fn to_json(&self) -> Result<String> {
+        let doc = RunDocument {
+            meta: &self.meta,
+            model: self.meta.model.name(),
+            domestic: self.meta.treatment.name(),
+            solver: SolverDoc {
+                method: self.solver.method.name(),
+                tol: self.solver.tol,
+                max_iter: self.solver.max_iter,
+                line_search: self.solver.line_search,
+            },
+            countries: &self.countries,
+            sectors: &self.sectors,
+            scenarios: self.scenarios.iter().map(ScenarioDoc::new).collect(),
+            warnings: &self.warnings,
+        };
+        serde_json::to_string_pretty(&doc)
+            .map(|s| s + "\n")
+            .map_err(|e| Error::invalid("JSON results", e.to_string()))
+    }
 }

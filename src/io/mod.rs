@@ -1,13 +1,18 @@
 //! Reading and writing: the CSV data directory, TOML scenario files, JSON
-//! results, and the embedded default datasets.
+//! and CSV results, and the embedded default datasets.
 //!
 //! Everything read from a file is validated here, once, with errors naming
 //! the file, line and field; the model never sees a bad value.
 
+pub mod atomic;
+mod csv_out;
 pub mod data_dir;
 pub mod embedded;
+mod entry;
 pub mod json;
+pub mod mc_files;
 pub mod scenario_file;
 
+pub use csv_out::RUN_CSV_FILES;
 pub use data_dir::{LoadedData, export_data, load_data_dir, load_data_files};
 pub use scenario_file::{ScenarioFile, load_scenario_file, parse_scenario_file};

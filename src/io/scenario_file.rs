@@ -1,4 +1,4 @@
-//! TOML scenario files (SPEC §7): `[[scenario]]` tables with unions and
+//! TOML scenario files: `[[scenario]]` tables with unions and
 //! changes, `[solver]` settings and a `[montecarlo]` section.
 //!
 //! Unknown keys are errors (a typo never passes silently). Tariff and NTB
@@ -10,24 +10,25 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
-use crate::scenario::{Action, Instrument, PolicyChange, Scenario, ScenarioSet, Selector};
+use crate::monte_carlo::MonteCarloSpec;
+use crate::policy::{CetRule, CustomsUnion, Preferences, RevenueSharing};
+use crate::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
+use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
 
 /// A parsed scenario file.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
-    /// Scenarios and solver settings.
+    /// Scenarios, solver and Monte Carlo settings.
     pub set: ScenarioSet,
-    /// The raw `[montecarlo]` table, read by the Monte Carlo module.
-    pub montecarlo: Option<toml::Table>,
-    /// The file's text (for fingerprints).
+    /// The file's text.
     pub text: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileDto {
+    dataset: Option<String>,
     #[serde(default)]
     scenario: Vec<ScenarioDto>,
     solver: Option<SolverDto>,
@@ -66,34 +67,9 @@ struct UnionDto {
     members: Vec<String>,
     internal_tariff: Option<f64>,
     ntb_cut: Option<f64>,
-    cet: Option<CetDto>,
+    cet: Option<CetRule>,
     revenue_sharing: Option<SharingDto>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
-enum CetDto {
-    Adopt {
-        country: String,
-    },
-    TradeWeighted,
-    SimpleAverage,
-    Min,
-    Max,
-    Schedule {
-        rates: BTreeMap<String, f64>,
-        #[serde(default)]
-        exceptions: Vec<ExceptionDto>,
-    },
-    None,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExceptionDto {
-    member: String,
-    sector: String,
-    rate: f64,
+    preferences: Option<Preferences>,
 }
 
 #[derive(Deserialize)]
@@ -127,10 +103,9 @@ fn star() -> String {
 /// [`Error::Io`] when unreadable; [`Error::Scenario`] with the line for TOML
 /// and schema errors, with the key for semantic ones.
 pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        file: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
+    let text = super::data_dir::utf8_text(bytes, &name)?;
     parse_scenario_file(&text, &path.display().to_string())
 }
 
@@ -145,7 +120,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
     let dto: FileDto = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        let msg = e.message().to_string();
+        let msg = if e.message().contains("recursion") {
+            "nested too deeply: a scenario file needs only a few levels of tables and arrays"
+                .to_string()
+        } else {
+            e.message().to_string()
+        };
         Error::scenario(
             file,
             match line {
@@ -155,8 +135,9 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             msg,
         )
     })?;
-    let mut solver = SolverConfig::default();
+    let mut solver = None;
     if let Some(s) = dto.solver {
+        let mut cfg = SolverConfig::default();
         let at = |key: &'static str| {
             move |e: Error| match e {
                 Error::Invalid { message, .. } => Error::scenario(file, key, message),
@@ -164,7 +145,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             }
         };
         if let Some(m) = s.method {
-            solver = solver.with_method(Method::parse(&m).ok_or_else(|| {
+            cfg = cfg.with_method(Method::parse(&m).ok_or_else(|| {
                 Error::scenario(
                     file,
                     "solver.method",
@@ -173,7 +154,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             })?);
         }
         if let Some(t) = s.tol {
-            solver = solver.with_tol(t).map_err(at("solver.tol"))?;
+            cfg = cfg.with_tol(t).map_err(at("solver.tol"))?;
         }
         if let Some(m) = s.max_iter {
             let m = usize::try_from(m).map_err(|_| {
@@ -183,14 +164,15 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                     format!("must be at least 1, got {m}"),
                 )
             })?;
-            solver = solver.with_max_iter(m).map_err(at("solver.max_iter"))?;
+            cfg = cfg.with_max_iter(m).map_err(at("solver.max_iter"))?;
         }
         if let Some(b) = s.line_search {
-            solver = solver.with_line_search(b);
+            cfg = cfg.with_line_search(b);
         }
         if let Some(b) = s.warm_start {
-            solver = solver.with_warm_start(b);
+            cfg = cfg.with_warm_start(b);
         }
+        solver = Some(cfg);
     }
     let mut scenarios = Vec::new();
     for (k, sc) in dto.scenario.into_iter().enumerate() {
@@ -198,31 +180,12 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         let mut unions = Vec::new();
         for (u, un) in sc.union.into_iter().enumerate() {
             let ukey = format!("{base}.union[{u}]");
-            let cet = match un.cet {
-                None => {
-                    return Err(Error::scenario(
-                        file,
-                        format!("{ukey}.cet"),
-                        "missing: give a CET rule (adopt | trade_weighted | simple_average | min | max | schedule), or `none` for a free trade area",
-                    ));
-                }
-                Some(CetDto::Adopt { country }) => CetRule::Adopt { country },
-                Some(CetDto::TradeWeighted) => CetRule::TradeWeighted,
-                Some(CetDto::SimpleAverage) => CetRule::SimpleAverage,
-                Some(CetDto::Min) => CetRule::Min,
-                Some(CetDto::Max) => CetRule::Max,
-                Some(CetDto::None) => CetRule::None,
-                Some(CetDto::Schedule { rates, exceptions }) => CetRule::Schedule {
-                    rates: rates.into_iter().collect(),
-                    exceptions: exceptions
-                        .into_iter()
-                        .map(|e| CetException {
-                            member: e.member,
-                            sector: e.sector,
-                            rate: e.rate,
-                        })
-                        .collect(),
-                },
+            let Some(cet) = un.cet else {
+                return Err(Error::scenario(
+                    file,
+                    format!("{ukey}.cet"),
+                    "missing: give a CET rule (adopt | trade_weighted | simple_average | min | max | schedule), or `none` for a free trade area",
+                ));
             };
             let revenue_sharing = match un.revenue_sharing {
                 None => RevenueSharing::Destination,
@@ -243,6 +206,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 ntb_cut: un.ntb_cut.unwrap_or(0.0),
                 cet,
                 revenue_sharing,
+                preferences: un.preferences.unwrap_or_default(),
             });
         }
         let mut changes: Vec<(usize, PolicyChange)> = Vec::new();
@@ -315,13 +279,17 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             "no [[scenario]] in the file",
         ));
     }
+    let montecarlo = match &dto.montecarlo {
+        Some(table) => Some(MonteCarloSpec::from_table(table, file)?),
+        None => None,
+    };
+    let mut set = ScenarioSet::new(scenarios);
+    set.source = file.to_string();
+    set.dataset = dto.dataset;
+    set.solver = solver;
+    set.montecarlo = montecarlo;
     Ok(ScenarioFile {
-        set: ScenarioSet {
-            source: file.to_string(),
-            scenarios,
-            solver,
-        },
-        montecarlo: dto.montecarlo,
+        set,
         text: text.to_string(),
     })
 }

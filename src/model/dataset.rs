@@ -4,15 +4,93 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Country, CountryId, Market, Sector, SectorId};
+use super::{Country, CountryId, Elasticities, Market, Sector, SectorId};
 use crate::error::{Error, Result};
 
-/// Countries, sectors and the baseline market of every sector.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the embedded data and a data folder without a `units` setting are measured in.
+pub const DEFAULT_UNITS: &str = "US$ million per year at baseline prices";
+
+/// Countries, sectors and the baseline market of every sector, with where
+/// they came from.
+///
+/// Every constructor validates (codes, sizes, elasticity ranges); so does
+/// deserialisation, so a `Dataset` read back from JSON is as checked as one
+/// loaded from files. Infinite supply elasticities serialise as `"inf"`.
+///
+/// # Examples
+/// ```
+/// use customs_union::prelude::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let data = Dataset::embedded("eaeu2009")?;
+/// assert_eq!(data.countries()[0].code, "KAZ");
+/// let json = serde_json::to_string(&data)?;
+/// let back: Dataset = serde_json::from_str(&json)?;
+/// assert_eq!(back, data);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Dataset {
     countries: Vec<Country>,
     sectors: Vec<Sector>,
     markets: Vec<Market>,
+    /// Where the data came from: an embedded dataset's name, the data folder
+    /// as given, or `<api>` for data built in code.
+    #[serde(default)]
+    source: String,
+    /// Units of every value (flows, revenue, welfare).
+    #[serde(default)]
+    units: String,
+    /// What the loader noticed (e.g. sectors with no flows).
+    #[serde(default)]
+    warnings: Vec<String>,
+    /// Rows that put a tariff or wedge on a country's own sales: allowed only
+    /// under the as-import-source treatment; raised when a run uses the nested one.
+    #[serde(skip)]
+    diagonal_rows: Vec<Error>,
+}
+
+impl PartialEq for Dataset {
+    /// Equal content and provenance (the loader's deferred diagonal-row
+    /// errors follow from the content).
+    fn eq(&self, o: &Dataset) -> bool {
+        self.countries == o.countries
+            && self.sectors == o.sectors
+            && self.markets == o.markets
+            && self.source == o.source
+            && self.units == o.units
+            && self.warnings == o.warnings
+    }
+}
+
+impl Serialize for Dataset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Dataset::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dataset {
+    /// Reads a dataset and checks it as [`Dataset::new`] does.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Dataset::deserialize(d)?;
+        let checked = Dataset::new(raw.countries, raw.sectors, raw.markets)
+            .map_err(serde::de::Error::custom)?;
+        Ok(Dataset {
+            source: if raw.source.is_empty() {
+                checked.source
+            } else {
+                raw.source
+            },
+            units: if raw.units.is_empty() {
+                checked.units
+            } else {
+                raw.units
+            },
+            warnings: raw.warnings,
+            ..checked
+        })
+    }
 }
 
 impl Dataset {
@@ -41,6 +119,20 @@ impl Dataset {
                 return Err(Error::invalid(
                     "country code",
                     format!("duplicate code {}", c.code),
+                ));
+            }
+            if let Some(g) = c.gdp {
+                if !(g.is_finite() && g > 0.0) {
+                    return Err(Error::invalid(
+                        "country gdp",
+                        format!("{}: must be finite and > 0, got {g}", c.code),
+                    ));
+                }
+            }
+            if !(c.collection > 0.0 && c.collection <= 1.0) {
+                return Err(Error::invalid(
+                    "country collection",
+                    format!("{}: must be in (0, 1], got {}", c.code, c.collection),
                 ));
             }
         }
@@ -80,11 +172,82 @@ impl Dataset {
                 ));
             }
         }
+        for (s, m) in sectors.iter().zip(&markets) {
+            for (i, &e) in m.supply().iter().enumerate() {
+                super::sector::check_supply(e).map_err(|_| {
+                    Error::invalid(
+                        "supply elasticity",
+                        format!(
+                            "sector {}, country {}: must be >= 0 or inf, got {e}",
+                            s.code, countries[i].code
+                        ),
+                    )
+                })?;
+            }
+        }
         Ok(Dataset {
             countries,
             sectors,
             markets,
+            source: "<api>".to_string(),
+            units: DEFAULT_UNITS.to_string(),
+            warnings: Vec::new(),
+            diagonal_rows: Vec::new(),
         })
+    }
+
+    /// Names where the data came from (kept in every result's metadata).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = source.into();
+        self
+    }
+
+    /// Sets the units of every value.
+    pub fn with_units(mut self, units: impl Into<String>) -> Self {
+        self.units = units.into();
+        self
+    }
+
+    /// Adds what the loader noticed.
+    pub(crate) fn with_notes(mut self, warnings: Vec<String>, diagonal_rows: Vec<Error>) -> Self {
+        self.warnings = warnings;
+        self.diagonal_rows = diagonal_rows;
+        self
+    }
+
+    /// Where the data came from: an embedded dataset's name, the data folder
+    /// as given, or `<api>`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Units of every value (flows, revenue, welfare).
+    pub fn units(&self) -> &str {
+        &self.units
+    }
+
+    /// What the loader noticed (e.g. sectors with no flows).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The first data row that taxes a country's own sales, as an error ready
+    /// to raise under the nested treatment.
+    pub(crate) fn diagonal_row(&self) -> Option<&Error> {
+        self.diagonal_rows.first()
+    }
+
+    /// A SHA-256 fingerprint (hex) of the data's economic content: codes,
+    /// names, elasticities, flows, tariffs, wedges and supply elasticities.
+    /// Where the data came from does not enter it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"customs-union/dataset/v1\n");
+        let body = serde_json::to_vec(&(&self.countries, &self.sectors, &self.markets))
+            .unwrap_or_default();
+        h.update(&body);
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The countries, in index order.
@@ -102,14 +265,31 @@ impl Dataset {
         &self.markets
     }
 
-    /// Mutable sectors (to change elasticities; ranges are re-checked by the solver).
-    pub fn sectors_mut(&mut self) -> &mut [Sector] {
-        &mut self.sectors
+    /// Replaces the elasticities of sector `sector` (an index).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the index is out of range or a value is out of range.
+    pub fn set_elasticities(&mut self, sector: usize, elasticities: Elasticities) -> Result<()> {
+        elasticities.validate()?;
+        let s = self
+            .sectors
+            .get_mut(sector)
+            .ok_or_else(|| Error::invalid("sector index", format!("{sector} is out of range")))?;
+        s.elasticities = elasticities;
+        Ok(())
     }
 
-    /// Mutable markets.
-    pub fn markets_mut(&mut self) -> &mut [Market] {
-        &mut self.markets
+    /// Replaces the supply elasticities of sector `sector` (one per country).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the index is out of range, the length differs or
+    /// a value is negative or NaN.
+    pub fn set_supply(&mut self, sector: usize, supply: Vec<f64>) -> Result<()> {
+        let m = self
+            .markets
+            .get_mut(sector)
+            .ok_or_else(|| Error::invalid("sector index", format!("{sector} is out of range")))?;
+        m.set_supply(supply)
     }
 
     /// Index of a country code.
@@ -139,5 +319,77 @@ impl Dataset {
             markets: self.markets.iter().map(|m| m.scaled(k)).collect(),
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Matrix;
+
+    fn two() -> Dataset {
+        let flows = Matrix::from_rows(&[vec![10.0, 2.0], vec![3.0, 20.0]]).unwrap();
+        let market = Market::new(
+            flows,
+            Matrix::zeros(2),
+            Matrix::zeros(2),
+            vec![1.0, f64::INFINITY],
+        )
+        .unwrap();
+        let sector = Sector {
+            code: "G".into(),
+            name: "goods".into(),
+            elasticities: Elasticities::new(4.0, 2.0, 1.0).unwrap(),
+            supply_default: f64::INFINITY,
+        };
+        Dataset::new(
+            vec![
+                Country::new("A", "a").with_gdp(100.0),
+                Country::new("B", "b"),
+            ],
+            vec![sector],
+            vec![market],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn json_round_trip_keeps_infinite_supply_elasticities() {
+        let d = two();
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"inf\""), "{json}");
+        let back: Dataset = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(back.markets()[0].supply()[1], f64::INFINITY);
+        assert_eq!(back.fingerprint(), d.fingerprint());
+    }
+
+    #[test]
+    fn deserialising_checks_like_the_constructor() {
+        let json = serde_json::to_string(&two()).unwrap();
+        let bad_sigma = json.replace("\"sigma_import\":4.0", "\"sigma_import\":-4.0");
+        assert_ne!(bad_sigma, json);
+        assert!(serde_json::from_str::<Dataset>(&bad_sigma).is_err());
+        let bad_code = json.replace("\"code\":\"B\"", "\"code\":\"A\"");
+        assert!(serde_json::from_str::<Dataset>(&bad_code).is_err());
+        let bad_flow = json.replace("[10.0,2.0,3.0,20.0]", "[10.0,-2.0,3.0,20.0]");
+        assert_ne!(bad_flow, json);
+        assert!(serde_json::from_str::<Dataset>(&bad_flow).is_err());
+    }
+
+    #[test]
+    fn setters_refuse_what_the_constructor_refuses() {
+        let mut d = two();
+        let bad = Elasticities {
+            sigma_import: -1.0,
+            sigma_domestic: 2.0,
+            demand: 1.0,
+        };
+        assert!(d.set_elasticities(0, bad).is_err());
+        assert!(d.set_supply(0, vec![1.0, -1.0]).is_err());
+        assert!(
+            d.set_elasticities(5, Elasticities::new(2.0, 2.0, 1.0).unwrap())
+                .is_err()
+        );
     }
 }

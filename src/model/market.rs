@@ -9,9 +9,31 @@ use crate::error::{Error, Result};
 /// (row = origin). Small and plain on purpose: the solver's hot loops walk
 /// its rows directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Matrix {
     n: usize,
     data: Vec<f64>,
+}
+
+impl Serialize for Matrix {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Matrix::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Matrix {
+    /// Reads a matrix and checks that it is square.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Matrix::deserialize(d)?;
+        if raw.n.checked_mul(raw.n) != Some(raw.data.len()) {
+            return Err(serde::de::Error::custom(format!(
+                "{} values for a {1}x{1} matrix",
+                raw.data.len(),
+                raw.n
+            )));
+        }
+        Ok(raw)
+    }
 }
 
 impl Matrix {
@@ -94,12 +116,39 @@ impl Matrix {
 /// One sector's baseline market among N countries.
 ///
 /// Baseline producer prices are 1, so flows are both values and quantities.
+/// Deserialisation validates as [`Market::new`] does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Market {
     flows: Matrix,
     tariffs: Matrix,
     ntb: Matrix,
+    #[serde(with = "super::serde_inf::vec")]
     supply: Vec<f64>,
+    /// Each importer's MFN rate (its most specific exporter-`*` tariff row);
+    /// empty: 0 for every importer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mfn: Vec<f64>,
+}
+
+impl Serialize for Market {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Market::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Market {
+    /// Reads a market and checks it as [`Market::new`] does.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Market::deserialize(d)?;
+        let m = Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply)
+            .map_err(serde::de::Error::custom)?;
+        if raw.mfn.is_empty() {
+            Ok(m)
+        } else {
+            m.with_mfn(raw.mfn).map_err(serde::de::Error::custom)
+        }
+    }
 }
 
 impl Market {
@@ -161,7 +210,33 @@ impl Market {
             tariffs,
             ntb,
             supply,
+            mfn: Vec::new(),
         })
+    }
+
+    /// The market with each importer's MFN rate (one per country): a
+    /// baseline rate below it is a preference, which a common external
+    /// tariff keeps unless the union withdraws it.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] on a wrong length or a rate that is not finite and > -1.
+    pub fn with_mfn(mut self, mfn: Vec<f64>) -> Result<Self> {
+        if mfn.len() != self.n() {
+            return Err(Error::invalid("market MFN rates", "wrong length"));
+        }
+        if let Some(t) = mfn.iter().find(|t| !(t.is_finite() && **t > -1.0)) {
+            return Err(Error::invalid(
+                "market MFN rates",
+                format!("must be finite and > -1, got {t}"),
+            ));
+        }
+        self.mfn = mfn;
+        Ok(self)
+    }
+
+    /// Importer `destination`'s MFN rate (0 when the data gives none).
+    pub fn mfn(&self, destination: usize) -> f64 {
+        self.mfn.get(destination).copied().unwrap_or(0.0)
     }
 
     /// Number of countries.

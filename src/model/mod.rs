@@ -12,10 +12,14 @@
 
 mod country;
 mod dataset;
+pub mod limits;
 mod market;
-mod sector;
+pub(crate) mod sector;
+mod serde_inf;
+mod treatment;
 
 pub use country::{Country, CountryId, SectorId};
-pub use dataset::Dataset;
+pub use dataset::{DEFAULT_UNITS, Dataset};
 pub use market::{Market, Matrix};
 pub use sector::{Elasticities, Sector};
+pub use treatment::DomesticTreatment;

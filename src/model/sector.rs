@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::{ELASTICITY_MAX, SUPPLY_ELASTICITY_MAX};
 use crate::error::{Error, Result};
 
-/// Demand-side elasticities of one sector (SPEC §2), all positive numbers.
+/// Demand-side elasticities of one sector, all positive numbers.
 ///
 /// | field | symbol | meaning |
 /// |---|---|---|
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 /// | `sigma_domestic` | `sigma_d` | substitution between the domestic good and the import composite |
 /// | `demand` | `eta` | aggregate (sector) demand elasticity, `Q = P^(-eta)` |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Elasticities {
     /// `sigma_m` > 0.
     pub sigma_import: f64,
@@ -19,6 +21,21 @@ pub struct Elasticities {
     pub sigma_domestic: f64,
     /// `eta` >= 0.
     pub demand: f64,
+}
+
+impl Serialize for Elasticities {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Elasticities::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Elasticities {
+    /// Reads elasticities and checks their ranges.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Elasticities::deserialize(d)?;
+        raw.validate().map_err(serde::de::Error::custom)?;
+        Ok(raw)
+    }
 }
 
 impl Elasticities {
@@ -49,17 +66,23 @@ impl Elasticities {
                 format!("must be finite and >= 0, got {}", self.demand),
             ));
         }
+        if self.demand > ELASTICITY_MAX {
+            return Err(Error::invalid(
+                "eta",
+                format!("must be at most {ELASTICITY_MAX}, got {}", self.demand),
+            ));
+        }
         Ok(())
     }
 }
 
 fn check_sigma(name: &str, v: f64) -> Result<()> {
-    if v.is_finite() && v > 0.0 {
+    if v.is_finite() && v > 0.0 && v <= ELASTICITY_MAX {
         Ok(())
     } else {
         Err(Error::invalid(
             name,
-            format!("must be finite and > 0, got {v}"),
+            format!("must be finite, > 0 and at most {ELASTICITY_MAX}, got {v}"),
         ))
     }
 }
@@ -69,12 +92,12 @@ fn check_sigma(name: &str, v: f64) -> Result<()> {
 /// # Errors
 /// [`Error::Invalid`] otherwise.
 pub fn check_supply(v: f64) -> Result<()> {
-    if v >= 0.0 && !v.is_nan() {
+    if v >= 0.0 && (v <= SUPPLY_ELASTICITY_MAX || v == f64::INFINITY) {
         Ok(())
     } else {
         Err(Error::invalid(
             "epsilon",
-            format!("must be >= 0 or inf, got {v}"),
+            format!("must be >= 0 and at most {SUPPLY_ELASTICITY_MAX}, or inf, got {v}"),
         ))
     }
 }
@@ -90,5 +113,6 @@ pub struct Sector {
     pub elasticities: Elasticities,
     /// Default supply elasticity of every country in this sector (`+inf` allowed);
     /// per-country values live in the sector's [`Market`](crate::Market).
+    #[serde(with = "super::serde_inf::one")]
     pub supply_default: f64,
 }

@@ -1,4 +1,4 @@
-//! Monte Carlo over uncertain elasticities (SPEC §6).
+//! Monte Carlo over uncertain elasticities.
 //!
 //! ```text
 //! definition   MonteCarloSpec { draws, seed, sampling, vary[] }          ([montecarlo] in a scenario file)
@@ -6,203 +6,55 @@
 //! per draw     per scenario: country totals over sectors, union sums    (every additive outcome field)
 //! summaries    mean, sd, mcse, p05, p50, p95, share > 0, ok, failed; paired differences vs the first scenario
 //! ```
-//! A run is prepared once ([`MonteCarlo::new`], or [`prepare_run`] from
-//! files), then any range of draws is computed ([`MonteCarlo::run_range`]),
+//! A run is prepared once from values already loaded ([`MonteCarlo::new`]:
+//! data, compiled scenarios, the definition, model, treatment and solver
+//! settings), then any range of draws is computed ([`MonteCarlo::run_range`]),
 //! in parallel, with results that do not depend on the thread count or on
 //! how the draws are split into shards ([`ShardDocument`], [`merge_shards`]).
+//! Reading the definition and the data from files is the `io` layer's job.
 //! The whole format, the seeding scheme and the guarantees are described in
 //! `docs/monte_carlo.md`.
+//!
+//! Modules, each using only those before it: `sampling`, `seed`,
+//! `distribution` → `spec` → `spec_toml`, `space` → `layout`, `block`,
+//! `resources` → `run` → `stats` → `summary` → `prepared` → `shard`, `csv`.
 
-mod params;
+mod block;
+mod csv;
+mod distribution;
+mod layout;
+mod prepared;
+mod resources;
 mod run;
 mod sampling;
 mod seed;
 mod shard;
+mod space;
+mod spec;
+mod spec_toml;
+mod stats;
 mod summary;
 
-pub use params::{
-    DEFAULT_DRAWS, Distribution, Link, MAX_DRAWS, Mode, MonteCarloSpec, Param, VaryEntry,
+pub use block::{DrawBlock, DrawRecord, Failure};
+pub use csv::write_draws_csv;
+pub use distribution::{Distribution, DistributionError};
+pub use layout::{CSV_FIELDS, Layout, RunMeta, ScenarioLayout, UnionLayout};
+pub use prepared::PreparedRun;
+pub use resources::{
+    MemoryEstimate, MemoryLimit, OutputPlan, THREADS_PER_CORE, available_memory, check_threads,
+    max_threads,
 };
-pub use run::{
-    DrawBlock, DrawRecord, FIELDS, Failure, Item, MonteCarlo, ParameterSpace, RunControl,
+pub use run::{MonteCarlo, RunControl};
+pub use sampling::{Sampling, quadrature_points};
+pub use seed::{DrawRng, draw_rng, draw_seed};
+pub use shard::{
+    ShardDocument, ShardFailure, ShardInfo, merge_shards, parse_shard_file_name, shard_file_name,
+    shard_range,
 };
-pub use sampling::{
-    Sampling, normal_cdf, normal_pdf, normal_quantile, quadrature_coordinate, quadrature_points,
-};
-pub use seed::{DrawRng, below, draw_rng, draw_seed, hex, lhs_rng, permutation, unit};
-pub use shard::{ShardDocument, ShardFailure, ShardInfo, fingerprint, merge_shards, shard_range};
+pub use space::{Item, ParameterSpace};
+pub use spec::{DEFAULT_DRAWS, Link, MAX_DRAWS, Mode, MonteCarloSpec, Param, VaryEntry};
+pub use stats::{Metric, metric, percentile_sorted};
 pub use summary::{
-    CountrySummary, DifferenceSummary, FailureReport, Layout, McSummary, Metric, Metrics,
-    ParameterValues, RunMeta, ScenarioLayout, ScenarioSummary, UnionLayout, UnionSummary, metric,
-    percentile_sorted, summarize,
+    CountrySummary, DifferenceSummary, FailureReport, McSummary, Metrics, ParameterValues,
+    ScenarioSummary, UnionSummary, summarize,
 };
-
-use std::io::Write;
-
-use crate::error::{Error, Result};
-use crate::io::{LoadedData, ScenarioFile};
-use crate::solver::DomesticTreatment;
-
-/// Command-line overrides of the `[montecarlo]` table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Overrides {
-    /// Replaces `draws`.
-    pub draws: Option<u64>,
-    /// Replaces `seed`.
-    pub seed: Option<u64>,
-}
-
-/// A run ready to compute draws, with its identity (fingerprint, layout).
-pub struct PreparedRun {
-    /// The run.
-    pub mc: MonteCarlo,
-    /// Its identity and the layout of its values.
-    pub meta: RunMeta,
-}
-
-impl PreparedRun {
-    /// Summaries of a block holding every draw.
-    ///
-    /// # Errors
-    /// As [`summarize`].
-    pub fn summarize(&self, block: &DrawBlock) -> Result<McSummary> {
-        summarize(&self.meta, block)
-    }
-}
-
-/// Prepares the Monte Carlo run a scenario file defines, on loaded data
-/// (nested treatment of domestic sales, the exact model).
-///
-/// # Errors
-/// [`Error::Scenario`] when the file has no `[montecarlo]` table or it is
-/// invalid; the scenario compilation errors; a diagonal tariff row in the data.
-pub fn prepare_run(
-    loaded: &LoadedData,
-    file: &ScenarioFile,
-    overrides: Overrides,
-) -> Result<PreparedRun> {
-    let source = file.set.source.as_str();
-    let Some(table) = &file.montecarlo else {
-        return Err(Error::scenario(
-            source,
-            "montecarlo",
-            "missing: a Monte Carlo run needs a [montecarlo] table with [[montecarlo.vary]] entries",
-        ));
-    };
-    let mut spec = MonteCarloSpec::from_table(table, source)?;
-    if let Some(d) = overrides.draws {
-        if d == 0 || d > MAX_DRAWS {
-            return Err(Error::invalid(
-                "--draws",
-                format!("must be in 1..={MAX_DRAWS}, got {d}"),
-            ));
-        }
-        spec.draws = d;
-    }
-    if let Some(s) = overrides.seed {
-        spec.seed = s;
-    }
-    if let Some(e) = loaded.diagonal_rows.first() {
-        return Err(e.clone());
-    }
-    let compiled = file
-        .set
-        .compile(&loaded.dataset, DomesticTreatment::Nested)?;
-    let mc = MonteCarlo::new(&loaded.dataset, &compiled, &spec, file.set.solver)?;
-    let fp = fingerprint(
-        &loaded.contents,
-        &file.text,
-        mc.seed(),
-        mc.draws(),
-        mc.sampling(),
-    );
-    let meta = mc.meta(fp);
-    Ok(PreparedRun { mc, meta })
-}
-
-/// Outcome fields written per country and union in the per-draw CSV.
-pub const CSV_FIELDS: [&str; 9] = [
-    "welfare",
-    "consumer_surplus",
-    "producer_surplus",
-    "tariff_revenue",
-    "imports_from_partners_change",
-    "imports_from_outside_change",
-    "trade_creation",
-    "trade_diversion",
-    "external_trade_suppression",
-];
-
-/// Writes one CSV row per draw of `block`: `draw, status, scenario, reason`,
-/// every varied item's value, then `<scenario>/<country or union>/<field>`
-/// for the [`CSV_FIELDS`] (empty for a failed draw).
-///
-/// # Errors
-/// [`Error::Io`] when writing fails.
-pub fn write_draws_csv<W: Write>(run: &PreparedRun, block: &DrawBlock, out: W) -> Result<()> {
-    let io = |e: csv::Error| Error::Io {
-        file: "draws csv".into(),
-        message: e.to_string(),
-    };
-    let meta = &run.meta;
-    let lay = &meta.layout;
-    let (offs, _) = lay.offsets();
-    let f = lay.fields.len();
-    let nc = lay.countries.len();
-    let field_ix: Vec<usize> = CSV_FIELDS
-        .iter()
-        .map(|c| lay.fields.iter().position(|f| f == c).unwrap_or(0))
-        .collect();
-    let mut w = csv::Writer::from_writer(out);
-    let mut header: Vec<String> = ["draw", "status", "scenario", "reason"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-    header.extend(meta.parameters.iter().cloned());
-    let mut cols: Vec<usize> = Vec::new();
-    for (s, sl) in lay.scenarios.iter().enumerate() {
-        let names = lay
-            .countries
-            .iter()
-            .cloned()
-            .chain(sl.unions.iter().map(|u| u.name.clone()));
-        for (e, name) in names.enumerate() {
-            for (c, fi) in CSV_FIELDS.iter().zip(&field_ix) {
-                header.push(format!("{}/{name}/{c}", sl.name));
-                cols.push(offs[s] + e * f + fi);
-            }
-        }
-        debug_assert!(nc + sl.unions.len() > 0);
-    }
-    w.write_record(&header).map_err(io)?;
-    let mut fi = 0;
-    let mut row: Vec<String> = Vec::with_capacity(header.len());
-    for k in block.start..block.end {
-        row.clear();
-        row.push(k.to_string());
-        let failure = block.failures[fi..].first().filter(|x| x.draw == k);
-        match failure {
-            Some(fl) => {
-                fi += 1;
-                row.push("failed".into());
-                row.push(fl.scenario.clone().unwrap_or_default());
-                row.push(fl.reason.clone());
-                row.extend(fl.parameters.iter().map(f64::to_string));
-                row.extend(cols.iter().map(|_| String::new()));
-            }
-            None => {
-                row.push("ok".into());
-                row.push(String::new());
-                row.push(String::new());
-                row.extend(run.mc.parameters(k).iter().map(f64::to_string));
-                let v = block.draw(k);
-                row.extend(cols.iter().map(|&c| v[c].to_string()));
-            }
-        }
-        w.write_record(&row).map_err(io)?;
-    }
-    w.flush().map_err(|e| Error::Io {
-        file: "draws csv".into(),
-        message: e.to_string(),
-    })
-}

@@ -20,12 +20,14 @@ use serde::{Deserialize, Serialize};
 /// How the uncertain parameters are sampled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Sampling {
     /// Plain Monte Carlo: independent uniform numbers through each inverse CDF.
     #[default]
     Random,
     /// Latin hypercube: each dimension's `D` draws fall one in each of `D`
     /// equal-probability strata, in a random order per dimension.
+    #[serde(alias = "lhs")]
     LatinHypercube,
     /// Stroud degree-3 quadrature: `2N` deterministic points for `N`
     /// uncertain parameters (GTAP's systematic sensitivity analysis).
@@ -54,12 +56,12 @@ impl Sampling {
 }
 
 /// Standard normal density.
-pub fn normal_pdf(z: f64) -> f64 {
+pub(crate) fn normal_pdf(z: f64) -> f64 {
     (-0.5 * z * z).exp() / (2.0 * PI).sqrt()
 }
 
 /// Standard normal CDF, `erfc(-z/√2)/2` (accurate in both tails).
-pub fn normal_cdf(z: f64) -> f64 {
+pub(crate) fn normal_cdf(z: f64) -> f64 {
     0.5 * libm::erfc(-z * FRAC_1_SQRT_2)
 }
 
@@ -67,7 +69,7 @@ pub fn normal_cdf(z: f64) -> f64 {
 ///
 /// Acklam's rational approximation refined by one Halley step, which brings
 /// it to full double precision.
-pub fn normal_quantile(p: f64) -> f64 {
+pub(crate) fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969_683_028_665_376e1,
         2.209_460_984_245_205e2,
@@ -134,7 +136,7 @@ pub fn normal_quantile(p: f64) -> f64 {
 
 /// Coordinate `dim` (0-based, `dim < n`) of Stroud's degree-3 point `j`
 /// (1-based, `1 <= j <= 2n`) for `n` dimensions.
-pub fn quadrature_coordinate(n: usize, j: usize, dim: usize) -> f64 {
+pub(crate) fn quadrature_coordinate(n: usize, j: usize, dim: usize) -> f64 {
     debug_assert!(n > 0 && (1..=2 * n).contains(&j) && dim < n);
     if n % 2 == 1 && dim == n - 1 {
         return if j % 2 == 0 { 1.0 } else { -1.0 };

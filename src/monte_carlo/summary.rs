@@ -1,170 +1,34 @@
-//! Summaries of a run's draws and the `mc` JSON document (SPEC §6, §7).
+//! Summaries of a run's draws: the `mc` document, and labelled lookups of a
+//! metric or of one series of draws.
 //!
 //! ```text
-//! over the n = ok draws (a draw failed in any scenario is excluded everywhere), in draw order:
-//! mean  = sum v / n
-//! sd    = sqrt(sum (v - mean)^2 / (n - 1))      (quadrature: / n, the rule's own variance)
-//! mcse  = sd / sqrt(n)                           (random; latin hypercube: a conservative bound;
-//!                                                 quadrature: null, there is no sampling error)
-//! p_q   = v(h) with h = (n - 1) q, linear between order statistics (numpy's default)
-//! share_positive = #(v > 0) / n
-//! differences: scenario s minus scenario 0, draw by draw; for a union of s, its
-//!              aggregate minus the sum of the same members' totals in scenario 0
+//! a draw that failed in any scenario is excluded from every summary (pairing stays intact)
+//! per scenario:  each country's totals over sectors, each union's sum over its members
+//! differences:   scenario s minus scenario 0, draw by draw; for a union of s, its
+//!                aggregate minus the sum of the same members' totals in scenario 0
+//! statistics:    see the stats module (mean, sd, mcse, p05, p50, p95, share > 0, ok, failed)
 //! ```
 
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
-use super::run::{DrawBlock, FIELDS};
+use super::block::DrawBlock;
+use super::layout::{Layout, RunMeta, UnionLayout};
 use super::sampling::Sampling;
+use super::stats::{Metric, metric};
 use crate::error::{Error, Result};
-
-/// A union as laid out in the per-draw values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnionLayout {
-    /// Union name.
-    pub name: String,
-    /// Member codes.
-    pub members: Vec<String>,
-    /// Member indices into [`Layout::countries`].
-    pub member_index: Vec<usize>,
-}
-
-/// A scenario as laid out in the per-draw values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScenarioLayout {
-    /// Scenario name.
-    pub name: String,
-    /// Unions in force at the end of its `extends` chain.
-    pub unions: Vec<UnionLayout>,
-}
-
-/// What the per-draw values hold: fields, countries, scenarios and unions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Layout {
-    /// Field names of each country/union block (the additive outcome fields).
-    pub fields: Vec<String>,
-    /// Country codes.
-    pub countries: Vec<String>,
-    /// Scenarios, in file order.
-    pub scenarios: Vec<ScenarioLayout>,
-}
-
-impl Layout {
-    /// Offset of each scenario's block in a draw's values, and the stride.
-    pub fn offsets(&self) -> (Vec<usize>, usize) {
-        let f = self.fields.len();
-        let mut offs = Vec::with_capacity(self.scenarios.len());
-        let mut at = 0;
-        for s in &self.scenarios {
-            offs.push(at);
-            at += (self.countries.len() + s.unions.len()) * f;
-        }
-        (offs, at)
-    }
-}
-
-/// Everything that identifies a run and lays out its values: written in
-/// every shard, so that `merge` needs nothing else.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunMeta {
-    /// Number of draws of the whole run.
-    pub draws: u64,
-    /// Seed.
-    pub seed: u64,
-    /// Sampling method.
-    pub sampling: Sampling,
-    /// SHA-256 (hex) of the data files, the scenario file, seed, draws and sampling.
-    pub fingerprint: String,
-    /// Labels of the varied items (`sigma_m.AGR`, `epsilon.AGR.HOM`, ...).
-    pub parameters: Vec<String>,
-    /// Layout of the per-draw values.
-    pub layout: Layout,
-}
-
-/// Summary statistics of one field over the usable draws.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Metric {
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Standard deviation (n − 1; quadrature: n).
-    pub sd: Option<f64>,
-    /// Monte Carlo standard error `sd/√n` (null under quadrature).
-    pub mcse: Option<f64>,
-    /// 5th percentile.
-    pub p05: Option<f64>,
-    /// Median.
-    pub p50: Option<f64>,
-    /// 95th percentile.
-    pub p95: Option<f64>,
-    /// Share of draws with a value > 0.
-    pub share_positive: Option<f64>,
-    /// Draws used.
-    pub ok: u64,
-    /// Draws excluded (failed in some scenario).
-    pub failed: u64,
-}
-
-/// Percentile `q` (in [0, 1]) of sorted values, linear between order
-/// statistics (numpy's default, "type 7").
-pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (n - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    let w = h - lo as f64;
-    Some(sorted[lo] + w * (sorted[hi] - sorted[lo]))
-}
-
-/// Summary of `values` (the usable draws, in draw order). `scratch` is
-/// reused for sorting.
-pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec<f64>) -> Metric {
-    let n = values.len();
-    let mut m = Metric {
-        mean: None,
-        sd: None,
-        mcse: None,
-        p05: None,
-        p50: None,
-        p95: None,
-        share_positive: None,
-        ok: n as u64,
-        failed,
-    };
-    if n == 0 {
-        return m;
-    }
-    let nf = n as f64;
-    let mean = values.iter().sum::<f64>() / nf;
-    m.mean = Some(mean);
-    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-    let sd = match sampling {
-        Sampling::Quadrature => Some((ss / nf).sqrt()),
-        _ if n > 1 => Some((ss / (nf - 1.0)).sqrt()),
-        _ => None,
-    };
-    m.sd = sd;
-    m.mcse = match sampling {
-        Sampling::Quadrature => None,
-        _ => sd.map(|s| s / nf.sqrt()),
-    };
-    scratch.clear();
-    scratch.extend_from_slice(values);
-    scratch.sort_by(f64::total_cmp);
-    m.p05 = percentile_sorted(scratch, 0.05);
-    m.p50 = percentile_sorted(scratch, 0.50);
-    m.p95 = percentile_sorted(scratch, 0.95);
-    m.share_positive = Some(values.iter().filter(|v| **v > 0.0).count() as f64 / nf);
-    m
-}
 
 /// Field name → metric, serialised as a JSON object in field order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics(pub Vec<(String, Metric)>);
+
+impl Metrics {
+    /// The metric of field `name`.
+    pub fn get(&self, name: &str) -> Option<&Metric> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, m)| m)
+    }
+}
 
 impl Serialize for Metrics {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -207,6 +71,26 @@ pub struct ScenarioSummary {
     pub unions: Vec<UnionSummary>,
 }
 
+/// The metrics of a country (by code) or, failing that, of a union (by name).
+fn entity_metrics<'a>(
+    countries: &'a [CountrySummary],
+    unions: &'a [UnionSummary],
+    name: &str,
+) -> Option<&'a Metrics> {
+    countries
+        .iter()
+        .find(|c| c.country == name)
+        .map(|c| &c.metrics)
+        .or_else(|| unions.iter().find(|u| u.name == name).map(|u| &u.metrics))
+}
+
+impl ScenarioSummary {
+    /// The metrics of a country (by code) or, failing that, of a union (by name).
+    pub fn entity(&self, name: &str) -> Option<&Metrics> {
+        entity_metrics(&self.countries, &self.unions, name)
+    }
+}
+
 /// A later scenario minus the first, paired draw by draw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DifferenceSummary {
@@ -218,6 +102,13 @@ pub struct DifferenceSummary {
     pub countries: Vec<CountrySummary>,
     /// Per union of the later scenario.
     pub unions: Vec<UnionSummary>,
+}
+
+impl DifferenceSummary {
+    /// The metrics of a country (by code) or, failing that, of a union (by name).
+    pub fn entity(&self, name: &str) -> Option<&Metrics> {
+        entity_metrics(&self.countries, &self.unions, name)
+    }
 }
 
 /// A failed draw as reported.
@@ -251,7 +142,49 @@ impl Serialize for ParameterValues {
     }
 }
 
-/// The `mc` document: a pure function of the run's identity and its draws.
+/// The draws behind a summary, kept (not copied) for [`McSummary::series`].
+#[derive(Debug, Clone)]
+struct Draws {
+    layout: Layout,
+    block: DrawBlock,
+    ok: Vec<bool>,
+}
+
+impl PartialEq for Draws {
+    /// Bit for bit (a failed draw's NaN equals itself).
+    fn eq(&self, other: &Self) -> bool {
+        self.layout == other.layout
+            && self.ok == other.ok
+            && self.block.failures == other.block.failures
+            && (self.block.start, self.block.end, self.block.stride)
+                == (other.block.start, other.block.end, other.block.stride)
+            && self.block.values.iter().map(|v| v.to_bits()).eq(other
+                .block
+                .values
+                .iter()
+                .map(|v| v.to_bits()))
+    }
+}
+
+/// The `mc` document: a pure function of the run's identity and its draws,
+/// which it keeps for labelled lookups.
+///
+/// # Examples
+/// ```
+/// use customs_union::prelude::*;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let data = Dataset::embedded("toy")?;
+/// let text = include_str!("../../scenarios/toy_mc.toml").replace("draws = 1000", "draws = 20");
+/// let set = ScenarioSet::from_toml_str(&text, "toy_mc.toml")?;
+/// let mc: McSummary = Simulation::new(&data).monte_carlo(&set)?;
+/// let band = mc.metric("customs-union", "HOM", "welfare").unwrap();
+/// let series = mc.series("customs-union", "HP", "welfare").unwrap();
+/// assert_eq!(series.len() as u64, band.ok);
+/// assert!(band.p05.unwrap() <= band.p95.unwrap());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McSummary {
     /// Number of draws.
@@ -266,7 +199,7 @@ pub struct McSummary {
     pub sampling: Sampling,
     /// What `mcse` means for this sampling method.
     pub mcse: &'static str,
-    /// Fingerprint of data, scenario file, seed, draws and sampling.
+    /// Fingerprint of the run's inputs.
     pub fingerprint: String,
     /// Labels of the varied items.
     pub parameters: Vec<String>,
@@ -276,6 +209,8 @@ pub struct McSummary {
     pub differences: Vec<DifferenceSummary>,
     /// Failed draws, in draw order.
     pub failures: Vec<FailureReport>,
+    #[serde(skip)]
+    draws_kept: Draws,
 }
 
 impl McSummary {
@@ -287,6 +222,57 @@ impl McSummary {
         serde_json::to_string_pretty(self)
             .map(|s| s + "\n")
             .map_err(|e| Error::invalid("JSON", e.to_string()))
+    }
+
+    /// The summary of `field` for `entity` (a country code, or a union's
+    /// name) in `scenario`.
+    pub fn metric(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
+        self.scenarios
+            .iter()
+            .find(|s| s.name == scenario)?
+            .entity(entity)?
+            .get(field)
+    }
+
+    /// The summary of the paired difference `scenario` minus the first
+    /// scenario, for `field` of `entity`.
+    pub fn difference(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
+        self.differences
+            .iter()
+            .find(|d| d.scenario == scenario)?
+            .entity(entity)?
+            .get(field)
+    }
+
+    /// The usable draws' values of `field` for `entity` (a country code, or
+    /// a union's name) in `scenario`, in draw order: the series the metric
+    /// summarises.
+    pub fn series(&self, scenario: &str, entity: &str, field: &str) -> Option<Vec<f64>> {
+        let d = &self.draws_kept;
+        let at = d.layout.locate(scenario, entity, field)?;
+        let stride = d.block.stride;
+        Some(
+            d.ok.iter()
+                .enumerate()
+                .filter(|(_, ok)| **ok)
+                .map(|(i, _)| d.block.values[i * stride + at])
+                .collect(),
+        )
+    }
+
+    /// Where each value of a draw sits.
+    pub fn layout(&self) -> &Layout {
+        &self.draws_kept.layout
+    }
+
+    /// The draws summarised (every draw of the run, failed ones as NaN).
+    pub fn block(&self) -> &DrawBlock {
+        &self.draws_kept.block
+    }
+
+    /// Gives the draws back.
+    pub fn into_block(self) -> DrawBlock {
+        self.draws_kept.block
     }
 }
 
@@ -300,13 +286,15 @@ fn mcse_note(s: Sampling) -> &'static str {
     }
 }
 
-/// Summarises the whole run. `block` must hold every draw `0..meta.draws`.
+/// Summarises the whole run. `block` must hold every draw `0..meta.draws`;
+/// the summary keeps it (it is not copied).
 ///
 /// # Errors
 /// [`Error::Invalid`] when the block does not cover the run or its stride
 /// does not match the layout.
-pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
-    let (offs, stride) = meta.layout.offsets();
+pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
+    let layout = &meta.layout;
+    let stride = layout.stride();
     if block.start != 0 || block.end != meta.draws || block.stride != stride {
         return Err(Error::invalid(
             "Monte Carlo draws",
@@ -316,20 +304,15 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
             ),
         ));
     }
-    let f = meta.layout.fields.len();
-    debug_assert_eq!(f, FIELDS);
-    let nc = meta.layout.countries.len();
-    let mut bad = vec![false; block.len()];
-    for fl in &block.failures {
-        bad[(fl.draw - block.start) as usize] = true;
-    }
-    let ok_draws: Vec<usize> = (0..block.len()).filter(|&i| !bad[i]).collect();
+    let ok = block.ok_mask();
+    let ok_draws: Vec<usize> = (0..block.len()).filter(|&i| ok[i]).collect();
     let failed = (block.len() - ok_draws.len()) as u64;
+    let nf = layout.fields().len();
     // summary of the series v(draw) for every field; fields are independent,
     // so they are computed in parallel and collected in field order
     let metrics = |value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| -> Metrics {
         Metrics(
-            (0..meta.layout.fields.len())
+            (0..nf)
                 .into_par_iter()
                 .map_init(
                     || {
@@ -346,7 +329,7 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
                                 .map(|&i| value(&block.values[i * stride..(i + 1) * stride], fi)),
                         );
                         (
-                            meta.layout.fields[fi].clone(),
+                            layout.fields()[fi].clone(),
                             metric(buf, failed, meta.sampling, scratch),
                         )
                     },
@@ -354,25 +337,27 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
                 .collect(),
         )
     };
+    let nc = layout.countries().len();
+    let country = |c: usize, m: Metrics| CountrySummary {
+        country: layout.countries()[c].clone(),
+        metrics: m,
+    };
+    let union = |ul: &UnionLayout, m: Metrics| UnionSummary {
+        name: ul.name.clone(),
+        members: ul.members.clone(),
+        metrics: m,
+    };
     let mut scenarios = Vec::new();
     let mut differences = Vec::new();
-    for (s, sl) in meta.layout.scenarios.iter().enumerate() {
-        let off = offs[s];
+    for (s, sl) in layout.scenarios().iter().enumerate() {
         let countries = (0..nc)
-            .map(|c| CountrySummary {
-                country: meta.layout.countries[c].clone(),
-                metrics: metrics(&|d, fi| d[off + c * f + fi]),
-            })
+            .map(|c| country(c, metrics(&|d, fi| d[layout.index(s, c, fi)])))
             .collect();
         let unions = sl
             .unions
             .iter()
             .enumerate()
-            .map(|(u, ul)| UnionSummary {
-                name: ul.name.clone(),
-                members: ul.members.clone(),
-                metrics: metrics(&|d, fi| d[off + (nc + u) * f + fi]),
-            })
+            .map(|(u, ul)| union(ul, metrics(&|d, fi| d[layout.index(s, nc + u, fi)])))
             .collect();
         scenarios.push(ScenarioSummary {
             name: sl.name.clone(),
@@ -382,32 +367,34 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
         if s == 0 {
             continue;
         }
-        let o0 = offs[0];
         let countries = (0..nc)
-            .map(|c| CountrySummary {
-                country: meta.layout.countries[c].clone(),
-                metrics: metrics(&|d, fi| d[off + c * f + fi] - d[o0 + c * f + fi]),
+            .map(|c| {
+                country(
+                    c,
+                    metrics(&|d, fi| d[layout.index(s, c, fi)] - d[layout.index(0, c, fi)]),
+                )
             })
             .collect();
         let unions = sl
             .unions
             .iter()
             .enumerate()
-            .map(|(u, ul)| UnionSummary {
-                name: ul.name.clone(),
-                members: ul.members.clone(),
-                metrics: metrics(&|d, fi| {
-                    let mut first = 0.0;
-                    for &m in &ul.member_index {
-                        first += d[o0 + m * f + fi];
-                    }
-                    d[off + (nc + u) * f + fi] - first
-                }),
+            .map(|(u, ul)| {
+                union(
+                    ul,
+                    metrics(&|d, fi| {
+                        let mut first = 0.0;
+                        for &m in &ul.member_index {
+                            first += d[layout.index(0, m, fi)];
+                        }
+                        d[layout.index(s, nc + u, fi)] - first
+                    }),
+                )
             })
             .collect();
         differences.push(DifferenceSummary {
             scenario: sl.name.clone(),
-            minus: meta.layout.scenarios[0].name.clone(),
+            minus: layout.scenarios()[0].name.clone(),
             countries,
             unions,
         });
@@ -440,20 +427,10 @@ pub fn summarize(meta: &RunMeta, block: &DrawBlock) -> Result<McSummary> {
         scenarios,
         differences,
         failures,
+        draws_kept: Draws {
+            layout: layout.clone(),
+            block,
+            ok,
+        },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_like_numpy() {
-        // numpy.percentile([1, 2, 3, 4, 10], [5, 50, 95]) = [1.2, 3.0, 8.8]
-        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
-        let m = metric(&v, 0, Sampling::Random, &mut Vec::new());
-        assert!((m.p05.unwrap() - 1.2).abs() < 1e-12);
-        assert_eq!(m.p50, Some(3.0));
-        assert!((m.p95.unwrap() - 8.8).abs() < 1e-12);
-    }
 }

@@ -7,12 +7,13 @@
 //! ```text
 //! t1[i][j], c1[i][j]   counterfactual tariff and wedge, [origin, destination]
 //! banned[i][j]          flow removed (its CES weight drops out)
-//! pool: members M, shares w: revenue_m = w_m * sum_{k in M} collected_k   (per sector)
+//! pool: members M, shares w, collection k: revenue_m = (1 - k_m) TR_m + w_m * sum_{j in M} k_j TR_j   (per sector)
 //! ```
 
+pub(crate) mod feasibility;
 mod union;
 
-pub use union::{CetException, CetRule, CustomsUnion, RevenueSharing};
+pub use union::{CetException, CetRule, CustomsUnion, Preferences, RevenueSharing};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +57,9 @@ pub struct RevenuePool {
     pub members: Vec<usize>,
     /// Share of each member, same order as `members`.
     pub shares: Vec<f64>,
+    /// Share of its statutory duties each member collects (the rest stays
+    /// with its importers and is never pooled), same order as `members`.
+    pub collection: Vec<f64>,
 }
 
 /// The counterfactual policy of every sector, plus revenue pools.

@@ -16,8 +16,13 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A common external tariff rule, per sector and outside supplier.
+/// A common external tariff rule, per sector and outside supplier. In a
+/// scenario file: `cet = { rule = "adopt", country = "RUS" }`, `{ rule =
+/// "trade_weighted" }`, ..., `{ rule = "schedule", rates = { AGF = 0.12, "*" =
+/// 0.08 }, exceptions = [...] }`, `{ rule = "none" }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum CetRule {
     /// Every member adopts this member's baseline tariff on each outsider.
     Adopt {
@@ -35,8 +40,10 @@ pub enum CetRule {
     /// Explicit sector rates (`"*"` for every sector not named) with per-member exceptions.
     Schedule {
         /// `(sector code or "*", rate)`.
+        #[serde(with = "pairs_as_table")]
         rates: Vec<(String, f64)>,
         /// Members that keep another rate on some sectors.
+        #[serde(default)]
         exceptions: Vec<CetException>,
     },
     /// No common tariff: a free trade area.
@@ -45,6 +52,7 @@ pub enum CetRule {
 
 /// A member's exception to a scheduled CET.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CetException {
     /// Member code.
     pub member: String,
@@ -54,8 +62,31 @@ pub struct CetException {
     pub rate: f64,
 }
 
+/// `(key, value)` pairs as a table (`{ AGF = 0.12, "*" = 0.08 }`), in key order.
+mod pairs_as_table {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+        v.iter()
+            .map(|(k, r)| (k.as_str(), *r))
+            .collect::<BTreeMap<&str, f64>>()
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, f64)>, D::Error> {
+        Ok(BTreeMap::<String, f64>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
+}
+
 /// Who keeps the tariff revenue collected by members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum RevenueSharing {
     /// Each member keeps what it collects (default).
     #[default]
@@ -64,8 +95,26 @@ pub enum RevenueSharing {
     Pooled(Vec<(String, f64)>),
 }
 
-/// A customs union (or, with [`CetRule::None`], a free trade area).
+/// What a common external tariff does to a member's preferential rates
+/// (baseline rates on an outsider below the member's MFN rate, e.g. duty-free
+/// trade with a free-trade partner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Preferences {
+    /// The CET never raises a preferential rate: it becomes
+    /// `min(baseline rate, CET rate)`. Default.
+    #[default]
+    Keep,
+    /// The CET applies to preferential partners too.
+    Withdraw,
+}
+
+/// A customs union (or, with [`CetRule::None`], a free trade area). Built
+/// with [`CustomsUnion::new`] and the `with_*` setters; the scenario
+/// compilation checks every value (members, shares, rates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomsUnion {
     /// Name; a later stage's union with the same name replaces this one.
     pub name: String,
@@ -79,6 +128,9 @@ pub struct CustomsUnion {
     pub cet: CetRule,
     /// Duty sharing (default: destination).
     pub revenue_sharing: RevenueSharing,
+    /// What the CET does to members' preferential rates (default: keep them).
+    #[serde(default)]
+    pub preferences: Preferences,
 }
 
 impl CustomsUnion {
@@ -92,7 +144,20 @@ impl CustomsUnion {
             ntb_cut: 0.0,
             cet,
             revenue_sharing: RevenueSharing::Destination,
+            preferences: Preferences::Keep,
         }
+    }
+
+    /// Sets who keeps the duties.
+    pub fn with_revenue_sharing(mut self, sharing: RevenueSharing) -> Self {
+        self.revenue_sharing = sharing;
+        self
+    }
+
+    /// Sets what the CET does to members' preferential rates.
+    pub fn with_preferences(mut self, preferences: Preferences) -> Self {
+        self.preferences = preferences;
+        self
     }
 
     /// Sets the NTB cut.

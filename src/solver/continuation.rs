@@ -224,7 +224,7 @@ mod tests {
         let mut ws = Workspace::new(m.n());
         // 50 steps for the direct search, 5 left for the path
         let cfg = SolverConfig::default().with_max_iter(55).expect("valid");
-        let report = newton::solve(&pm, &el, m.supply(), &cfg, &mut ws);
+        let report = crate::solver::search::solve(&pm, &el, m.supply(), &cfg, &mut ws);
         assert_eq!(report.termination, Termination::ContinuationStalled);
         assert_eq!(report.iterations, 55);
         let c = report.continuation.expect("reported");

@@ -1,4 +1,4 @@
-//! The GSIM linear variant (Francois & Hall 2003, GSIM v1; SPEC §3): one sector's
+//! The GSIM linear variant (Francois & Hall 2003, GSIM v1): one sector's
 //! world-price changes from a single dense linear system, and welfare exactly as
 //! the GSIM workbook computes it.
 //!
@@ -25,11 +25,10 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::{MarketTerms, SectorSolution};
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Elasticities, Market, Matrix};
-use crate::policy::{PolicyState, SectorPolicy};
-use crate::results::SectorSolution;
-use crate::welfare::{CountryOutcome, close_accounts};
+use crate::model::{Elasticities, Market, Matrix};
+use crate::policy::SectorPolicy;
 
 /// The GSIM linear solution of one sector: every rate of change the workbook reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -214,86 +213,71 @@ pub fn solve_linear(
     })
 }
 
-/// Solves sector `s` with the GSIM linear variant: world-price changes from
-/// [`solve_linear`], then every country's outcome (pooling applied).
+/// The GSIM linear solution of one sector as the accounts read it.
 ///
-/// | field | value |
+/// | accounts read | value |
 /// |---|---|
-/// | `producer_price` | `1 + x_r` |
-/// | `consumer_price_index` | `1 + Phat_v` |
-/// | `consumer_surplus` / `producer_surplus` | the workbook's `dCS_v` / `dPS_r` |
-/// | `tariff_revenue_*` | `sum_r t M` at world prices (tariff part of `T` only) |
-/// | `imports_*` | off-diagonal; volume `M (1 + Mhat)`, value `M (1 + Mhat)(1 + x_r)` |
-///
-/// # Errors
-/// As [`solve_linear`].
-pub fn solve_sector(
-    data: &Dataset,
-    s: usize,
-    policy: &PolicyState,
-    union_of: &[Option<usize>],
-) -> Result<SectorSolution> {
-    let sector = &data.sectors()[s];
-    let market = &data.markets()[s];
-    let sol = solve_linear(
-        market,
-        &sector.elasticities,
-        &policy.sectors[s],
-        &sector.code,
-    )?;
-    let n = market.n();
-    let m = market.flows();
-    let x = &sol.world_price_change;
-    let mut flows = Matrix::zeros(n);
-    for r in 0..n {
-        for v in 0..n {
-            flows.set(r, v, m.get(r, v) * (1.0 + sol.quantity_change.get(r, v)));
-        }
+/// | producer price | `1 + x_r` |
+/// | consumer price index | `1 + Phat_v` |
+/// | consumer / producer surplus | the workbook's `dCS_v` / `dPS_r` |
+/// | flow | volume `M (1 + Mhat)`; its value at new prices `M (1 + Mhat)(1 + x_r)` |
+/// | tariffs | the tariff part of `T` only (the wedge is dissipated) |
+#[derive(Debug, Clone)]
+pub(crate) struct LinearSectorSolution<'a> {
+    sol: GsimLinearSolution,
+    market: &'a Market,
+    policy: &'a SectorPolicy,
+}
+
+impl<'a> LinearSectorSolution<'a> {
+    /// Solves `market` under `policy` (see [`solve_linear`]).
+    ///
+    /// # Errors
+    /// As [`solve_linear`].
+    pub(crate) fn solve(
+        market: &'a Market,
+        el: &Elasticities,
+        policy: &'a SectorPolicy,
+        sector: &str,
+    ) -> Result<Self> {
+        let sol = solve_linear(market, el, policy, sector)?;
+        Ok(LinearSectorSolution {
+            sol,
+            market,
+            policy,
+        })
     }
-    let mut outcomes = vec![CountryOutcome::default(); n];
-    for (j, o) in outcomes.iter_mut().enumerate() {
-        o.producer_price = 1.0 + x[j];
-        o.consumer_price_index = 1.0 + sol.consumer_price_change[j];
-        o.consumer_surplus = sol.consumer_surplus[j];
-        o.producer_surplus = sol.producer_surplus[j];
-        o.tariff_revenue_baseline = sol.tariff_revenue_baseline[j];
-        o.tariff_revenue_counterfactual = sol.tariff_revenue_counterfactual[j];
-        let (mut dmp, mut dmo, mut dmp_v, mut dmo_v) = (0.0, 0.0, 0.0, 0.0);
-        for i in (0..n).filter(|&i| i != j) {
-            let (b, q) = (m.get(i, j), flows.get(i, j));
-            let value = q * (1.0 + x[i]);
-            o.imports_baseline += b;
-            o.imports_counterfactual += q;
-            o.imports_counterfactual_value += value;
-            if let Some(u) = union_of[j] {
-                if union_of[i] == Some(u) {
-                    dmp += q - b;
-                    dmp_v += value - b;
-                } else {
-                    dmo += q - b;
-                    dmo_v += value - b;
-                }
-            }
-        }
-        if union_of[j].is_some() {
-            o.set_trade_effects(dmp, dmo, dmp_v, dmo_v);
-        }
+}
+
+impl SectorSolution for LinearSectorSolution<'_> {
+    fn terms(&self) -> MarketTerms<'_> {
+        MarketTerms::of(self.market, self.policy, true)
     }
-    close_accounts(&policy.pools, &mut outcomes);
-    Ok(SectorSolution {
-        outcomes,
-        flows,
-        producer_prices: x.iter().map(|v| 1.0 + v).collect(),
-        report: None,
-    })
+    fn producer_price(&self, origin: usize) -> f64 {
+        1.0 + self.sol.world_price_change[origin]
+    }
+    fn consumer_price_index(&self, destination: usize) -> f64 {
+        1.0 + self.sol.consumer_price_change[destination]
+    }
+    fn flow(&self, origin: usize, destination: usize) -> f64 {
+        self.market.flows().get(origin, destination)
+            * (1.0 + self.sol.quantity_change.get(origin, destination))
+    }
+    fn consumer_surplus(&self, destination: usize) -> f64 {
+        self.sol.consumer_surplus[destination]
+    }
+    fn producer_surplus(&self, origin: usize) -> f64 {
+        self.sol.producer_surplus[origin]
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Country, Sector};
+    use crate::model::{Country, Dataset, Sector};
+    use crate::policy::PolicyState;
 
-    /// The GSIM 4x4 workbook (SPEC §3): rows exporter, columns importer; US, JP, EU, RW.
+    /// The GSIM 4x4 workbook: rows exporter, columns importer; US, JP, EU, RW.
     fn workbook() -> Dataset {
         let m = [
             [0.0, 50.0, 200.0, 300.0],

@@ -1,5 +1,9 @@
 //! Equilibrium solvers: the exact Armington model (Newton on log prices with
 //! the analytic Jacobian), and the GSIM-linear and SMART variants.
+//!
+//! Each variant returns a raw solution of one sector that implements
+//! [`SectorSolution`]; the accounts layer turns any of them into country
+//! outcomes. Nothing here knows about reports or results.
 
 mod config;
 mod continuation;
@@ -9,7 +13,9 @@ mod lu;
 mod newton;
 mod predictor;
 mod prepared;
+mod search;
 pub mod smart;
+mod solution;
 #[cfg(test)]
 mod test_fixtures;
 mod workspace;
@@ -17,8 +23,14 @@ mod workspace;
 pub use config::{
     ContinuationReport, DomesticTreatment, Method, SolverConfig, SolverReport, Termination,
 };
+pub(crate) use gsim_linear::LinearSectorSolution;
 pub use predictor::Predictor;
 pub use prepared::PreparedMarket;
+pub(crate) use smart::SmartSectorSolution;
+pub(crate) use solution::ExactSolution;
+pub use solution::{
+    MarketTerms, SectorSolution, consumer_surplus_change, exprel, producer_surplus_change,
+};
 pub use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +38,42 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market, Matrix};
 use crate::policy::SectorPolicy;
+
+/// Which model computes the counterfactual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ModelVariant {
+    /// The exact nested-CES model. Default.
+    #[default]
+    Armington,
+    /// GSIM's linearised system (Francois & Hall 2003); implies the
+    /// as-import-source treatment of domestic sales.
+    GsimLinear,
+    /// WITS-SMART closed forms (Laird & Yeats 1986), importer by importer.
+    Smart,
+}
+
+impl ModelVariant {
+    /// Parses `armington`, `gsim-linear` or `smart`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "armington" => Some(ModelVariant::Armington),
+            "gsim-linear" => Some(ModelVariant::GsimLinear),
+            "smart" => Some(ModelVariant::Smart),
+            _ => None,
+        }
+    }
+
+    /// The name [`ModelVariant::parse`] accepts.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelVariant::Armington => "armington",
+            ModelVariant::GsimLinear => "gsim-linear",
+            ModelVariant::Smart => "smart",
+        }
+    }
+}
 
 /// The exact model's solution of one market.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,14 +112,14 @@ impl PreparedMarket {
         if !cfg.warm_start || ws.log_prices().iter().any(|v| !v.is_finite()) {
             ws.log_prices_mut().iter_mut().for_each(|v| *v = 0.0);
         }
-        let report = newton::solve(self, el, supply, cfg, ws);
+        let report = search::solve(self, el, supply, cfg, ws);
         if report.converged() {
             Ok(report)
         } else {
             ws.log_prices_mut().iter_mut().for_each(|v| *v = 0.0);
             Err(Error::NotConverged {
                 sector: sector.to_string(),
-                report,
+                report: Box::new(report),
             })
         }
     }

@@ -20,13 +20,12 @@
 //! at the iterate keeps the Newton direction a descent direction of the
 //! function the line search compares.
 
-use super::config::{Method, SolverConfig, SolverReport, Termination};
-use super::continuation;
+use super::config::{Method, Termination};
 use super::lu;
 use super::prepared::PreparedMarket;
 use super::workspace::Workspace;
 use crate::model::Elasticities;
-use crate::tolerance::{DIRECT_SEARCH_MAX_ITER, MAX_LOG_STEP};
+use crate::tolerance::MAX_LOG_STEP;
 
 /// Largest number of step halvings in one line search (2^-40 ≈ 1e-12).
 const MAX_HALVINGS: usize = 40;
@@ -168,51 +167,6 @@ fn levenberg_marquardt(
     }
     pm.evaluate(el, supply, lnp, ws, false);
     false
-}
-
-/// Solves the market for equilibrium log prices, starting from `ws.log_prices`
-/// (zeros for a cold start); when that direct search fails, continues in the
-/// policy from the baseline (unless the settings turn that off), within the
-/// same budget of `max_iter` Newton steps. With the continuation on, the
-/// direct search takes at most [`DIRECT_SEARCH_MAX_ITER`] of them. On return
-/// `ws` holds the flows and prices at the last iterate. The report says
-/// whether it converged; the caller turns non-convergence into an error.
-pub(crate) fn solve(
-    pm: &PreparedMarket,
-    el: &Elasticities,
-    supply: &[f64],
-    cfg: &SolverConfig,
-    ws: &mut Workspace,
-) -> SolverReport {
-    set_active(pm, supply, ws);
-    let settings = RunSettings {
-        method: cfg.method,
-        line_search: cfg.line_search,
-        tol: cfg.tol,
-        max_iter: if cfg.continuation {
-            cfg.max_iter.min(DIRECT_SEARCH_MAX_ITER)
-        } else {
-            cfg.max_iter
-        },
-    };
-    let run = iterate(pm, el, supply, &settings, ws);
-    let mut report = SolverReport {
-        method: cfg.method,
-        tol: cfg.tol,
-        max_iter: cfg.max_iter,
-        iterations: run.iterations,
-        residual: run.residual,
-        termination: run.termination,
-        continuation: None,
-    };
-    // the continuation spends what is left of the iteration budget
-    if run.termination != Termination::Converged
-        && cfg.continuation
-        && run.iterations < cfg.max_iter
-    {
-        continuation::solve(pm, el, supply, cfg, ws, &mut report);
-    }
-    report
 }
 
 /// One Newton (or Jacobi) run from `ws.log_prices` over the active countries
@@ -377,16 +331,16 @@ mod tests {
     fn the_reported_residual_is_the_measure_that_decided() {
         let (m, el, pm) = hard_market("loose-convergence");
         let mut ws = Workspace::new(m.n());
-        let cfg = SolverConfig::default();
-        let report = solve(&pm, &el, m.supply(), &cfg, &mut ws);
+        let cfg = crate::solver::SolverConfig::default();
+        let report = crate::solver::search::solve(&pm, &el, m.supply(), &cfg, &mut ws);
         assert!(report.converged(), "{report}");
         assert_eq!(report.residual, measure_from_state(&m, &ws));
         assert!(report.residual < cfg.tol());
         // and where the search fails, the measure where it stopped
         let (m, el, pm) = hard_market("newton-gives-up");
         let mut ws = Workspace::new(m.n());
-        let cfg = SolverConfig::default().with_continuation(false);
-        let report = solve(&pm, &el, m.supply(), &cfg, &mut ws);
+        let cfg = crate::solver::SolverConfig::default().with_continuation(false);
+        let report = crate::solver::search::solve(&pm, &el, m.supply(), &cfg, &mut ws);
         assert_eq!(report.termination, Termination::MaxIterations);
         assert_eq!(report.residual, measure_from_state(&m, &ws));
     }

@@ -1,4 +1,4 @@
-//! The WITS-SMART variant (Laird & Yeats 1986; SPEC §4): closed-form trade
+//! The WITS-SMART variant (Laird & Yeats 1986): closed-form trade
 //! creation and trade diversion, importer by importer, over all of the
 //! importer's partners. Domestic sales are ignored; world prices stay at 1.
 //!
@@ -19,17 +19,16 @@
 //! welfare_smart       = sum_r 0.5 (t0_r + t1_r) TC_r    (sign right for rises too)
 //! welfare_laird_yeats = sum_r 0.5 (t0_r - t1_r) TC_r    (as WITS reports it)
 //! ```
-//! In a [`CountryOutcome`] the invariant `welfare = consumer_surplus +
+//! In a country outcome the invariant `welfare = consumer_surplus +
 //! producer_surplus + tariff_revenue` is kept by setting `welfare` to
 //! `welfare_smart` (before pooling) and `consumer_surplus = welfare_smart - dTR`
 //! (own revenue change, before pooling); `producer_surplus = 0`. Neither SMART
 //! figure is a consumer surplus: [`smart_importer`] returns both by name.
 
+use super::{MarketTerms, SectorSolution};
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Elasticities, Market};
-use crate::policy::{PolicyState, SectorPolicy};
-use crate::results::SectorSolution;
-use crate::welfare::{CountryOutcome, close_accounts};
+use crate::model::{Elasticities, Market};
+use crate::policy::SectorPolicy;
 
 /// Relative gap below the import-weighted mean price ratio for a partner to
 /// count as preferred. Price ratios built from equal tariffs can differ from
@@ -94,7 +93,7 @@ fn check_policy(market: &Market, policy: &SectorPolicy, sector: &str) -> Result<
                     sector,
                     format!(
                         "SMART's closed forms cannot ban flow [{r},{v}] (a ban is not a \
-                         tariff change); use the exact model (--model armington)"
+                         tariff change); use the exact (Armington) model"
                     ),
                 ));
             }
@@ -211,72 +210,78 @@ fn importer_unchecked(
     res
 }
 
-/// Solves sector `s` with the SMART variant: [`smart_importer`] for every
-/// importer, then every country's outcome (pooling applied).
+/// The SMART solution of one sector ([`smart_importer`] for every importer)
+/// as the accounts read it.
 ///
-/// | field | value |
+/// | accounts read | value |
 /// |---|---|
-/// | `producer_price` | 1 (world prices do not move) |
-/// | `consumer_price_index` | `sum_r M_r P_r / sum_r M_r` (imports only; 1 without imports) |
-/// | `welfare` | `welfare_smart`, plus the revenue gained or lost by pooling |
-/// | `consumer_surplus` | `welfare_smart - dTR` (own revenue change, before pooling) |
-/// | `producer_surplus` | 0 |
-/// | `tariff_revenue_*` | `sum_r t0 M`, `sum_r t1 M1` (then pooled) |
-/// | `imports_*`, trade effects | from `M1_r - M_r`; values equal volumes |
-///
-/// # Errors
-/// As [`smart_importer`].
-pub fn solve_sector(
-    data: &Dataset,
-    s: usize,
-    policy: &PolicyState,
-    union_of: &[Option<usize>],
-) -> Result<SectorSolution> {
-    let sector = &data.sectors()[s];
-    let market = &data.markets()[s];
-    let sp = &policy.sectors[s];
-    check_policy(market, sp, &sector.code)?;
-    let n = market.n();
-    let mut flows = market.flows().clone();
-    let mut outcomes = vec![CountryOutcome::default(); n];
-    for (j, o) in outcomes.iter_mut().enumerate() {
-        let r = importer_unchecked(market, &sector.elasticities, sp, j);
-        o.producer_price = 1.0;
-        o.tariff_revenue_baseline = r.revenue_baseline;
-        o.tariff_revenue_counterfactual = r.revenue_counterfactual;
-        o.consumer_surplus = r.welfare_smart - r.revenue_change;
-        let (mut dmp, mut dmo, mut weighted) = (0.0, 0.0, 0.0);
-        for i in (0..n).filter(|&i| i != j) {
-            let (b, q) = (r.imports_baseline[i], r.imports_counterfactual[i]);
-            flows.set(i, j, q);
-            weighted += b * r.price_ratio[i];
-            o.imports_baseline += b;
-            o.imports_counterfactual += q;
-            if let Some(u) = union_of[j] {
-                if union_of[i] == Some(u) {
-                    dmp += q - b;
-                } else {
-                    dmo += q - b;
-                }
+/// | producer price | 1 (world prices do not move) |
+/// | consumer price index | `sum_r M_r P_r / sum_r M_r` (imports only; 1 without imports) |
+/// | consumer surplus | `welfare_smart - dTR` (own revenue change, before pooling), so that welfare before pooling is `welfare_smart` |
+/// | producer surplus | 0 |
+/// | flow | `M1_r` for imports; domestic sales unchanged |
+#[derive(Debug, Clone)]
+pub(crate) struct SmartSectorSolution<'a> {
+    importers: Vec<SmartImporterResult>,
+    market: &'a Market,
+    policy: &'a SectorPolicy,
+}
+
+impl<'a> SmartSectorSolution<'a> {
+    /// Solves every importer of `market` under `policy`.
+    ///
+    /// # Errors
+    /// As [`smart_importer`].
+    pub(crate) fn solve(
+        market: &'a Market,
+        el: &Elasticities,
+        policy: &'a SectorPolicy,
+        sector: &str,
+    ) -> Result<Self> {
+        check_policy(market, policy, sector)?;
+        let importers = (0..market.n())
+            .map(|j| importer_unchecked(market, el, policy, j))
+            .collect();
+        Ok(SmartSectorSolution {
+            importers,
+            market,
+            policy,
+        })
+    }
+}
+
+impl SectorSolution for SmartSectorSolution<'_> {
+    fn terms(&self) -> MarketTerms<'_> {
+        MarketTerms::of(self.market, self.policy, false)
+    }
+    fn producer_price(&self, _origin: usize) -> f64 {
+        1.0
+    }
+    fn consumer_price_index(&self, destination: usize) -> f64 {
+        let r = &self.importers[destination];
+        let (mut total, mut weighted) = (0.0, 0.0);
+        for (i, (&m, &p)) in r.imports_baseline.iter().zip(&r.price_ratio).enumerate() {
+            if i != destination {
+                total += m;
+                weighted += m * p;
             }
         }
-        o.imports_counterfactual_value = o.imports_counterfactual;
-        o.consumer_price_index = if o.imports_baseline > 0.0 {
-            weighted / o.imports_baseline
+        if total > 0.0 { weighted / total } else { 1.0 }
+    }
+    fn flow(&self, origin: usize, destination: usize) -> f64 {
+        if origin == destination {
+            self.market.flows().get(origin, destination)
         } else {
-            1.0
-        };
-        if union_of[j].is_some() {
-            o.set_trade_effects(dmp, dmo, dmp, dmo);
+            self.importers[destination].imports_counterfactual[origin]
         }
     }
-    close_accounts(&policy.pools, &mut outcomes);
-    Ok(SectorSolution {
-        outcomes,
-        flows,
-        producer_prices: vec![1.0; n],
-        report: None,
-    })
+    fn consumer_surplus(&self, destination: usize) -> f64 {
+        let r = &self.importers[destination];
+        r.welfare_smart - r.revenue_change
+    }
+    fn producer_surplus(&self, _origin: usize) -> f64 {
+        0.0
+    }
 }
 
 #[cfg(test)]

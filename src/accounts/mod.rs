@@ -1,0 +1,17 @@
+//! Accounts: from a model variant's solution of a sector to what each country
+//! gains or loses, along one path for every variant.
+//!
+//! ```text
+//! solution (prices, flows, the variant's surplus measures)
+//!   -> imports, tariff revenue (world-price base), duty pooling
+//!   -> trade creation / diversion / external suppression for union members
+//!   -> welfare = dCS + dPS + dTR
+//! ```
+//! A new model variant implements [`SectorSolution`](crate::solver::SectorSolution)
+//! and needs nothing here.
+
+mod close;
+mod outcome;
+
+pub(crate) use close::{country_outcomes, pool_and_close};
+pub use outcome::{CountryOutcome, OutcomeField, trade_effects};

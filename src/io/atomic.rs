@@ -1,0 +1,125 @@
+//! Writing without ever losing a file: every output goes to a dot-prefixed
+//! temporary file (or folder) beside its final place, is synced, and is then
+//! renamed into place. A failed or interrupted write leaves the previous
+//! file intact and no partial file under the final name.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn temp_name(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::io_message(path.display().to_string(), "not a file name"))?;
+    Ok(parent_of(path).join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
+}
+
+fn named(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path.display().to_string(), e)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = fs::File::create(path).map_err(named(path))?;
+    f.write_all(bytes).map_err(named(path))?;
+    f.sync_all().map_err(named(path))
+}
+
+/// Writes `bytes` to `path` atomically (creating its folder if needed).
+///
+/// # Errors
+/// [`Error::Io`] naming the file; the previous file, if any, is left intact.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = parent_of(path);
+    fs::create_dir_all(&parent).map_err(named(&parent))?;
+    let tmp = temp_name(path)?;
+    let result =
+        write_synced(&tmp, bytes).and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes a folder of files whole or not at all: the files go to a temporary
+/// folder beside `dir`, which then replaces `dir` (a previous `dir` is removed
+/// only once the new one is complete).
+///
+/// # Errors
+/// [`Error::Io`] naming the file or folder; nothing is left under `dir` that
+/// was not there before, unless the final rename succeeded.
+pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    let parent = parent_of(dir);
+    fs::create_dir_all(&parent).map_err(named(&parent))?;
+    let tmp = temp_name(dir)?;
+    let _ = fs::remove_dir_all(&tmp);
+    let build = || -> Result<()> {
+        fs::create_dir(&tmp).map_err(named(&tmp))?;
+        for (name, bytes) in files {
+            write_synced(&tmp.join(name), bytes)?;
+        }
+        Ok(())
+    };
+    if let Err(e) = build() {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if dir.exists() {
+        let old = parent.join(format!(
+            ".{}.old-{}",
+            dir.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        fs::rename(dir, &old).map_err(named(dir))?;
+        if let Err(e) = fs::rename(&tmp, dir) {
+            let _ = fs::rename(&old, dir);
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(Error::io(dir.display().to_string(), e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else if let Err(e) = fs::rename(&tmp, dir) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(Error::io(dir.display().to_string(), e));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_a_file_and_leaves_no_temporary() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.json");
+        write_file(&p, b"one").unwrap();
+        write_file(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn replaces_a_folder_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("csv");
+        write_dir(&p, &[("a.csv", b"1".to_vec()), ("b.csv", b"2".to_vec())]).unwrap();
+        write_dir(&p, &[("a.csv", b"3".to_vec())]).unwrap();
+        assert_eq!(fs::read(p.join("a.csv")).unwrap(), b"3");
+        assert!(!p.join("b.csv").exists());
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,282 @@
+//! Where each number of a draw sits: the one place that knows the offsets.
+//!
+//! ```text
+//! a draw = stride numbers, scenario after scenario (file order)
+//! scenario s = entities 0..countries (each country's totals over sectors),
+//!              then countries..countries+unions (each union's sum over its members)
+//! entity e   = the fields, in [`Layout::fields`] order
+//! index(s, e, f) = offset[s] + e * fields + f,    offset[s+1] = offset[s] + entities(s) * fields
+//! ```
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::sampling::Sampling;
+
+/// Outcome fields written per country and union in the per-draw CSV.
+pub const CSV_FIELDS: [&str; 9] = [
+    "welfare",
+    "consumer_surplus",
+    "producer_surplus",
+    "tariff_revenue",
+    "imports_from_partners_change",
+    "imports_from_outside_change",
+    "trade_creation",
+    "trade_diversion",
+    "external_trade_suppression",
+];
+
+/// A union as laid out in the per-draw values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnionLayout {
+    /// Union name.
+    pub name: String,
+    /// Member codes.
+    pub members: Vec<String>,
+    /// Member indices into [`Layout::countries`].
+    pub member_index: Vec<usize>,
+}
+
+/// A scenario as laid out in the per-draw values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioLayout {
+    /// Scenario name.
+    pub name: String,
+    /// Unions in force at the end of its `extends` chain.
+    pub unions: Vec<UnionLayout>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LayoutParts {
+    fields: Vec<String>,
+    countries: Vec<String>,
+    scenarios: Vec<ScenarioLayout>,
+}
+
+/// What the per-draw values hold (fields, countries, scenarios and unions)
+/// and where each value sits.
+///
+/// # Examples
+/// ```
+/// use customs_union::monte_carlo::{Layout, ScenarioLayout};
+///
+/// let fields = vec!["welfare".to_string(), "tariff_revenue".to_string()];
+/// let countries = vec!["KAZ".to_string(), "RUS".to_string()];
+/// let scenarios = vec![
+///     ScenarioLayout { name: "a".into(), unions: vec![] },
+///     ScenarioLayout { name: "b".into(), unions: vec![] },
+/// ];
+/// let l = Layout::new(fields, countries, scenarios);
+/// assert_eq!(l.stride(), 8);
+/// // scenario b, country RUS, tariff_revenue
+/// assert_eq!(l.index(1, 1, 1), 7);
+/// assert_eq!(l.locate("b", "RUS", "tariff_revenue"), Some(7));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "LayoutParts", into = "LayoutParts")]
+pub struct Layout {
+    fields: Vec<String>,
+    countries: Vec<String>,
+    scenarios: Vec<ScenarioLayout>,
+    /// Offset of each scenario's block, then the stride.
+    offsets: Vec<usize>,
+}
+
+impl From<LayoutParts> for Layout {
+    fn from(p: LayoutParts) -> Self {
+        Layout::new(p.fields, p.countries, p.scenarios)
+    }
+}
+
+impl From<Layout> for LayoutParts {
+    fn from(l: Layout) -> Self {
+        LayoutParts {
+            fields: l.fields,
+            countries: l.countries,
+            scenarios: l.scenarios,
+        }
+    }
+}
+
+impl Layout {
+    /// The layout of `fields` per entity, `countries` in every scenario and
+    /// each scenario's unions.
+    pub fn new(
+        fields: Vec<String>,
+        countries: Vec<String>,
+        scenarios: Vec<ScenarioLayout>,
+    ) -> Self {
+        let f = fields.len();
+        let mut offsets = Vec::with_capacity(scenarios.len() + 1);
+        let mut at = 0;
+        for s in &scenarios {
+            offsets.push(at);
+            at += (countries.len() + s.unions.len()) * f;
+        }
+        offsets.push(at);
+        Layout {
+            fields,
+            countries,
+            scenarios,
+            offsets,
+        }
+    }
+
+    /// Field names of each entity's block.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// Country codes (the first entities of every scenario).
+    pub fn countries(&self) -> &[String] {
+        &self.countries
+    }
+
+    /// Scenarios, in file order.
+    pub fn scenarios(&self) -> &[ScenarioLayout] {
+        &self.scenarios
+    }
+
+    /// Numbers per draw.
+    pub fn stride(&self) -> usize {
+        self.offsets[self.scenarios.len()]
+    }
+
+    /// Countries and unions of scenario `s`.
+    pub fn entities(&self, s: usize) -> usize {
+        self.countries.len() + self.scenarios[s].unions.len()
+    }
+
+    /// Name of entity `e` of scenario `s`: a country code, or a union's name.
+    pub fn entity_name(&self, s: usize, e: usize) -> &str {
+        let nc = self.countries.len();
+        if e < nc {
+            &self.countries[e]
+        } else {
+            &self.scenarios[s].unions[e - nc].name
+        }
+    }
+
+    /// Scenario `s`'s numbers within a draw.
+    pub fn scenario_range(&self, s: usize) -> Range<usize> {
+        self.offsets[s]..self.offsets[s + 1]
+    }
+
+    /// Entity `e`'s fields within a draw.
+    pub fn entity_range(&self, s: usize, e: usize) -> Range<usize> {
+        let at = self.offsets[s] + e * self.fields.len();
+        at..at + self.fields.len()
+    }
+
+    /// Position of field `f` of entity `e` in scenario `s` within a draw.
+    pub fn index(&self, s: usize, e: usize, f: usize) -> usize {
+        self.offsets[s] + e * self.fields.len() + f
+    }
+
+    /// The scenario called `name`.
+    pub fn scenario(&self, name: &str) -> Option<usize> {
+        self.scenarios.iter().position(|s| s.name == name)
+    }
+
+    /// The entity of scenario `s` called `name` (a country code first, then
+    /// a union name).
+    pub fn entity(&self, s: usize, name: &str) -> Option<usize> {
+        let nc = self.countries.len();
+        self.countries.iter().position(|c| c == name).or_else(|| {
+            self.scenarios[s]
+                .unions
+                .iter()
+                .position(|u| u.name == name)
+                .map(|u| nc + u)
+        })
+    }
+
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+
+    /// Position of (scenario, entity, field) by name.
+    pub fn locate(&self, scenario: &str, entity: &str, field: &str) -> Option<usize> {
+        let s = self.scenario(scenario)?;
+        Some(self.index(s, self.entity(s, entity)?, self.field(field)?))
+    }
+}
+
+/// Everything that identifies a run and lays out its values: written in
+/// every shard, so that `merge` needs nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunMeta {
+    /// Number of draws of the whole run.
+    pub draws: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Sampling method.
+    pub sampling: Sampling,
+    /// SHA-256 (hex) of the run's inputs (see [`fingerprint`](super::fingerprint)).
+    pub fingerprint: String,
+    /// Labels of the varied items (`sigma_m.AGR`, `epsilon.AGR.HOM`, ...).
+    pub parameters: Vec<String>,
+    /// Layout of the per-draw values.
+    pub layout: Layout,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        let u = UnionLayout {
+            name: "HP".into(),
+            members: vec!["HOM".into(), "PAR".into()],
+            member_index: vec![0, 1],
+        };
+        Layout::new(
+            vec!["a".into(), "b".into(), "c".into()],
+            vec!["HOM".into(), "PAR".into(), "OUT".into()],
+            vec![
+                ScenarioLayout {
+                    name: "fta".into(),
+                    unions: vec![],
+                },
+                ScenarioLayout {
+                    name: "cu".into(),
+                    unions: vec![u],
+                },
+            ],
+        )
+    }
+
+    #[test]
+    fn offsets_follow_the_entities() {
+        let l = layout();
+        assert_eq!(l.stride(), 3 * 3 + 4 * 3);
+        assert_eq!(l.scenario_range(1), 9..21);
+        assert_eq!(l.entity_range(1, 3), 18..21);
+        assert_eq!(l.entity_name(1, 3), "HP");
+        assert_eq!(l.locate("cu", "HP", "c"), Some(20));
+        assert_eq!(l.locate("fta", "HP", "c"), None);
+        assert_eq!(l.locate("cu", "PAR", "a"), Some(12));
+        // every position is used exactly once
+        let mut seen = vec![0; l.stride()];
+        for s in 0..2 {
+            for e in 0..l.entities(s) {
+                for f in 0..3 {
+                    seen[l.index(s, e, f)] += 1;
+                }
+            }
+        }
+        assert!(seen.iter().all(|&c| c == 1));
+    }
+
+    #[test]
+    fn serialises_without_the_offsets_and_rebuilds_them() {
+        let l = layout();
+        let text = serde_json::to_string(&l).unwrap();
+        assert!(!text.contains("offsets"));
+        let back: Layout = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, l);
+        assert_eq!(back.stride(), l.stride());
+    }
+}

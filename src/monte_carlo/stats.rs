@@ -1,0 +1,109 @@
+//! Summary statistics of one series of draws.
+//!
+//! ```text
+//! over the n usable draws, in draw order:
+//! mean  = sum v / n
+//! sd    = sqrt(sum (v - mean)^2 / (n - 1))      (quadrature: / n, the rule's own variance)
+//! mcse  = sd / sqrt(n)                           (random; latin hypercube: a conservative bound;
+//!                                                 quadrature: null, there is no sampling error)
+//! p_q   = v(h) with h = (n - 1) q, linear between order statistics (numpy's default)
+//! share_positive = #(v > 0) / n
+//! ```
+
+use serde::Serialize;
+
+use super::sampling::Sampling;
+
+/// Summary statistics of one field over the usable draws.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Metric {
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Standard deviation (n − 1; quadrature: n).
+    pub sd: Option<f64>,
+    /// Monte Carlo standard error `sd/√n` (null under quadrature).
+    pub mcse: Option<f64>,
+    /// 5th percentile.
+    pub p05: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Share of draws with a value > 0.
+    pub share_positive: Option<f64>,
+    /// Draws used.
+    pub ok: u64,
+    /// Draws excluded (failed in some scenario).
+    pub failed: u64,
+}
+
+/// Percentile `q` (in [0, 1]) of sorted values, linear between order
+/// statistics (numpy's default, "type 7").
+pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let w = h - lo as f64;
+    Some(sorted[lo] + w * (sorted[hi] - sorted[lo]))
+}
+
+/// Summary of `values` (the usable draws, in draw order). `scratch` is
+/// reused for sorting.
+pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec<f64>) -> Metric {
+    let n = values.len();
+    let mut m = Metric {
+        mean: None,
+        sd: None,
+        mcse: None,
+        p05: None,
+        p50: None,
+        p95: None,
+        share_positive: None,
+        ok: n as u64,
+        failed,
+    };
+    if n == 0 {
+        return m;
+    }
+    let nf = n as f64;
+    let mean = values.iter().sum::<f64>() / nf;
+    m.mean = Some(mean);
+    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let sd = match sampling {
+        Sampling::Quadrature => Some((ss / nf).sqrt()),
+        _ if n > 1 => Some((ss / (nf - 1.0)).sqrt()),
+        _ => None,
+    };
+    m.sd = sd;
+    m.mcse = match sampling {
+        Sampling::Quadrature => None,
+        _ => sd.map(|s| s / nf.sqrt()),
+    };
+    scratch.clear();
+    scratch.extend_from_slice(values);
+    scratch.sort_by(f64::total_cmp);
+    m.p05 = percentile_sorted(scratch, 0.05);
+    m.p50 = percentile_sorted(scratch, 0.50);
+    m.p95 = percentile_sorted(scratch, 0.95);
+    m.share_positive = Some(values.iter().filter(|v| **v > 0.0).count() as f64 / nf);
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4, 10], [5, 50, 95]) = [1.2, 3.0, 8.8]
+        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+        let m = metric(&v, 0, Sampling::Random, &mut Vec::new());
+        assert!((m.p05.unwrap() - 1.2).abs() < 1e-12);
+        assert_eq!(m.p50, Some(3.0));
+        assert!((m.p95.unwrap() - 8.8).abs() < 1e-12);
+    }
+}

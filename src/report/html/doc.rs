@@ -1,0 +1,308 @@
+//! Read-only views of the `run` and `mc` JSON documents, lenient by design:
+//! a field the report does not know is ignored, a field it knows but does
+//! not find is left out of the report, so results written by other
+//! versions (with more or fewer fields) still render.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// What a result says about itself (`meta`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct MetaView {
+    pub tool_version: Option<String>,
+    pub dataset: Option<String>,
+    pub dataset_fingerprint: Option<String>,
+    pub scenario_file: Option<String>,
+    pub model: Option<String>,
+    pub treatment: Option<String>,
+    pub units: UnitsView,
+}
+
+/// Units of a result.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct UnitsView {
+    pub values: Option<String>,
+    pub rates: Option<String>,
+    pub prices: Option<String>,
+}
+
+/// A row of numbers labelled by country (or union): every numeric field by name.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Row {
+    #[serde(alias = "name")]
+    pub country: String,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Value>,
+}
+
+impl Row {
+    /// The numeric field `name`, if present and finite.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.fields
+            .get(name)
+            .and_then(Value::as_f64)
+            .filter(|v| v.is_finite())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct FlowView {
+    pub exporter: String,
+    pub importer: String,
+    pub baseline: f64,
+    pub counterfactual: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct SectorView {
+    pub sector: String,
+    #[serde(default)]
+    pub iterations: Option<u64>,
+    #[serde(default)]
+    pub residual: Option<f64>,
+    #[serde(default)]
+    pub skipped: bool,
+    #[serde(default)]
+    pub flows: Vec<FlowView>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct AveragesView {
+    pub country: Option<String>,
+    pub simple_before: Option<f64>,
+    pub simple_after: Option<f64>,
+    pub weighted_before: Option<f64>,
+    pub weighted_after: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct ArticleXxivView {
+    #[serde(flatten)]
+    pub union: AveragesView,
+    #[serde(default)]
+    pub members: Vec<AveragesView>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct UnionView {
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub article_xxiv: Option<ArticleXxivView>,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Value>,
+}
+
+impl UnionView {
+    /// The union's aggregate as a row.
+    pub fn row(&self) -> Row {
+        Row {
+            country: self.name.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
+/// A component of the Shapley decomposition, or a stage.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PartView {
+    #[serde(alias = "stage")]
+    pub component: String,
+    #[serde(default)]
+    pub countries: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct QuotaView {
+    pub sector: String,
+    pub importer: String,
+    pub exporter: String,
+    pub volume: Option<f64>,
+    pub counterfactual: Option<f64>,
+    pub regime: String,
+    pub rent_rate: Option<f64>,
+    pub rent: Option<f64>,
+    pub holder: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct TotalsView {
+    #[serde(default)]
+    pub countries: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ScenarioView {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sectors: Vec<SectorView>,
+    #[serde(default)]
+    pub totals: TotalsView,
+    #[serde(default)]
+    pub unions: Vec<UnionView>,
+    #[serde(default)]
+    pub decomposition: Option<Vec<PartView>>,
+    #[serde(default)]
+    pub stages: Option<Vec<PartView>>,
+    #[serde(default)]
+    pub quotas: Option<Vec<QuotaView>>,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct SolverView {
+    pub method: Option<String>,
+    pub tol: Option<f64>,
+    pub max_iter: Option<u64>,
+}
+
+/// The `run` document.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct RunDoc {
+    #[serde(default)]
+    pub meta: MetaView,
+    #[serde(default)]
+    pub solver: SolverView,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    pub scenarios: Vec<ScenarioView>,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// Summary statistics of one field over the draws.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct MetricView {
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub mcse: Option<f64>,
+    pub p05: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub share_positive: Option<f64>,
+    pub ok: Option<u64>,
+    pub failed: Option<u64>,
+}
+
+/// A country's or union's metrics.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct McEntity {
+    #[serde(alias = "name")]
+    pub country: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, MetricView>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct McScenario {
+    #[serde(alias = "scenario")]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub minus: Option<String>,
+    #[serde(default)]
+    pub countries: Vec<McEntity>,
+    #[serde(default)]
+    pub unions: Vec<McEntity>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct McFailure {
+    pub draw: u64,
+    #[serde(default)]
+    pub scenario: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The `mc` document.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct McDoc {
+    #[serde(default)]
+    pub meta: MetaView,
+    pub draws: u64,
+    #[serde(default)]
+    pub ok: Option<u64>,
+    #[serde(default)]
+    pub failed: u64,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub sampling: Option<Value>,
+    #[serde(default)]
+    pub mcse: Option<String>,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    pub scenarios: Vec<McScenario>,
+    #[serde(default)]
+    pub differences: Vec<McScenario>,
+    #[serde(default)]
+    pub failures: Vec<McFailure>,
+}
+
+/// A result document of either kind.
+#[derive(Debug, Clone)]
+pub(crate) enum Document {
+    Run(Box<RunDoc>),
+    Mc(Box<McDoc>),
+}
+
+fn not_a_result(detail: &str) -> Error {
+    Error::invalid(
+        "report input",
+        format!("not a result of `run` or `mc`: {detail}"),
+    )
+}
+
+impl Document {
+    /// Recognises and reads a result document.
+    pub fn from_value(v: Value) -> Result<Document> {
+        let Some(obj) = v.as_object() else {
+            return Err(not_a_result("the JSON document is not an object"));
+        };
+        if obj.contains_key("shard") && obj.contains_key("values") {
+            return Err(Error::invalid(
+                "report input",
+                "this is one shard of a Monte Carlo run: merge the shards into one result first",
+            ));
+        }
+        let Some(scenarios) = obj.get("scenarios").and_then(Value::as_array) else {
+            return Err(not_a_result("it has no `scenarios` list"));
+        };
+        let is_mc = obj.contains_key("draws")
+            || scenarios
+                .iter()
+                .any(|s| s.get("countries").is_some() && s.get("totals").is_none());
+        let read_err = |e: serde_json::Error| not_a_result(&e.to_string());
+        if is_mc {
+            Ok(Document::Mc(Box::new(
+                serde_json::from_value(v).map_err(read_err)?,
+            )))
+        } else {
+            Ok(Document::Run(Box::new(
+                serde_json::from_value(v).map_err(read_err)?,
+            )))
+        }
+    }
+}

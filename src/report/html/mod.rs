@@ -1,0 +1,340 @@
+//! The HTML report of a result: one self-contained file (inline CSS and
+//! SVG, no script, nothing fetched) that explains a `run` or `mc` result to
+//! a reader who has not seen the model.
+//!
+//! ```text
+//! run:  what was run · welfare by country and its parts · trade creation,
+//!       diversion and suppression · decomposition (Shapley and stages) ·
+//!       Article XXIV averages · quotas (when present) · imports of one
+//!       country by origin · solver diagnostics
+//! mc:   what was run · welfare with 90% bands and P(gain) · paired
+//!       differences · unions · members' trade effects · one country's fields · failed draws
+//! ```
+//!
+//! The report reads the JSON document (not the library's types), so it
+//! renders results saved by the command line or by other versions: fields
+//! it does not know are ignored and fields it does not find are left out.
+//!
+//! # Examples
+//! ```
+//! use customs_union::prelude::*;
+//! use customs_union::report::html::{ReportOptions, render};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let data = Dataset::embedded("toy")?;
+//! let set = ScenarioSet::new(vec![Scenario::new("fta").with_union(
+//!     CustomsUnion::new("FTA", &["HOM", "PAR"], CetRule::None),
+//! )]);
+//! let results = Simulation::new(&data).run(&set)?;
+//! let html = render(&results.to_json()?, &ReportOptions::new().country("HOM"))?;
+//! assert!(html.starts_with("<!DOCTYPE html>"));
+//! assert!(!html.contains("<script"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod doc;
+mod mc;
+mod page;
+mod run;
+
+use crate::error::{Error, Result};
+use doc::{Document, MetaView};
+
+/// What to put in a report beyond the result itself.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ReportOptions {
+    /// The country whose imports by origin are shown (default: the first
+    /// member of the first union, else the first country).
+    pub country: Option<String>,
+    /// Where the result was read from, named in the report.
+    pub source: Option<String>,
+}
+
+impl ReportOptions {
+    /// The defaults.
+    pub fn new() -> Self {
+        ReportOptions::default()
+    }
+
+    /// Shows this country's imports by origin (and, for Monte Carlo, its fields).
+    pub fn country(mut self, code: impl Into<String>) -> Self {
+        self.country = Some(code.into());
+        self
+    }
+
+    /// Names the file the result was read from.
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
+/// The report of a `run` or `mc` result given as JSON text.
+///
+/// # Errors
+/// [`Error::Invalid`] when the text is not JSON, is not a result of `run`
+/// or `mc` (a Monte Carlo shard is refused: merge the shards first), or the
+/// chosen country is not in the result.
+pub fn render(json: &str, options: &ReportOptions) -> Result<String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        Error::invalid(
+            "report input",
+            format!("not a JSON document (line {}: {e})", e.line()),
+        )
+    })?;
+    render_value(value, options)
+}
+
+/// The report of a result document already parsed.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_value(value: serde_json::Value, options: &ReportOptions) -> Result<String> {
+    match Document::from_value(value)? {
+        Document::Run(d) => run::render(&d, options),
+        Document::Mc(d) => mc::render(&d, options),
+    }
+}
+
+/// The country a report dwells on: the one asked for (which the result
+/// must hold), else the first member of the first union, else the first
+/// country ("" for a result without countries).
+fn chosen_country(
+    asked: Option<&str>,
+    countries: &[String],
+    first_member: Option<&String>,
+) -> Result<String> {
+    match asked {
+        Some(c) if countries.iter().any(|x| x == c) => Ok(c.to_string()),
+        Some(c) => Err(Error::invalid(
+            "report country",
+            format!(
+                "`{c}` is not a country of this result (it has: {})",
+                countries.join(", ")
+            ),
+        )),
+        None => Ok(first_member
+            .or(countries.first())
+            .cloned()
+            .unwrap_or_default()),
+    }
+}
+
+/// The wording a report shares across its sections.
+struct Wording {
+    /// Units of values, as the result states them.
+    units: String,
+    /// The same, short enough for an axis.
+    short: String,
+    /// "the eaeu2009 baseline".
+    baseline: String,
+    /// A readable label per scenario.
+    labels: Vec<String>,
+}
+
+impl Wording {
+    /// From the result's `meta` and its scenarios' (name, description).
+    fn new(meta: &MetaView, scenarios: &[(&str, &str)]) -> Wording {
+        let units = value_units(meta);
+        Wording {
+            short: short_units(&units),
+            units,
+            baseline: baseline_phrase(meta),
+            labels: scenario_labels(scenarios),
+        }
+    }
+}
+
+/// "1 scenario", "3 scenarios".
+fn scenarios_phrase(n: usize) -> String {
+    format!("{n} scenario{}", if n == 1 { "" } else { "s" })
+}
+
+/// Units of values (flows, revenue, surplus, welfare) as the result states them.
+fn value_units(meta: &MetaView) -> String {
+    meta.units
+        .values
+        .clone()
+        .unwrap_or_else(|| "the data's value units".to_string())
+}
+
+/// A short form of the units for axes: "US$ million per year at baseline
+/// prices" → "US$ million per year".
+fn short_units(units: &str) -> String {
+    units
+        .split(" at ")
+        .next()
+        .unwrap_or(units)
+        .trim()
+        .to_string()
+}
+
+/// "the eaeu2009 baseline", or "the baseline".
+fn baseline_phrase(meta: &MetaView) -> String {
+    match &meta.dataset {
+        Some(d) if !d.is_empty() && !d.contains('/') && !d.contains('\\') => {
+            format!("the {d} baseline")
+        }
+        _ => "the baseline".to_string(),
+    }
+}
+
+/// A readable label of a scenario for legends: its description up to the
+/// first clause break, capitalised and at most 70 characters; its name when
+/// it has no description.
+fn scenario_label(name: &str, description: &str) -> String {
+    let d = description.trim();
+    if d.is_empty() {
+        return name.to_string();
+    }
+    let mut cut = d.len();
+    for sep in [";", ":", " ("] {
+        if let Some(k) = d.find(sep) {
+            if k >= 12 {
+                cut = cut.min(k);
+            }
+        }
+    }
+    let mut s = d[..cut].trim().trim_end_matches(',').to_string();
+    if s.chars().count() > 70 {
+        let mut out = String::new();
+        for w in s.split_whitespace() {
+            if out.chars().count() + w.chars().count() + 1 > 68 {
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        s = format!("{out}…");
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => name.to_string(),
+    }
+}
+
+/// Labels of scenarios, made unique (a repeated label gets its name added).
+fn scenario_labels(items: &[(&str, &str)]) -> Vec<String> {
+    let labels: Vec<String> = items.iter().map(|(n, d)| scenario_label(n, d)).collect();
+    labels
+        .iter()
+        .zip(items)
+        .map(|(l, (n, _))| {
+            if labels.iter().filter(|x| *x == l).count() > 1 && l != n {
+                format!("{l} ({n})")
+            } else {
+                l.clone()
+            }
+        })
+        .collect()
+}
+
+/// "name: label", or the name alone when the label is the name.
+fn titled(name: &str, label: &str) -> String {
+    if name == label {
+        name.to_string()
+    } else {
+        format!("{name}: {label}")
+    }
+}
+
+/// A field's name for people.
+fn field_label(field: &str) -> String {
+    match field {
+        "welfare" => "welfare".into(),
+        "consumer_surplus" => "consumer surplus".into(),
+        "producer_surplus" => "producer surplus".into(),
+        "tariff_revenue" => "tariff revenue (after pooling)".into(),
+        "quota_rent" => "quota rent".into(),
+        "export_tax_revenue" => "export tax revenue".into(),
+        "welfare_pct_gdp" => "welfare, % of GDP".into(),
+        "imports_change" => "change in imports".into(),
+        "imports_from_partners_change" => "imports from partners (ΔMp)".into(),
+        "imports_from_outside_change" => "imports from outside (ΔMo)".into(),
+        "trade_creation" => "trade creation".into(),
+        "trade_diversion" => "trade diversion".into(),
+        "external_trade_suppression" => "external trade suppression".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The document's wording of the model variant and treatment.
+fn model_phrase(meta: &MetaView) -> String {
+    let model = match meta.model.as_deref() {
+        Some("armington") => "exact Armington model".to_string(),
+        Some("gsim-linear") => "GSIM linear approximation".to_string(),
+        Some("smart") => "SMART (one importer) variant".to_string(),
+        Some(m) => m.to_string(),
+        None => "model not stated".to_string(),
+    };
+    match meta.treatment.as_deref() {
+        Some("nested") => format!("{model}, domestic sales in a separate nest"),
+        Some("as-import-source") => format!("{model}, domestic sales as one more source"),
+        Some(t) => format!("{model}, domestic treatment {t}"),
+        None => model,
+    }
+}
+
+/// Footer line: what made the report, from what.
+fn footer(meta: &MetaView, options: &ReportOptions) -> String {
+    let tool = meta
+        .tool_version
+        .as_deref()
+        .map_or("customs-union".to_string(), |v| {
+            format!("customs-union {v}")
+        });
+    let from = options
+        .source
+        .as_deref()
+        .map_or(String::new(), |s| format!(" from {s}"));
+    format!(
+        "Written by {tool}{from}. This file is self-contained: it runs no script and fetches nothing."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_readable_and_unique() {
+        assert_eq!(
+            scenario_label(
+                "cet-2010",
+                "Kazakhstan and Belarus adopt Russia's tariff schedule (the CET); trade among members"
+            ),
+            "Kazakhstan and Belarus adopt Russia's tariff schedule"
+        );
+        assert_eq!(
+            scenario_label("cu", "the CET with duties pooled: RUS 87.97%"),
+            "The CET with duties pooled"
+        );
+        assert_eq!(scenario_label("fta", ""), "fta");
+        let long = "a very long description without any clause break that goes on and on and on past seventy";
+        assert!(scenario_label("x", long).ends_with('…'));
+        assert_eq!(
+            scenario_labels(&[("a", "same thing here"), ("b", "same thing here")]),
+            vec!["Same thing here (a)", "Same thing here (b)"]
+        );
+        assert_eq!(
+            short_units("US$ million per year at baseline prices"),
+            "US$ million per year"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_result() {
+        let opts = ReportOptions::new();
+        assert!(render("not json", &opts).is_err());
+        assert!(render("[1, 2]", &opts).is_err());
+        assert!(render("{\"a\": 1}", &opts).is_err());
+        let shard = r#"{"shard": {"index": 0}, "values": [], "scenarios": []}"#;
+        let e = render(shard, &opts).unwrap_err().to_string();
+        assert!(e.contains("merge the shards"), "{e}");
+    }
+}

@@ -1,0 +1,786 @@
+//! The report of a `run` result.
+
+use super::doc::{PartView, Row, RunDoc, ScenarioView};
+use super::page::{Cell, Page, Table};
+use super::{
+    ReportOptions, Wording, chosen_country, field_label, footer, model_phrase, scenarios_phrase,
+    titled,
+};
+use crate::error::Result;
+use crate::report::chart::{CategoryChart, Series, TOTAL_COLOR};
+use crate::report::format;
+
+/// Parts of welfare, in the order they are shown, when the result has them.
+const WELFARE_PARTS: [&str; 5] = [
+    "consumer_surplus",
+    "producer_surplus",
+    "tariff_revenue",
+    "quota_rent",
+    "export_tax_revenue",
+];
+
+/// Trade effects of union members (volumes).
+const TRADE_FIELDS: [&str; 5] = [
+    "imports_from_partners_change",
+    "imports_from_outside_change",
+    "trade_creation",
+    "trade_diversion",
+    "external_trade_suppression",
+];
+
+struct Ctx<'a> {
+    doc: &'a RunDoc,
+    units: String,
+    short: String,
+    baseline: String,
+    labels: Vec<String>,
+    countries: Vec<String>,
+}
+
+impl Ctx<'_> {
+    fn label_of(&self, scenario: &str) -> String {
+        self.doc
+            .scenarios
+            .iter()
+            .position(|s| s.name == scenario)
+            .map_or(scenario.to_string(), |k| self.labels[k].clone())
+    }
+}
+
+fn amount_cell(v: Option<f64>) -> Cell {
+    v.map_or_else(Cell::none, |v| Cell::num(format::amount(v)))
+}
+
+/// The sum of `field` over `rows` (for parts that must add to a total).
+fn value(rows: &[Row], country: &str, field: &str) -> Option<f64> {
+    rows.iter().find(|r| r.country == country)?.get(field)
+}
+
+pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
+    let countries: Vec<String> = if doc.countries.is_empty() {
+        doc.scenarios
+            .first()
+            .map(|s| {
+                s.totals
+                    .countries
+                    .iter()
+                    .map(|r| r.country.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        doc.countries.clone()
+    };
+    let first_member = doc
+        .scenarios
+        .iter()
+        .flat_map(|s| s.unions.iter())
+        .find_map(|u| u.members.first());
+    let chosen = chosen_country(options.country.as_deref(), &countries, first_member)?;
+    let items: Vec<(&str, &str)> = doc
+        .scenarios
+        .iter()
+        .map(|s| (s.name.as_str(), s.description.as_str()))
+        .collect();
+    let Wording {
+        units,
+        short,
+        baseline,
+        labels,
+    } = Wording::new(&doc.meta, &items);
+    let cx = Ctx {
+        doc,
+        units,
+        short,
+        baseline,
+        labels,
+        countries,
+    };
+    let mut page = Page::default();
+    what_was_run(&mut page, &cx, options);
+    welfare(&mut page, &cx);
+    trade(&mut page, &cx);
+    decomposition(&mut page, &cx);
+    article_xxiv(&mut page, &cx);
+    quotas(&mut page, &cx);
+    if !chosen.is_empty() {
+        imports(&mut page, &cx, &chosen);
+    }
+    diagnostics(&mut page, &cx);
+    let title = format!(
+        "Customs-union simulation: {}",
+        doc.meta.scenario_file.as_deref().unwrap_or("results")
+    );
+    let lede = format!(
+        "{} on the {} data, {}. Every figure is a change from {} unless it says otherwise.",
+        scenarios_phrase(doc.scenarios.len()),
+        doc.meta.dataset.as_deref().unwrap_or("given"),
+        model_phrase(&doc.meta),
+        cx.baseline
+    );
+    Ok(page.finish(&title, &lede, &footer(&doc.meta, options)))
+}
+
+fn what_was_run(page: &mut Page, cx: &Ctx, options: &ReportOptions) {
+    let doc = cx.doc;
+    let m = &doc.meta;
+    page.h2("what-was-run", "What was run");
+    let mut items = Vec::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            items.push((k.to_string(), v));
+        }
+    };
+    put("Scenario file", m.scenario_file.clone());
+    put(
+        "Dataset",
+        m.dataset.clone().map(|d| match &m.dataset_fingerprint {
+            Some(f) => format!("{d} (fingerprint {}…)", &f[..f.len().min(12)]),
+            None => d,
+        }),
+    );
+    put("Model", Some(model_phrase(m)));
+    put(
+        "Solver",
+        doc.solver.method.clone().map(|meth| {
+            let mut s = meth;
+            if let Some(t) = doc.solver.tol {
+                s.push_str(&format!(", tolerance {t:e}"));
+            }
+            if let Some(n) = doc.solver.max_iter {
+                s.push_str(&format!(", at most {n} iterations"));
+            }
+            s
+        }),
+    );
+    put(
+        "Countries",
+        (!cx.countries.is_empty()).then(|| cx.countries.join(", ")),
+    );
+    put(
+        "Sectors",
+        (!doc.sectors.is_empty()).then(|| doc.sectors.join(", ")),
+    );
+    put("Values", Some(cx.units.clone()));
+    put("Rates", m.units.rates.clone());
+    put("Prices", m.units.prices.clone());
+    put("Tool version", m.tool_version.clone());
+    put("Result file", options.source.clone());
+    page.definitions(&items);
+    let mut t = Table::new(&[
+        ("scenario", false),
+        ("what it does", false),
+        ("unions (members)", false),
+        ("label in charts", false),
+    ]);
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        let unions: Vec<String> = s
+            .unions
+            .iter()
+            .map(|u| format!("{} ({})", u.name, u.members.join(", ")))
+            .collect();
+        t.row(
+            vec![
+                Cell::text(&s.name),
+                Cell::text(&s.description),
+                Cell::text(unions.join("; ")),
+                Cell::text(label),
+            ],
+            "",
+        );
+    }
+    page.table(&t.caption("Scenarios, in file order"));
+    page.howto(&[
+        format!(
+            "Each scenario is compared with {}: the data as they are, before any change. A scenario that extends another includes the other's changes, so its numbers are cumulative.",
+            cx.baseline
+        ),
+        format!(
+            "Values (surplus, revenue, welfare) are in {}. Imports and trade effects are volumes: quantities valued at baseline prices, in the same units, so that price changes do not show up as trade.",
+            cx.units
+        ),
+    ]);
+    if !doc.warnings.is_empty() {
+        page.h3("Warnings");
+        page.warnings(&doc.warnings);
+    }
+}
+
+fn welfare(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    page.h2("welfare", "Welfare by country");
+    page.howto(&[
+        "Welfare is the sum of its parts: the change in consumer surplus (what buyers gain from lower prices or lose from higher ones), in producer surplus (what producers gain from higher prices and sales) and in tariff revenue. Each part belongs to the country named in the row.".to_string(),
+        "Tariff revenue is counted after pooling: when a union pools its import duties, a member's revenue change includes the share of the pool it receives, so pooling moves welfare between members without changing their sum.".to_string(),
+        "A positive number is a gain. Union rows add up their members.".to_string(),
+    ]);
+    let mut chart = CategoryChart::new(
+        format!("Welfare by country: change from {}", cx.baseline),
+        cx.short.clone(),
+        cx.countries.clone(),
+    )
+    .subtitle("One bar per scenario; each scenario is measured from the baseline.");
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        chart = chart.series(Series::bars(
+            label.clone(),
+            cx.countries
+                .iter()
+                .map(|c| value(&s.totals.countries, c, "welfare").unwrap_or(0.0))
+                .collect(),
+        ));
+    }
+    page.figure(&chart.figure());
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        page.h3(&titled(&s.name, label));
+        let parts: Vec<&str> = WELFARE_PARTS
+            .iter()
+            .copied()
+            .filter(|f| s.totals.countries.iter().any(|r| r.get(f).is_some()))
+            .collect();
+        let pct = s
+            .totals
+            .countries
+            .iter()
+            .any(|r| r.get("welfare_pct_gdp").is_some());
+        let mut head = vec![
+            ("country".to_string(), false),
+            ("welfare".to_string(), true),
+        ];
+        head.extend(parts.iter().map(|f| (field_label(f), true)));
+        if pct {
+            head.push((field_label("welfare_pct_gdp"), true));
+        }
+        let mut t = Table::with_head(head);
+        let mut add = |row: &Row, class: &'static str| {
+            let mut cells = vec![Cell::text(&row.country), amount_cell(row.get("welfare"))];
+            cells.extend(parts.iter().map(|f| amount_cell(row.get(f))));
+            if pct {
+                cells.push(
+                    row.get("welfare_pct_gdp")
+                        .map_or_else(Cell::none, |v| Cell::num(format!("{v:.3}%"))),
+                );
+            }
+            t.row(cells, class);
+        };
+        for r in &s.totals.countries {
+            add(r, "");
+        }
+        for u in &s.unions {
+            let mut row = u.row();
+            row.country = format!("union {} ({})", u.name, u.members.join(", "));
+            add(&row, "union");
+        }
+        page.table(&t.caption(format!("Change from {}, {}", cx.baseline, cx.units)));
+        let mut chart = CategoryChart::new(
+            format!("Welfare and its parts: change from {}", cx.baseline),
+            cx.short.clone(),
+            cx.countries.clone(),
+        )
+        .subtitle(format!("Scenario: {label}"));
+        for f in &parts {
+            chart = chart.series(Series::bars(
+                field_label(f),
+                cx.countries
+                    .iter()
+                    .map(|c| value(&s.totals.countries, c, f).unwrap_or(0.0))
+                    .collect(),
+            ));
+        }
+        chart = chart.series(
+            Series::bars(
+                "welfare (the sum)",
+                cx.countries
+                    .iter()
+                    .map(|c| value(&s.totals.countries, c, "welfare").unwrap_or(0.0))
+                    .collect(),
+            )
+            .color(TOTAL_COLOR),
+        );
+        page.figure(&chart.figure());
+    }
+}
+
+fn trade(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    if doc.scenarios.iter().all(|s| s.unions.is_empty()) {
+        return;
+    }
+    page.h2("trade", "Trade creation, diversion and suppression");
+    page.howto(&[
+        "For each union member, the change in its imports from partners (ΔMp) and from outside the union (ΔMo) is split three ways. Trade diversion is the part of the new partner imports that replaces imports from outside: TD = max(0, min(ΔMp, −ΔMo)). Trade creation is the rest of the change in partner imports: TC = ΔMp − TD. External trade suppression is the fall in outside imports that no partner import replaces: ETS = −ΔMo − TD.".to_string(),
+        "Negative trade creation means the member buys less from its partners than before (ΔMp < 0): for example when a higher common external tariff raises the cost of partners' goods, or a partner's goods become dearer. Negative external trade suppression means the member buys more from outside the union (for example when its external tariff falls under the common schedule). Both are reported as computed, not set to zero.".to_string(),
+        format!("All are volumes (quantities at baseline prices) in {}; countries outside every union have none.", cx.short),
+    ]);
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        let members: Vec<&String> = s.unions.iter().flat_map(|u| u.members.iter()).collect();
+        if members.is_empty() {
+            continue;
+        }
+        page.h3(&titled(&s.name, label));
+        let mut head = vec![("member".to_string(), false)];
+        head.extend(TRADE_FIELDS.iter().map(|f| (field_label(f), true)));
+        head.push((field_label("imports_change"), true));
+        let mut t = Table::with_head(head);
+        let mut add = |row: &Row, name: String, class: &'static str| {
+            let mut cells = vec![Cell::text(name)];
+            cells.extend(TRADE_FIELDS.iter().map(|f| amount_cell(row.get(f))));
+            let change = match (
+                row.get("imports_counterfactual"),
+                row.get("imports_baseline"),
+            ) {
+                (Some(a), Some(b)) => Some(a - b),
+                _ => None,
+            };
+            cells.push(amount_cell(change));
+            t.row(cells, class);
+        };
+        for m in &members {
+            if let Some(r) = s.totals.countries.iter().find(|r| &&r.country == m) {
+                add(r, r.country.clone(), "");
+            }
+        }
+        for u in &s.unions {
+            add(&u.row(), format!("union {}", u.name), "union");
+        }
+        page.table(&t.caption(format!(
+            "Volumes: change from {}, {}",
+            cx.baseline, cx.short
+        )));
+        let names: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+        let mut chart = CategoryChart::new(
+            format!("Trade effects of members: change from {}", cx.baseline),
+            format!("{} (volumes at baseline prices)", cx.short),
+            names.clone(),
+        )
+        .subtitle(format!("Scenario: {label}"));
+        for f in [
+            "trade_creation",
+            "trade_diversion",
+            "external_trade_suppression",
+        ] {
+            chart = chart.series(Series::bars(
+                field_label(f),
+                names
+                    .iter()
+                    .map(|c| value(&s.totals.countries, c, f).unwrap_or(0.0))
+                    .collect(),
+            ));
+        }
+        page.figure(&chart.figure());
+    }
+}
+
+/// Shapley values and stages side by side: one row per country, the
+/// components' columns, then the stages', then the total.
+fn side_by_side(cx: &Ctx, s: &ScenarioView, d: &[PartView], stages: &[PartView]) -> Table {
+    let mut head = vec![("country".to_string(), false)];
+    head.extend(d.iter().map(|p| (p.component.clone(), true)));
+    head.extend(stages.iter().map(|p| (p.component.clone(), true)));
+    head.push(("total".to_string(), true));
+    let mut groups = vec![
+        (String::new(), 1),
+        ("Shapley values by component".to_string(), d.len()),
+    ];
+    if !stages.is_empty() {
+        groups.push((
+            "stages: each one's change over the one before".to_string(),
+            stages.len(),
+        ));
+    }
+    groups.push((String::new(), 1));
+    let mut t = Table::with_head(head).groups(groups);
+    for c in &cx.countries {
+        let mut cells = vec![Cell::text(c)];
+        cells.extend(
+            d.iter()
+                .chain(stages)
+                .map(|p| amount_cell(value(&p.countries, c, "welfare"))),
+        );
+        cells.push(amount_cell(value(&s.totals.countries, c, "welfare")));
+        t.row(cells, "");
+    }
+    t
+}
+
+fn parts_chart(
+    cx: &Ctx,
+    title: String,
+    subtitle: String,
+    parts: &[(String, &PartView)],
+    s: &ScenarioView,
+) -> CategoryChart {
+    let mut chart =
+        CategoryChart::new(title, cx.short.clone(), cx.countries.clone()).subtitle(subtitle);
+    for (name, p) in parts {
+        chart = chart.series(Series::bars(
+            name.clone(),
+            cx.countries
+                .iter()
+                .map(|c| value(&p.countries, c, "welfare").unwrap_or(0.0))
+                .collect(),
+        ));
+    }
+    chart.series(
+        Series::bars(
+            "total",
+            cx.countries
+                .iter()
+                .map(|c| value(&s.totals.countries, c, "welfare").unwrap_or(0.0))
+                .collect(),
+        )
+        .color(TOTAL_COLOR),
+    )
+}
+
+fn decomposition(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    if doc.scenarios.iter().all(|s| s.decomposition.is_none()) {
+        return;
+    }
+    page.h2("decomposition", "Decomposition: what each part contributed");
+    page.howto(&[
+        "The Shapley decomposition splits a scenario's welfare change among its components (the common external tariff, internal liberalisation, a cut in non-tariff barriers, duty pooling, …). A component's Shapley value is its average contribution over every order in which the components could be introduced; the values add up exactly to the total.".to_string(),
+        "The stages split the same total along the scenario's chain of `extends`: each stage is the change from the scenario it extends, in the order history took. They also add up to the total.".to_string(),
+        "The two differ because the components interact. Duty pooling, for example, shares out the revenue that the common external tariff raised: measured stage by stage, the pooling stage carries that interaction; the Shapley split shares it between the tariff and the pooling. Neither is wrong: stages answer \"what did each step add, given the steps before it\", Shapley values answer \"what is each component worth on average\".".to_string(),
+        "A component that changes nothing is left out of the charts and named under them.".to_string(),
+    ]);
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        let Some(d) = &s.decomposition else { continue };
+        page.h3(&titled(&s.name, label));
+        let stages: &[PartView] = s.stages.as_deref().filter(|st| st.len() > 1).unwrap_or(&[]);
+        page.table(&side_by_side(cx, s, d, stages).caption(format!(
+            "Welfare, {}: Shapley values and stages both add up to the total",
+            cx.short
+        )));
+        if stages.is_empty() {
+            page.small("This scenario extends no other, so it has a single stage: the total.");
+        } else {
+            let names: Vec<String> = stages
+                .iter()
+                .map(|p| format!("{} = {}", p.component, cx.label_of(&p.component)))
+                .collect();
+            page.small(&format!("Stages: {}.", names.join("; ")));
+        }
+        let named: Vec<(String, &PartView)> = d.iter().map(|p| (p.component.clone(), p)).collect();
+        page.figure(
+            &parts_chart(
+                cx,
+                format!(
+                    "Welfare by component (Shapley): change from {}",
+                    cx.baseline
+                ),
+                format!("Scenario: {label}"),
+                &named,
+                s,
+            )
+            .figure(),
+        );
+        if let Some(st) = s.stages.as_ref().filter(|st| st.len() > 1) {
+            let named: Vec<(String, &PartView)> =
+                st.iter().map(|p| (cx.label_of(&p.component), p)).collect();
+            page.figure(
+                &parts_chart(
+                    cx,
+                    format!(
+                        "Welfare by stage: each stage's change over the one before, from {}",
+                        cx.baseline
+                    ),
+                    format!("Scenario: {label}"),
+                    &named,
+                    s,
+                )
+                .figure(),
+            );
+        }
+    }
+}
+
+fn article_xxiv(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    if doc
+        .scenarios
+        .iter()
+        .all(|s| s.unions.iter().all(|u| u.article_xxiv.is_none()))
+    {
+        return;
+    }
+    page.h2("article-xxiv", "Article XXIV: average external tariffs");
+    page.howto(&[
+        "GATT Article XXIV:5 asks that a customs union's duties on outsiders be not higher \"on the whole\" than the members' duties before. The tables give each member's average tariff on imports from outside the union before (the baseline) and after (the scenario), as a simple mean over sectors and weighted by baseline imports from outsiders, and the union's averages.".to_string(),
+        "Changes are in percentage points (pp). A member whose average rises (as Kazakhstan's did when it adopted Russia's higher schedule) raises its external protection even if the union's average falls.".to_string(),
+    ]);
+    // (the union's name, members and averages as shown, where first shown)
+    let mut shown: Vec<(String, String)> = Vec::new();
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        for u in &s.unions {
+            let Some(a) = &u.article_xxiv else { continue };
+            let heading = format!(
+                "{}; union {} ({})",
+                titled(&s.name, label),
+                u.name,
+                u.members.join(", ")
+            );
+            let key = format!("{}|{:?}|{:?}|{:?}", u.name, u.members, a.members, a.union);
+            if let Some((_, first)) = shown.iter().find(|(k, _)| *k == key) {
+                page.small(&format!("{heading}: the same averages as in {first}."));
+                continue;
+            }
+            shown.push((key, s.name.clone()));
+            let mut t = Table::new(&[
+                ("", false),
+                ("simple, before", true),
+                ("simple, after", true),
+                ("change", true),
+                ("weighted, before", true),
+                ("weighted, after", true),
+                ("change", true),
+            ]);
+            let pct =
+                |v: Option<f64>| v.map_or_else(Cell::none, |v| Cell::num(format::percent(v, 2)));
+            let chg = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) => Cell::num(format::points(b - a, 2)),
+                _ => Cell::none(),
+            };
+            let mut add = |name: String, v: &super::doc::AveragesView, class: &'static str| {
+                t.row(
+                    vec![
+                        Cell::text(name),
+                        pct(v.simple_before),
+                        pct(v.simple_after),
+                        chg(v.simple_before, v.simple_after),
+                        pct(v.weighted_before),
+                        pct(v.weighted_after),
+                        chg(v.weighted_before, v.weighted_after),
+                    ],
+                    class,
+                );
+            };
+            for m in &a.members {
+                add(m.country.clone().unwrap_or_default(), m, "");
+            }
+            add(format!("union {}", u.name), &a.union, "union");
+            page.table(&t.caption(heading));
+        }
+    }
+}
+
+fn quotas(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    if doc
+        .scenarios
+        .iter()
+        .all(|s| s.quotas.as_ref().is_none_or(Vec::is_empty))
+    {
+        return;
+    }
+    page.h2("quotas", "Quotas");
+    page.howto(&[
+        "Each quota covers the flows of one sector named by importer and exporter (`*`: every one). Volume is the quota; the counterfactual is the volume that flows. The regime says whether the quota binds (at), does not (under), or is exceeded at the out-of-quota tariff (over). The rent rate is the ad-valorem wedge the quota adds to the price, and the rent goes to its holder.".to_string(),
+    ]);
+    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+        let Some(q) = s.quotas.as_ref().filter(|q| !q.is_empty()) else {
+            continue;
+        };
+        let mut t = Table::new(&[
+            ("sector", false),
+            ("importer", false),
+            ("exporter", false),
+            ("quota volume", true),
+            ("volume that flows", true),
+            ("regime", false),
+            ("rent rate", true),
+            ("rent", true),
+            ("holder", false),
+        ]);
+        for x in q {
+            t.row(
+                vec![
+                    Cell::text(&x.sector),
+                    Cell::text(&x.importer),
+                    Cell::text(&x.exporter),
+                    amount_cell(x.volume),
+                    amount_cell(x.counterfactual),
+                    Cell::text(&x.regime),
+                    x.rent_rate
+                        .map_or_else(Cell::none, |v| Cell::num(format::percent(v, 1))),
+                    amount_cell(x.rent),
+                    Cell::text(&x.holder),
+                ],
+                "",
+            );
+        }
+        page.table(&t.caption(format!(
+            "{} (volumes and rents in {})",
+            titled(&s.name, label),
+            cx.short
+        )));
+    }
+}
+
+/// Imports of `country` from each origin summed over sectors: (origin, baseline, counterfactual).
+fn imports_of(s: &ScenarioView, country: &str, origins: &[String]) -> Vec<(f64, f64)> {
+    let mut out = vec![(0.0, 0.0); origins.len()];
+    for sec in &s.sectors {
+        for f in sec
+            .flows
+            .iter()
+            .filter(|f| f.importer == country && f.exporter != country)
+        {
+            if let Some(k) = origins.iter().position(|o| *o == f.exporter) {
+                out[k].0 += f.baseline;
+                out[k].1 += f.counterfactual;
+            }
+        }
+    }
+    out
+}
+
+fn imports(page: &mut Page, cx: &Ctx, country: &str) {
+    let doc = cx.doc;
+    let origins: Vec<String> = cx
+        .countries
+        .iter()
+        .filter(|c| *c != country)
+        .cloned()
+        .collect();
+    let per: Vec<Vec<(f64, f64)>> = doc
+        .scenarios
+        .iter()
+        .map(|s| imports_of(s, country, &origins))
+        .collect();
+    page.h2("imports", &format!("Imports of {country} by origin"));
+    page.howto(&[
+        format!(
+            "{country}'s imports from each origin, summed over sectors (its own domestic sales are left out), in the baseline and in each scenario. Volumes: quantities at baseline prices, in {}.",
+            cx.short
+        ),
+        "Trade diversion shows as imports moving from outsiders to union partners; the shares tell how the mix of suppliers changes.".to_string(),
+    ]);
+    if per.iter().all(|p| p.iter().all(|(b, _)| *b == 0.0)) {
+        page.p("The result holds no flows for this country (flows are kept only when the run records them).");
+        return;
+    }
+    let baseline: Vec<f64> = per
+        .first()
+        .map(|p| p.iter().map(|x| x.0).collect())
+        .unwrap_or_default();
+    let total0: f64 = baseline.iter().sum();
+    let mut chart = CategoryChart::new(
+        format!(
+            "Imports of {country} by origin: {} and each scenario",
+            cx.baseline.trim_start_matches("the ")
+        ),
+        format!("{} (volumes at baseline prices)", cx.short),
+        origins.clone(),
+    )
+    .series(Series::bars("baseline", baseline.clone()).baseline());
+    for (p, label) in per.iter().zip(&cx.labels) {
+        chart = chart.series(Series::bars(label.clone(), p.iter().map(|x| x.1).collect()));
+    }
+    page.figure(&chart.figure());
+    let mut head = vec![
+        ("origin".to_string(), false),
+        ("baseline".to_string(), true),
+        ("share".to_string(), true),
+    ];
+    for s in &doc.scenarios {
+        head.push((s.name.clone(), true));
+        head.push(("change".to_string(), true));
+        head.push(("share".to_string(), true));
+    }
+    let mut t = Table::with_head(head);
+    let totals: Vec<f64> = per.iter().map(|p| p.iter().map(|x| x.1).sum()).collect();
+    for (k, o) in origins.iter().enumerate() {
+        let mut cells = vec![
+            Cell::text(o),
+            Cell::num(format::amount(baseline[k])),
+            share_cell(baseline[k], total0),
+        ];
+        for (p, total) in per.iter().zip(&totals) {
+            let (b, x) = p[k];
+            cells.push(Cell::num(format::amount(x)));
+            cells.push(if b > 0.0 {
+                Cell::num(format::points(x / b - 1.0, 1).replace(" pp", "%"))
+            } else {
+                Cell::none()
+            });
+            cells.push(share_cell(x, *total));
+        }
+        t.row(cells, "");
+    }
+    let mut cells = vec![
+        Cell::text("total"),
+        Cell::num(format::amount(total0)),
+        share_cell(total0, total0),
+    ];
+    for total in &totals {
+        cells.push(Cell::num(format::amount(*total)));
+        cells.push(if total0 > 0.0 {
+            Cell::num(format::points(total / total0 - 1.0, 1).replace(" pp", "%"))
+        } else {
+            Cell::none()
+        });
+        cells.push(share_cell(*total, *total));
+    }
+    t.row(cells, "total");
+    page.table(&t.caption(format!(
+        "Volumes in {}; change from the baseline in percent; share of {country}'s imports",
+        cx.short
+    )));
+}
+
+fn share_cell(v: f64, total: f64) -> Cell {
+    if total > 0.0 {
+        Cell::num(format::percent(v / total, 1))
+    } else {
+        Cell::none()
+    }
+}
+
+fn diagnostics(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    if doc.scenarios.iter().all(|s| s.sectors.is_empty()) {
+        return;
+    }
+    page.h2("diagnostics", "Solver diagnostics");
+    page.small("Every sector's market was solved to the tolerance stated above; the largest residual and the iterations are reported so that a reader can check. Skipped sectors had no trade.");
+    let mut t = Table::new(&[
+        ("scenario", false),
+        ("sectors solved", true),
+        ("skipped", true),
+        ("iterations (most in a sector)", true),
+        ("largest residual", true),
+        ("warnings", false),
+    ]);
+    for s in &doc.scenarios {
+        let solved = s.sectors.iter().filter(|x| !x.skipped).count();
+        let skipped: Vec<&str> = s
+            .sectors
+            .iter()
+            .filter(|x| x.skipped)
+            .map(|x| x.sector.as_str())
+            .collect();
+        let iters = s.sectors.iter().filter_map(|x| x.iterations).max();
+        let resid = s
+            .sectors
+            .iter()
+            .filter_map(|x| x.residual)
+            .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+        t.row(
+            vec![
+                Cell::text(&s.name),
+                Cell::num(solved.to_string()),
+                Cell::num(if skipped.is_empty() {
+                    "0".to_string()
+                } else {
+                    skipped.join(", ")
+                }),
+                iters.map_or_else(Cell::none, |n| Cell::num(n.to_string())),
+                resid.map_or_else(Cell::none, |r| Cell::num(format!("{r:.1e}"))),
+                Cell::text(s.warnings.join("; ")),
+            ],
+            "",
+        );
+    }
+    page.table(&t);
+}

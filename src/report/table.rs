@@ -1,0 +1,163 @@
+//! Human-readable tables of results (what `customs-union run` and `mc` print),
+//! with numbers rounded for reading (see [`super::format`]).
+
+use std::fmt::Write;
+
+use super::format::{amount, percent, share};
+use crate::monte_carlo::McSummary;
+use crate::simulation::RunResults;
+
+/// One table per scenario: each country's totals over sectors, then the unions.
+pub fn table(results: &RunResults) -> String {
+    let mut s = String::new();
+    for r in results.iter() {
+        let _ = writeln!(
+            s,
+            "scenario {}{}",
+            r.name,
+            if r.description.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", r.description)
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  changes from the {} baseline, {} (imports and trade effects: volumes at baseline prices)",
+            results.meta.dataset, results.meta.units.values
+        );
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
+            "", "", "consumer", "producer", "tariff", "imports", "trade", "trade"
+        );
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
+            "country",
+            "welfare",
+            "surplus",
+            "surplus",
+            "revenue",
+            "change",
+            "creation",
+            "diversion"
+        );
+        for o in &r.totals {
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
+                o.country,
+                amount(o.welfare),
+                amount(o.consumer_surplus),
+                amount(o.producer_surplus),
+                amount(o.tariff_revenue),
+                amount(o.imports_counterfactual - o.imports_baseline),
+                amount(o.trade_creation),
+                amount(o.trade_diversion)
+            );
+        }
+        for u in &r.unions {
+            let a = &u.aggregate;
+            let _ = writeln!(
+                s,
+                "  union {} ({}): welfare {}, trade creation {}, trade diversion {}, external trade suppression {}",
+                u.name,
+                u.members.join(", "),
+                amount(a.welfare),
+                amount(a.trade_creation),
+                amount(a.trade_diversion),
+                amount(a.external_trade_suppression)
+            );
+            for m in &u.article_xxiv_members {
+                let v = &m.averages;
+                let _ = writeln!(
+                    s,
+                    "    {} external tariff: simple {} -> {}, trade-weighted {} -> {}",
+                    m.country,
+                    percent(v.simple_before, 2),
+                    percent(v.simple_after, 2),
+                    percent(v.weighted_before, 2),
+                    percent(v.weighted_after, 2)
+                );
+            }
+        }
+        if let Some(d) = &r.decomposition {
+            let _ = writeln!(
+                s,
+                "  welfare by component (Shapley values, summing to the total):"
+            );
+            for c in d {
+                let parts: Vec<String> = c
+                    .countries
+                    .iter()
+                    .map(|o| format!("{} {}", o.country, amount(o.welfare)))
+                    .collect();
+                let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
+            }
+        }
+        if let Some(st) = &r.stages {
+            if st.len() > 1 {
+                let _ = writeln!(
+                    s,
+                    "  welfare by stage (each stage's change over its parent):"
+                );
+                for c in st {
+                    let parts: Vec<String> = c
+                        .countries
+                        .iter()
+                        .map(|o| format!("{} {}", o.country, amount(o.welfare)))
+                        .collect();
+                    let _ = writeln!(s, "    {:<40} {}", c.stage, parts.join("  "));
+                }
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The Monte Carlo summary: each scenario's welfare by country (median,
+/// 90% band, P(gain)), then each paired difference.
+pub fn mc_table(summary: &McSummary) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} draws, {} failed (left out); welfare: change from the baseline, in the data's value units",
+        summary.draws, summary.failed
+    );
+    let mut block = |title: &str, rows: &[crate::monte_carlo::CountrySummary]| {
+        let _ = writeln!(s, "{title}");
+        let _ = writeln!(
+            s,
+            "  {:<8} {:>11} {:>11} {:>25} {:>8}",
+            "country", "mean", "median", "90% band (p05 to p95)", "P(gain)"
+        );
+        for c in rows {
+            let Some((_, m)) = c.metrics.0.iter().find(|(k, _)| k == "welfare") else {
+                continue;
+            };
+            let f = |v: Option<f64>| v.map_or("-".to_string(), amount);
+            let band = format!("{} to {}", f(m.p05), f(m.p95));
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>11} {:>11} {:>25} {:>8}",
+                c.country,
+                f(m.mean),
+                f(m.p50),
+                band,
+                m.share_positive.map_or("-".to_string(), share)
+            );
+        }
+    };
+    for sc in &summary.scenarios {
+        block(&format!("scenario {}", sc.name), &sc.countries);
+    }
+    for d in &summary.differences {
+        block(
+            &format!("{} minus {} (paired draw by draw)", d.scenario, d.minus),
+            &d.countries,
+        );
+    }
+    s
+}

@@ -1,0 +1,346 @@
+//! Running compiled scenarios on a dataset: every sector solved by the chosen
+//! model variant, its solution turned into country outcomes by the accounts,
+//! totals over sectors, union aggregates, the Article XXIV tariff report and
+//! the exact Shapley decomposition.
+//!
+//! ```text
+//! totals[c]          = sum_s outcome[s][c]                 (every additive field)
+//! union aggregate    = sum_{m in union} totals[m]
+//! ```
+
+mod article_xxiv;
+mod decompose;
+mod result;
+mod stages;
+
+pub(crate) use stages::attribute as attribute_stages;
+
+pub use result::{
+    ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare,
+    PreferenceResult, ScenarioResult, SectorResult, StageContribution, TariffAverages, UnionResult,
+};
+
+use crate::accounts::{CountryOutcome, country_outcomes, pool_and_close};
+use crate::error::{Error, Result};
+use crate::model::{Dataset, DomesticTreatment, Matrix};
+use crate::policy::PolicyState;
+use crate::scenario::CompiledScenario;
+use crate::solver::{
+    ExactSolution, LinearSectorSolution, ModelVariant, PreparedMarket, SmartSectorSolution,
+    SolverConfig, SolverReport, Workspace,
+};
+
+/// How scenarios are run (checked by the caller: the treatment is the one
+/// the scenarios were compiled with).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RunOptions {
+    /// Model variant.
+    pub model: ModelVariant,
+    /// Treatment of domestic sales, as compiled.
+    pub treatment: DomesticTreatment,
+    /// Exact solver settings.
+    pub solver: SolverConfig,
+    /// Also compute the Shapley decomposition.
+    pub decompose: bool,
+}
+
+/// One sector's outcomes under one policy, with what the flows report needs.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SectorOutcomes {
+    /// One outcome per country (pooling applied).
+    pub outcomes: Vec<CountryOutcome>,
+    /// Counterfactual flows (volumes), `[origin, destination]`.
+    pub flows: Matrix,
+    /// Solver report (exact model only).
+    pub report: Option<SolverReport>,
+    /// Each country's counterfactual tariff revenue before pooling.
+    pub revenue_unpooled: Vec<f64>,
+}
+
+/// Solves sector `s` under `policy` with the chosen variant and closes its accounts.
+///
+/// # Errors
+/// The variant's errors (non-convergence, infeasible bans, singular systems).
+pub(crate) fn solve_sector(
+    data: &Dataset,
+    s: usize,
+    policy: &PolicyState,
+    opts: &RunOptions,
+    union_of: &[Option<usize>],
+    ws: &mut Workspace,
+) -> Result<SectorOutcomes> {
+    let sector = &data.sectors()[s];
+    let market = &data.markets()[s];
+    let sp = &policy.sectors[s];
+    let n = market.n();
+    let mut outcomes = vec![CountryOutcome::default(); n];
+    let mut flows = Matrix::zeros(n);
+    let mut fill = |sol: &dyn Fn(usize, usize) -> f64| {
+        for i in 0..n {
+            for j in 0..n {
+                flows.set(i, j, sol(i, j));
+            }
+        }
+    };
+    let report = match opts.model {
+        ModelVariant::Armington => {
+            let pm = PreparedMarket::new(market, sp, opts.treatment)
+                .map_err(|e| Error::model(&sector.code, e.to_string()))?;
+            let cfg = opts.solver.with_warm_start(false);
+            let report = pm.solve_in(
+                &sector.elasticities,
+                market.supply(),
+                &cfg,
+                ws,
+                &sector.code,
+            )?;
+            let sol = ExactSolution::new(&pm, ws, sector.elasticities.demand, market.supply());
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
+            fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
+            Some(report)
+        }
+        ModelVariant::GsimLinear => {
+            let sol = LinearSectorSolution::solve(market, &sector.elasticities, sp, &sector.code)?;
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
+            fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
+            None
+        }
+        ModelVariant::Smart => {
+            let sol = SmartSectorSolution::solve(market, &sector.elasticities, sp, &sector.code)?;
+            country_outcomes(&sol, &[], union_of, &mut outcomes);
+            fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
+            None
+        }
+    };
+    let revenue_unpooled = outcomes
+        .iter()
+        .map(|o| o.tariff_revenue_counterfactual)
+        .collect();
+    pool_and_close(&policy.pools, &mut outcomes);
+    Ok(SectorOutcomes {
+        outcomes,
+        flows,
+        report,
+        revenue_unpooled,
+    })
+}
+
+/// Per-country totals over sectors for one policy.
+fn totals_for(
+    data: &Dataset,
+    policy: &PolicyState,
+    opts: &RunOptions,
+    union_of: &[Option<usize>],
+    ws: &mut Workspace,
+) -> Result<Vec<CountryOutcome>> {
+    let mut totals = vec![CountryOutcome::default(); data.n_countries()];
+    for (s, m) in data.markets().iter().enumerate() {
+        if m.is_empty() {
+            continue;
+        }
+        let sol = solve_sector(data, s, policy, opts, union_of, ws)?;
+        for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
+            t.accumulate(o);
+        }
+    }
+    Ok(totals)
+}
+
+fn labelled(codes: &[&str], outcomes: Vec<CountryOutcome>) -> Vec<CountryResult> {
+    codes
+        .iter()
+        .zip(outcomes)
+        .map(|(c, outcome)| CountryResult {
+            country: (*c).to_string(),
+            outcome,
+            welfare_pct_gdp: None,
+        })
+        .collect()
+}
+
+/// A union's preferential pairs (a member's baseline rate on an outsider
+/// below the member's MFN rate) with their counterfactual rates, and the
+/// zero rates on outsiders that the counterfactual raises (as `"KAZ<-KGZ AGF 0 -> 0.05"`).
+fn preferences(
+    data: &Dataset,
+    policy: &PolicyState,
+    members: &[usize],
+) -> (Vec<PreferenceResult>, Vec<String>) {
+    let codes = |c: usize| data.countries()[c].code.clone();
+    let (mut prefs, mut raised) = (Vec::new(), Vec::new());
+    for (s, market) in data.markets().iter().enumerate() {
+        let t1 = &policy.sectors[s].tariffs;
+        for &m in members {
+            for o in (0..data.n_countries()).filter(|o| !members.contains(o)) {
+                let (b, c) = (market.tariffs().get(o, m), t1.get(o, m));
+                if b < market.mfn(m) {
+                    prefs.push(PreferenceResult {
+                        member: codes(m),
+                        outsider: codes(o),
+                        sector: data.sectors()[s].code.clone(),
+                        baseline: b,
+                        counterfactual: c,
+                    });
+                }
+                if b == 0.0 && c > 0.0 && market.flows().get(o, m) > 0.0 {
+                    raised.push(format!(
+                        "{}<-{} {} 0 -> {c}",
+                        codes(m),
+                        codes(o),
+                        data.sectors()[s].code
+                    ));
+                }
+            }
+        }
+    }
+    (prefs, raised)
+}
+
+/// Runs one compiled scenario.
+///
+/// # Errors
+/// Any sector's solver error; [`Error::Scenario`] when a decomposition would
+/// have too many components.
+pub(crate) fn run_scenario(
+    data: &Dataset,
+    cs: &CompiledScenario,
+    opts: &RunOptions,
+) -> Result<ScenarioResult> {
+    let n = data.n_countries();
+    let policy = cs.policy();
+    let union_of = cs.union_of(n);
+    let mut ws = Workspace::new(n);
+    let mut sectors = Vec::with_capacity(data.sectors().len());
+    let mut totals = vec![CountryOutcome::default(); n];
+    let mut unpooled = vec![0.0; n];
+    let mut warnings = cs.warnings.clone();
+    let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
+    for (s, market) in data.markets().iter().enumerate() {
+        let code = &data.sectors()[s].code;
+        if market.is_empty() {
+            warnings.push(format!(
+                "sector {code}: every flow is zero; skipped (all results 0)"
+            ));
+            let unit_prices = CountryOutcome {
+                producer_price: 1.0,
+                consumer_price_index: 1.0,
+                ..CountryOutcome::default()
+            };
+            sectors.push(SectorResult {
+                sector: code.clone(),
+                countries: labelled(&codes, vec![unit_prices; n]),
+                flows: Vec::new(),
+                iterations: 0,
+                residual: 0.0,
+                skipped: true,
+            });
+            continue;
+        }
+        let sol = solve_sector(data, s, &policy, opts, &union_of, &mut ws)?;
+        for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
+            t.accumulate(o);
+        }
+        for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
+            *t += r;
+        }
+        let x0 = market.flows();
+        let mut flows = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                let b = x0.get(i, j);
+                if b > 0.0 {
+                    let x = sol.flows.get(i, j);
+                    flows.push(FlowResult {
+                        exporter: codes[i].to_string(),
+                        importer: codes[j].to_string(),
+                        baseline: b,
+                        counterfactual: x,
+                        counterfactual_value: sol.outcomes[i].producer_price * x,
+                    });
+                }
+            }
+        }
+        sectors.push(SectorResult {
+            sector: code.clone(),
+            countries: labelled(&codes, sol.outcomes),
+            flows,
+            iterations: sol.report.map_or(0, |r| r.iterations),
+            residual: sol.report.map_or(0.0, |r| r.residual),
+            skipped: false,
+        });
+    }
+    let unions: Vec<UnionResult> = cs
+        .unions
+        .iter()
+        .map(|u| {
+            let mut aggregate = CountryOutcome::default();
+            for &m in &u.members {
+                aggregate.accumulate(&totals[m]);
+            }
+            let (members, union_avg) = article_xxiv::averages(data, &policy, &u.members);
+            let k = |m: usize| data.countries()[m].collection;
+            let base: f64 = u.members.iter().map(|&m| k(m) * totals[m].tariff_revenue_baseline).sum();
+            let cf: f64 = u.members.iter().map(|&m| k(m) * unpooled[m]).sum();
+            let share = |v: f64, total: f64| if total > 0.0 { v / total } else { 0.0 };
+            let duty_collected_share = u
+                .members
+                .iter()
+                .map(|&m| MemberDutyShare {
+                    country: codes[m].to_string(),
+                    baseline: share(k(m) * totals[m].tariff_revenue_baseline, base),
+                    counterfactual: share(k(m) * unpooled[m], cf),
+                })
+                .collect();
+            let gdp: Option<f64> = u.members.iter().map(|&m| data.countries()[m].gdp).sum();
+            let (preferences, raised) = preferences(data, &policy, &u.members);
+            if let Some(first) = raised.first() {
+                warnings.push(format!(
+                    "union {}: {} zero rate(s) on imports from outside the union are raised (e.g. {first})",
+                    u.name,
+                    raised.len()
+                ));
+            }
+            UnionResult {
+                name: u.name.clone(),
+                members: u.members.iter().map(|&m| codes[m].to_string()).collect(),
+                welfare_pct_gdp: gdp.map(|g| 100.0 * aggregate.welfare / g),
+                aggregate,
+                article_xxiv_members: members,
+                article_xxiv: union_avg,
+                duty_collected_share,
+                preferences,
+            }
+        })
+        .collect();
+    let decomposition = if opts.decompose {
+        let parts = decompose::shapley(data, cs, opts)?;
+        Some(
+            parts
+                .into_iter()
+                .map(|(component, values)| ComponentContribution {
+                    component,
+                    countries: labelled(&codes, values),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(ScenarioResult {
+        name: cs.name.clone(),
+        description: cs.description.clone(),
+        sectors,
+        totals: labelled(&codes, totals)
+            .into_iter()
+            .zip(data.countries())
+            .map(|(mut row, c)| {
+                row.welfare_pct_gdp = c.gdp.map(|g| 100.0 * row.welfare / g);
+                row
+            })
+            .collect(),
+        unions,
+        decomposition,
+        stages: None,
+        warnings,
+    })
+}

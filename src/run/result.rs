@@ -1,0 +1,255 @@
+//! What a run reports: per scenario, per sector and per country, labelled by
+//! code so that serialised results read on their own, with lookups by code.
+//!
+//! Units: values in the data's units (US$ million per year at baseline prices
+//! for the embedded data), flows and imports as volumes (quantities at
+//! baseline prices) unless a field ends in `_value`, rates as fractions,
+//! prices as levels with baseline 1.
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::CountryOutcome;
+
+/// One country's outcome, labelled by its code. Derefs to the outcome, so
+/// `row.welfare` reads the field directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountryResult {
+    /// Country code.
+    pub country: String,
+    /// Its outcome.
+    #[serde(flatten)]
+    pub outcome: CountryOutcome,
+    /// `100 × welfare / gdp`, in percent (totals of countries with a GDP only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare_pct_gdp: Option<f64>,
+}
+
+impl Deref for CountryResult {
+    type Target = CountryOutcome;
+    fn deref(&self) -> &CountryOutcome {
+        &self.outcome
+    }
+}
+
+/// One bilateral flow of one sector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowResult {
+    /// Exporter code.
+    pub exporter: String,
+    /// Importer code.
+    pub importer: String,
+    /// Baseline volume (= value at baseline prices).
+    pub baseline: f64,
+    /// Counterfactual volume (quantity at baseline prices).
+    pub counterfactual: f64,
+    /// Counterfactual value at the new producer price.
+    pub counterfactual_value: f64,
+}
+
+/// Results of one sector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SectorResult {
+    /// Sector code.
+    pub sector: String,
+    /// One per country, dataset order.
+    pub countries: Vec<CountryResult>,
+    /// Flows with a positive baseline.
+    pub flows: Vec<FlowResult>,
+    /// Solver iterations (0 for the linear variants and skipped sectors).
+    pub iterations: usize,
+    /// The residual that decided convergence (0 for the linear variants).
+    pub residual: f64,
+    /// True when the sector was skipped (no flows).
+    pub skipped: bool,
+}
+
+impl SectorResult {
+    /// The row of country `code`.
+    pub fn country(&self, code: &str) -> Option<&CountryResult> {
+        self.countries.iter().find(|c| c.country == code)
+    }
+
+    /// The flow from `exporter` to `importer` (present when its baseline is positive).
+    pub fn flow(&self, exporter: &str, importer: &str) -> Option<&FlowResult> {
+        self.flows
+            .iter()
+            .find(|f| f.exporter == exporter && f.importer == importer)
+    }
+}
+
+/// Average external tariffs before and after (Article XXIV:5 check), as fractions.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct TariffAverages {
+    /// Simple mean over sectors, baseline.
+    pub simple_before: f64,
+    /// Simple mean over sectors, counterfactual.
+    pub simple_after: f64,
+    /// Weighted by baseline imports from outsiders, baseline.
+    pub weighted_before: f64,
+    /// Weighted by baseline imports from outsiders, counterfactual.
+    pub weighted_after: f64,
+}
+
+/// One member's averages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberAverages {
+    /// Member code.
+    pub country: String,
+    /// Its averages.
+    #[serde(flatten)]
+    pub averages: TariffAverages,
+}
+
+/// A member's share of the members' collected duties, before pooling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberDutyShare {
+    /// Member code.
+    pub country: String,
+    /// At baseline (a fraction).
+    pub baseline: f64,
+    /// In the counterfactual, before pooling (a fraction).
+    pub counterfactual: f64,
+}
+
+/// A member's preferential rate on an outsider (below the member's MFN rate
+/// at baseline) and what the scenario made of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreferenceResult {
+    /// Member (importer) code.
+    pub member: String,
+    /// Outsider (exporter) code.
+    pub outsider: String,
+    /// Sector code.
+    pub sector: String,
+    /// Baseline rate (a fraction).
+    pub baseline: f64,
+    /// Counterfactual rate (a fraction).
+    pub counterfactual: f64,
+}
+
+/// A union's aggregates and its Article XXIV report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UnionResult {
+    /// Union name.
+    pub name: String,
+    /// Member codes.
+    pub members: Vec<String>,
+    /// Sum over members of their totals.
+    pub aggregate: CountryOutcome,
+    /// `100 × welfare / gdp` over the members, in percent (when every member has a GDP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welfare_pct_gdp: Option<f64>,
+    /// Each member's average external tariff.
+    pub article_xxiv_members: Vec<MemberAverages>,
+    /// The union's (mean of members' simple averages; weighted over all
+    /// members' outside imports).
+    pub article_xxiv: TariffAverages,
+    /// Each member's share of the members' collected duties, before pooling:
+    /// why a pool moves money the way it does.
+    pub duty_collected_share: Vec<MemberDutyShare>,
+    /// Every preferential pair (member, outsider, sector) and its rate.
+    pub preferences: Vec<PreferenceResult>,
+}
+
+/// One component's share of the total (its Shapley value), per country.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentContribution {
+    /// Component label.
+    pub component: String,
+    /// One per country (only change fields are meaningful).
+    pub countries: Vec<CountryResult>,
+}
+
+/// One stage's change over its parent along the `extends` chain, per country.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageContribution {
+    /// The scenario name at that link of the chain (oldest first).
+    pub stage: String,
+    /// One per country (only change fields are meaningful).
+    pub countries: Vec<CountryResult>,
+}
+
+/// Everything computed for one scenario.
+///
+/// # Examples
+/// ```
+/// use customs_union::prelude::*;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let data = Dataset::embedded("toy")?;
+/// let set = ScenarioSet::new(vec![Scenario::new("fta").with_union(
+///     CustomsUnion::new("FTA", &["HOM", "PAR"], CetRule::None),
+/// )]);
+/// let results = Simulation::new(&data).run(&set)?;
+/// let r = &results[0];
+/// assert_eq!(r.name(), "fta");
+/// let a = r.country("HOM").expect("country HOM");
+/// assert!((a.welfare - (a.consumer_surplus + a.producer_surplus + a.tariff_revenue)).abs() < 1e-9);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScenarioResult {
+    /// Scenario name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Per sector.
+    pub sectors: Vec<SectorResult>,
+    /// Per country, summed over sectors.
+    pub totals: Vec<CountryResult>,
+    /// Per union.
+    pub unions: Vec<UnionResult>,
+    /// Shapley decomposition (when asked for).
+    pub decomposition: Option<Vec<ComponentContribution>>,
+    /// Stage-by-stage attribution along the `extends` chain (with the decomposition).
+    pub stages: Option<Vec<StageContribution>>,
+    /// What was skipped and why.
+    pub warnings: Vec<String>,
+}
+
+impl ScenarioResult {
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Country `code`'s totals over sectors.
+    pub fn country(&self, code: &str) -> Option<&CountryResult> {
+        self.totals.iter().find(|c| c.country == code)
+    }
+
+    /// The results of sector `code`.
+    pub fn sector(&self, code: &str) -> Option<&SectorResult> {
+        self.sectors.iter().find(|s| s.sector == code)
+    }
+
+    /// The flow of `sector` from `exporter` to `importer`.
+    pub fn flow(&self, sector: &str, exporter: &str, importer: &str) -> Option<&FlowResult> {
+        self.sector(sector)?.flow(exporter, importer)
+    }
+
+    /// The union named `name`.
+    pub fn union(&self, name: &str) -> Option<&UnionResult> {
+        self.unions.iter().find(|u| u.name == name)
+    }
+
+    /// The Shapley decomposition, when it was asked for.
+    pub fn decomposition(&self) -> Option<&[ComponentContribution]> {
+        self.decomposition.as_deref()
+    }
+
+    /// The stage-by-stage attribution, when the decomposition was asked for.
+    pub fn stages(&self) -> Option<&[StageContribution]> {
+        self.stages.as_deref()
+    }
+
+    /// What was skipped and why.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+}
