@@ -216,3 +216,148 @@ fn a_tolerance_above_the_ceiling_is_refused_in_a_scenario_file() {
         Err(Error::Scenario { key, .. }) if key == "solver.max_iter"
     ));
 }
+
+// ------------------------------------------------ a sweep of stretched markets
+
+/// A xorshift generator: the sweep's markets are fixed by their seeds.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn new(seed: u64) -> Self {
+        let mut r = Xorshift(0x9E37_79B9_7F4A_7C15 ^ seed);
+        for _ in 0..4 {
+            r.unit();
+        }
+        r
+    }
+    fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[(self.unit() * v.len() as f64) as usize % v.len()]
+    }
+}
+
+/// A stretched random market and policy: 3 to 8 countries, 40% of flows
+/// zero and the rest spanning 1e-9 to 1e9, supply elasticities 0, 1e-9, 0.5,
+/// 1e6 or infinite, sigma_m 1.5 to 49.5, eta 0, 0.5, 1 or 10, and tariffs of
+/// up to 1000% and wedges of up to 400% on 40% of the cells.
+fn stretched_market(seed: u64) -> (Market, Elasticities, SectorPolicy) {
+    let mut r = Xorshift::new(seed);
+    let n = 3 + (r.unit() * 6.0) as usize;
+    let mut flows = customs_union::Matrix::zeros(n);
+    let mut tariffs = customs_union::Matrix::zeros(n);
+    let mut ntb = customs_union::Matrix::zeros(n);
+    for i in 0..n {
+        for j in 0..n {
+            if r.unit() < 0.6 || i == j {
+                flows.set(i, j, 10f64.powf(-9.0 + 18.0 * r.unit()));
+            }
+            if i != j {
+                tariffs.set(i, j, 0.3 * r.unit());
+                if r.unit() < 0.3 {
+                    ntb.set(i, j, 0.2 * r.unit());
+                }
+            }
+        }
+    }
+    let supply: Vec<f64> = (0..n)
+        .map(|_| r.pick(&[0.0, 1e-9, 0.5, 1e6, f64::INFINITY]))
+        .collect();
+    let m = Market::new(flows, tariffs, ntb, supply).expect("a valid market");
+    let sm = 1.5 + 48.0 * r.unit();
+    let sd = if r.unit() < 0.5 {
+        sm
+    } else {
+        1.0 + (sm - 1.0) * r.unit()
+    };
+    let eta = r.pick(&[0.0, 0.5, 1.0, 10.0]);
+    let el = Elasticities::new(sm, sd, eta).expect("valid elasticities");
+    let mut pol = SectorPolicy::baseline(&m);
+    for i in 0..n {
+        for j in 0..n {
+            if i != j && r.unit() < 0.4 {
+                let (small, large) = (0.1 * r.unit(), 10.0 * r.unit());
+                pol.tariffs.set(i, j, r.pick(&[0.0, small, large]));
+                if r.unit() < 0.2 {
+                    pol.ntb.set(i, j, 4.0 * r.unit());
+                }
+            }
+        }
+    }
+    (m, el, pol)
+}
+
+/// What a sweep found.
+#[derive(Debug, Default)]
+struct Sweep {
+    converged: usize,
+    by_continuation: usize,
+    failed: usize,
+    failed_with_eta_0: usize,
+    undetermined: usize,
+}
+
+/// Solves `count` stretched markets of series `series`; every convergence is
+/// checked from its prices alone, every failure must be a non-convergence
+/// with the report of what was tried, or prices found undetermined.
+fn sweep(series: u64, count: u64, cfg: &SolverConfig) -> Sweep {
+    let mut s = Sweep::default();
+    for k in 0..count {
+        let (m, el, pol) = stretched_market(series * 1_000_003 + k);
+        match solve_market(&m, &el, &pol, DomesticTreatment::Nested, cfg) {
+            Ok(eq) => {
+                assert_clears(&m, &el, &pol, &eq);
+                s.converged += 1;
+                if eq.report.continuation.is_some() {
+                    s.by_continuation += 1;
+                }
+            }
+            Err(Error::NotConverged { report, .. }) => {
+                assert!(!report.converged() && report.iterations <= cfg.max_iter());
+                if cfg.continuation() && report.iterations < cfg.max_iter() {
+                    assert!(report.continuation.is_some(), "{report}");
+                }
+                s.failed += 1;
+                if el.demand == 0.0 {
+                    s.failed_with_eta_0 += 1;
+                }
+            }
+            Err(Error::Model { message, .. }) if message.contains("not determined") => {
+                s.undetermined += 1;
+            }
+            Err(e) => panic!("market {series}/{k}: {e}"),
+        }
+    }
+    s
+}
+
+#[test]
+fn stretched_markets_converge_honestly_or_fail_with_a_report() {
+    let s = sweep(1, 400, &SolverConfig::default());
+    assert_eq!(s.converged + s.failed + s.undetermined, 400);
+    assert!(s.by_continuation > 0, "{s:?}");
+}
+
+/// The sweep quoted in docs/performance.md: 3 series of 3,000 markets, with
+/// and without the continuation in the policy (about 2 s in release).
+#[test]
+#[ignore = "slow: run with --ignored --nocapture"]
+fn sweep_of_9000_stretched_markets() {
+    for continuation in [false, true] {
+        let cfg = SolverConfig::default().with_continuation(continuation);
+        let mut total = Sweep::default();
+        for series in 1..=3 {
+            let s = sweep(series, 3000, &cfg);
+            total.converged += s.converged;
+            total.by_continuation += s.by_continuation;
+            total.failed += s.failed;
+            total.failed_with_eta_0 += s.failed_with_eta_0;
+            total.undetermined += s.undetermined;
+        }
+        println!("continuation {continuation}: {total:?}");
+    }
+}
