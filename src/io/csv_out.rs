@@ -213,6 +213,9 @@ impl RunResults {
                     &c.outcome,
                     OutcomeField::ADDITIVE.into_iter(),
                 )?;
+                if let Some(p) = c.welfare_pct_gdp {
+                    totals.row(&[sc, c.country.as_str(), "welfare_pct_gdp", &num(p)])?;
+                }
             }
             for s in &r.sectors {
                 for c in &s.countries {
