@@ -83,38 +83,40 @@ pub fn table(results: &RunResults) -> String {
             }
         }
         if let Some(d) = &r.decomposition {
-            let _ = writeln!(
-                s,
-                "  welfare by component (Shapley values, summing to the total):"
+            let rows = d.iter().map(|c| (c.component.as_str(), &c.countries[..]));
+            welfare_rows(
+                &mut s,
+                "welfare by component (Shapley values, summing to the total)",
+                rows,
             );
-            for c in d {
-                let parts: Vec<String> = c
-                    .countries
-                    .iter()
-                    .map(|o| format!("{} {}", o.country, amount(o.welfare)))
-                    .collect();
-                let _ = writeln!(s, "    {:<40} {}", c.component, parts.join("  "));
-            }
         }
-        if let Some(st) = &r.stages {
-            if st.len() > 1 {
-                let _ = writeln!(
-                    s,
-                    "  welfare by stage (each stage's change over its parent):"
-                );
-                for c in st {
-                    let parts: Vec<String> = c
-                        .countries
-                        .iter()
-                        .map(|o| format!("{} {}", o.country, amount(o.welfare)))
-                        .collect();
-                    let _ = writeln!(s, "    {:<40} {}", c.stage, parts.join("  "));
-                }
-            }
+        if let Some(st) = r.stages.as_ref().filter(|st| st.len() > 1) {
+            let rows = st.iter().map(|c| (c.stage.as_str(), &c.countries[..]));
+            welfare_rows(
+                &mut s,
+                "welfare by stage (each stage's change over its parent)",
+                rows,
+            );
         }
         s.push('\n');
     }
     s
+}
+
+/// A titled block of one line per label with each country's welfare.
+fn welfare_rows<'a>(
+    s: &mut String,
+    title: &str,
+    rows: impl Iterator<Item = (&'a str, &'a [crate::run::CountryResult])>,
+) {
+    let _ = writeln!(s, "  {title}:");
+    for (label, countries) in rows {
+        let parts: Vec<String> = countries
+            .iter()
+            .map(|o| format!("{} {}", o.country, amount(o.welfare)))
+            .collect();
+        let _ = writeln!(s, "    {label:<40} {}", parts.join("  "));
+    }
 }
 
 /// The Monte Carlo summary: each scenario's welfare by country (median,
