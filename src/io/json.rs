@@ -17,7 +17,9 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::accounts::{CountryOutcome, OutcomeField};
 use crate::error::{Error, Result};
-use crate::run::{CountryResult, FlowResult, ScenarioResult, TariffAverages, UnionResult};
+use crate::run::{
+    CountryResult, FlowResult, QuotaResult, ScenarioResult, TariffAverages, UnionResult,
+};
 use crate::simulation::{Meta, RunResults};
 
 /// Which fields an outcome row carries.
@@ -165,6 +167,8 @@ struct ScenarioDoc<'a> {
     decomposition: Option<Vec<ComponentDoc<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stages: Option<Vec<StageDoc<'a>>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    quotas: &'a [QuotaResult],
     warnings: &'a [String],
 }
 
@@ -205,6 +209,7 @@ impl<'a> ScenarioDoc<'a> {
                     })
                     .collect()
             }),
+            quotas: &r.quotas,
             warnings: &r.warnings,
         }
     }

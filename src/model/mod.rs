@@ -14,12 +14,14 @@ mod country;
 mod dataset;
 pub mod limits;
 mod market;
+mod restrictions;
 pub(crate) mod sector;
-mod serde_inf;
+pub(crate) mod serde_inf;
 mod treatment;
 
 pub use country::{Country, CountryId, SectorId};
 pub use dataset::{DEFAULT_UNITS, Dataset};
 pub use market::{Market, Matrix};
+pub use restrictions::{BaselineQuota, QuotaHolder, quota_cells};
 pub use sector::{Elasticities, Sector};
 pub use treatment::DomesticTreatment;

@@ -17,11 +17,13 @@ pub(crate) use stages::attribute as attribute_stages;
 
 pub use result::{
     ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare, Meta,
-    PreferenceResult, ScenarioResult, SectorResult, StageContribution, TariffAverages, UnionResult,
-    Units,
+    PreferenceResult, QuotaResult, ScenarioResult, SectorResult, StageContribution, TariffAverages,
+    UnionResult, Units,
 };
 
-use crate::accounts::{CountryOutcome, country_outcomes, pool_and_close};
+use crate::accounts::{
+    CountryOutcome, QuotaOutcome, country_outcomes, pool_and_close, quota_outcomes,
+};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment, Matrix};
 use crate::policy::PolicyState;
@@ -56,6 +58,8 @@ pub(crate) struct SectorOutcomes {
     pub report: Option<SolverReport>,
     /// Each country's counterfactual tariff revenue before pooling.
     pub revenue_unpooled: Vec<f64>,
+    /// The quotas in force (exact model only).
+    pub quotas: Vec<QuotaOutcome>,
 }
 
 /// Solves sector `s` under `policy` with the chosen variant and closes its accounts.
@@ -76,6 +80,19 @@ pub(crate) fn solve_sector(
     let n = market.n();
     let mut outcomes = vec![CountryOutcome::default(); n];
     let mut flows = Matrix::zeros(n);
+    let mut quotas = Vec::new();
+    if opts.model != ModelVariant::Armington
+        && (market.has_restrictions() || !sp.restrictions.is_empty())
+    {
+        return Err(Error::model(
+            &sector.code,
+            format!(
+                "the {} variant does not model quotas or export taxes (in the data or the \
+                 scenario); use the exact Armington model",
+                opts.model.name()
+            ),
+        ));
+    }
     let mut fill = |sol: &dyn Fn(usize, usize) -> f64| {
         for i in 0..n {
             for j in 0..n {
@@ -97,6 +114,7 @@ pub(crate) fn solve_sector(
             )?;
             let sol = ExactSolution::new(&pm, ws, sector.elasticities.demand, market.supply());
             country_outcomes(&sol, &[], union_of, &mut outcomes);
+            quotas = quota_outcomes(&sol, opts.solver.tol);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             Some(report)
         }
@@ -123,6 +141,7 @@ pub(crate) fn solve_sector(
         flows,
         report,
         revenue_unpooled,
+        quotas,
     })
 }
 
@@ -216,6 +235,7 @@ pub(crate) fn run_scenario(
     let mut unpooled = vec![0.0; n];
     let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
+    let mut quotas = Vec::new();
     for (s, market) in data.markets().iter().enumerate() {
         let code = &data.sectors()[s].code;
         if market.is_empty() {
@@ -244,6 +264,7 @@ pub(crate) fn run_scenario(
         for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
             *t += r;
         }
+        quotas.extend(sol.quotas.iter().map(|q| QuotaResult::new(code, q, &codes)));
         let x0 = market.flows();
         let mut flows = Vec::new();
         for i in 0..n {
@@ -343,5 +364,6 @@ pub(crate) fn run_scenario(
         decomposition,
         stages: None,
         warnings,
+        quotas,
     })
 }

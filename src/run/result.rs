@@ -10,8 +10,9 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::CountryOutcome;
+use crate::accounts::{CountryOutcome, QuotaOutcome, QuotaRegime};
 use crate::model::DomesticTreatment;
+use crate::model::QuotaHolder;
 use crate::solver::ModelVariant;
 
 /// One country's outcome, labelled by its code. Derefs to the outcome, so
@@ -212,9 +213,66 @@ pub struct ScenarioResult {
     pub stages: Option<Vec<StageContribution>>,
     /// What was skipped and why.
     pub warnings: Vec<String>,
+    /// Every quota in force, sector by sector.
+    #[serde(default)]
+    pub quotas: Vec<QuotaResult>,
+}
+
+/// One quota in force and how it ended: its regime, filled volume, rent
+/// wedge and rent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuotaResult {
+    /// Sector code.
+    pub sector: String,
+    /// Importer code (`*`: an export quota, every destination).
+    pub importer: String,
+    /// Exporter code (`*`: a global import quota).
+    pub exporter: String,
+    /// Quota volume (baseline-price quantity units).
+    pub volume: f64,
+    /// Counterfactual volume of its flows, `V`.
+    pub counterfactual: f64,
+    /// `under`, `at` or `over`.
+    pub regime: QuotaRegime,
+    /// Rent wedge `u` (ad valorem, a fraction).
+    pub rent_rate: f64,
+    /// Rent level (value units): `sum p (1+e) (1+t_in) u x f` over its flows.
+    pub rent: f64,
+    /// Who receives the rent.
+    pub holder: QuotaHolder,
+}
+
+impl QuotaResult {
+    /// Labels a quota outcome of sector `sector` with country codes.
+    pub(crate) fn new(sector: &str, q: &QuotaOutcome, codes: &[&str]) -> Self {
+        let code = |c: Option<usize>| c.map_or("*".to_string(), |c| codes[c].to_string());
+        QuotaResult {
+            sector: sector.to_string(),
+            importer: code(q.importer),
+            exporter: code(q.exporter),
+            volume: q.volume,
+            counterfactual: q.counterfactual,
+            regime: q.regime,
+            rent_rate: q.rent_rate,
+            rent: q.rent,
+            holder: q.holder,
+        }
+    }
 }
 
 impl ScenarioResult {
+    /// The quotas in force, sector by sector.
+    pub fn quotas(&self) -> &[QuotaResult] {
+        &self.quotas
+    }
+
+    /// The quota of `sector` with this importer and exporter (codes or `*`).
+    pub fn quota(&self, sector: &str, importer: &str, exporter: &str) -> Option<&QuotaResult> {
+        self.quotas
+            .iter()
+            .find(|q| q.sector == sector && q.importer == importer && q.exporter == exporter)
+    }
+
     /// The scenario's name.
     pub fn name(&self) -> &str {
         &self.name

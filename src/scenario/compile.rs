@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use super::item::{Item, ItemKind};
 use super::resolve::{check_rate, country, sector_sel};
 use super::union::compile_union;
-use super::{Action, PolicyChange, Scenario, Selector};
+use super::{Action, Instrument, PolicyChange, Scenario, Selector, quota};
 use crate::error::{Error, Result};
 use crate::model::limits::{self, RATE_WARN};
 use crate::model::{Dataset, DomesticTreatment};
-use crate::policy::{PolicyState, feasibility};
+use crate::policy::{InternalQuotas, PolicyState, feasibility};
 
 /// Resolves codes against `data`, checks everything that can be checked
 /// before solving, and flattens each scenario's `extends` chain.
@@ -48,9 +48,11 @@ pub(crate) fn compile(
             ));
         }
     }
+    let quotas_anywhere = data.markets().iter().any(|m| !m.quotas().is_empty())
+        || scenarios.iter().any(|s| !s.quotas.is_empty());
     let mut own: Vec<Vec<Item>> = Vec::with_capacity(scenarios.len());
     for (k, s) in scenarios.iter().enumerate() {
-        own.push(own_items(source, k, s, data, treatment)?);
+        own.push(own_items(source, k, s, data, treatment, quotas_anywhere)?);
     }
     let mut out = Vec::with_capacity(scenarios.len());
     for (k, s) in scenarios.iter().enumerate() {
@@ -93,6 +95,7 @@ fn own_items(
     s: &Scenario,
     data: &Dataset,
     treatment: DomesticTreatment,
+    quotas_anywhere: bool,
 ) -> Result<Vec<Item>> {
     let base = format!("scenario[{k}] (`{}`)", s.name);
     let mut items = Vec::new();
@@ -107,10 +110,25 @@ fn own_items(
             ));
         }
         items.extend(compile_union(src, &ukey, un, data)?);
+        if quotas_anywhere && un.internal_quotas == InternalQuotas::Lift {
+            if let Some(ItemKind::Internal { members, .. }) = items.first().map(|i| &i.kind) {
+                let members = members.clone();
+                items.push(quota::internal_quotas_item(&un.name, &ukey, &members));
+            }
+        }
     }
+    let mut quota_entries = s.quotas.iter().enumerate().peekable();
     for (c, ch) in s.changes.iter().enumerate() {
+        while let Some((q, qc)) = quota_entries.next_if(|(_, qc)| qc.after_changes <= c) {
+            let qkey = format!("{base}.quota[{q}]");
+            items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
+        }
         let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
         items.push(compile_change(src, &ckey, &s.name, c, ch, data, treatment)?);
+    }
+    for (q, qc) in quota_entries {
+        let qkey = format!("{base}.quota[{q}]");
+        items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
     }
     Ok(items)
 }
@@ -140,6 +158,13 @@ fn compile_change(
             check_rate(src, ckey, v, "the value")?;
         }
         Action::Ban => {}
+    }
+    if ch.instrument == Instrument::ExportTax && exporter.is_none() {
+        return Err(Error::scenario(
+            src,
+            format!("{ckey}.exporter"),
+            "an export measure is set by one exporter: give its code, not `*`",
+        ));
     }
     let explicit_diagonal =
         matches!((&ch.importer, &ch.exporter), (Selector::Code(a), Selector::Code(b)) if a == b);
@@ -315,7 +340,10 @@ impl CompiledScenario {
         // every intermediate rate must stay in range
         let mut p = cs.base.clone();
         for it in &cs.items {
+            it.check_quota(&p, data)
+                .map_err(|m| Error::scenario(src, &it.key, m))?;
             it.apply(&mut p);
+            quota::check_state(&p, data).map_err(|m| Error::scenario(src, &it.key, m))?;
             for (si, sp) in p.sectors.iter().enumerate() {
                 let n = sp.tariffs.n();
                 for i in 0..n {
@@ -388,6 +416,8 @@ impl CompiledScenario {
         }
         let mut cs = cs;
         cs.warnings = rate_warnings(&cs.base, &p, data);
+        cs.warnings
+            .extend(quota::export_tax_warnings(&cs.base, &p, data));
         Ok(cs)
     }
 

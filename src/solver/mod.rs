@@ -13,6 +13,7 @@ mod lu;
 mod newton;
 mod predictor;
 mod prepared;
+mod quota;
 mod search;
 pub mod smart;
 mod solution;
@@ -26,10 +27,12 @@ pub use config::{
 pub(crate) use gsim_linear::LinearSectorSolution;
 pub use predictor::Predictor;
 pub use prepared::PreparedMarket;
+pub use quota::{PreparedRestrictions, RENT_MAX};
 pub(crate) use smart::SmartSectorSolution;
 pub(crate) use solution::ExactSolution;
 pub use solution::{
-    MarketTerms, SectorSolution, consumer_surplus_change, exprel, producer_surplus_change,
+    MarketTerms, RestrictionTerms, SectorSolution, consumer_surplus_change, exprel,
+    producer_surplus_change,
 };
 pub use workspace::Workspace;
 
@@ -107,6 +110,9 @@ impl PreparedMarket {
         sector: &str,
     ) -> Result<SolverReport> {
         self.check(el, supply, sector)?;
+        if let Some(r) = self.restrictions.as_ref().filter(|r| r.has_quotas()) {
+            return self.solve_quotas(&r.clone(), el, supply, cfg, ws, sector);
+        }
         let n = self.n();
         ws.resize(n);
         if !cfg.warm_start || ws.log_prices().iter().any(|v| !v.is_finite()) {
