@@ -548,3 +548,95 @@ fn a_tariff_entry_on_a_trq_flow_sets_its_in_quota_rate_and_a_lift_restores_the_r
     assert_eq!(p[0].sectors[0].tariffs.get(1, 0), 0.1);
     assert_eq!(p[0].sectors[0].tariffs.get(2, 0), 0.15);
 }
+
+fn files(extra: &[(&'static str, &'static str)]) -> Result<Dataset, customs_union::Error> {
+    let base: Vec<(&str, &str)> = vec![
+        ("countries.csv", "code,name\nA,a\nB,b\nC,c\n"),
+        (
+            "sectors.csv",
+            "code,name,sigma_m,sigma_d,eta,epsilon\nG,goods,4,2,0.8,1.5\n",
+        ),
+        (
+            "flows.csv",
+            "sector,exporter,importer,value\nG,A,A,60\nG,B,A,20\nG,C,A,15\nG,A,B,8\nG,B,B,50\nG,C,B,7\nG,A,C,5\nG,B,C,6\nG,C,C,40\n",
+        ),
+        ("tariffs.csv", "sector,exporter,importer,rate\nG,*,A,0.1\n"),
+    ];
+    let all: Vec<(&str, &str)> = base.into_iter().chain(extra.iter().copied()).collect();
+    let read = move |name: &str| -> customs_union::error::Result<Option<String>> {
+        Ok(all
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string()))
+    };
+    customs_union::io::load_data_files(&read, "mem").map(|l| l.dataset)
+}
+
+#[test]
+fn data_files_carry_baseline_quotas_and_export_taxes() {
+    let data = files(&[
+        (
+            "quotas.csv",
+            "sector,exporter,importer,premium,holder\nG,*,A,0.25,importer\nG,C,B,0.1,exporter\n",
+        ),
+        (
+            "export_taxes.csv",
+            "sector,exporter,importer,rate\n*,B,*,0.05\nG,B,A,0.2\n",
+        ),
+    ])
+    .unwrap();
+    let m = &data.markets()[0];
+    assert_eq!(m.quotas().len(), 2);
+    assert_eq!(m.export_tax(1, 0), 0.2);
+    assert_eq!(m.export_tax(1, 2), 0.05);
+    assert_eq!(m.export_tax(0, 1), 0.0);
+    let r = run(&data, vec![Scenario::new("same")]);
+    for f in &r[0].sectors[0].flows {
+        assert_eq!(f.counterfactual, f.baseline);
+    }
+    for c in &r[0].totals {
+        assert_eq!(c.welfare, 0.0);
+    }
+    // a lift raises A's imports and moves the rent
+    let r = run(
+        &data,
+        vec![Scenario::new("lift").with_quota(QuotaChange::lift("A", "*", "G"))],
+    );
+    assert!(r[0].country("A").unwrap().imports_counterfactual > 35.0);
+    assert!(r[0].country("A").unwrap().quota_rent < 0.0);
+}
+
+#[test]
+fn bad_restriction_rows_name_file_line_and_field() {
+    let e = files(&[(
+        "quotas.csv",
+        "sector,exporter,importer,premium,out_of_quota_tariff\nG,B,A,0.1,0.5\n",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("quotas.csv") && e.contains("tariff-rate"), "{e}");
+    let e = files(&[(
+        "quotas.csv",
+        "sector,exporter,importer,premium\nG,B,A,0.1\nG,*,A,0.2\n",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("quotas.csv:3") && e.contains("overlaps"), "{e}");
+    let e = files(&[(
+        "quotas.csv",
+        "sector,exporter,importer,premium\nG,B,A,-0.1\n",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("premium") && e.contains("quotas.csv:2"), "{e}");
+    let e = files(&[(
+        "export_taxes.csv",
+        "sector,exporter,importer,rate\nG,*,A,0.1\n",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("export_taxes.csv") && e.contains("exporter"),
+        "{e}"
+    );
+}

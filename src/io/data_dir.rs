@@ -7,6 +7,8 @@
 //! tariffs.csv    sector,exporter,importer,rate              (sector, exporter may be *)
 //! ntb.csv        same as tariffs.csv                        (optional)
 //! supply.csv     sector,country,epsilon                     (optional; sector may be *)
+//! quotas.csv     sector,exporter,importer,premium,holder    (optional; baseline quotas, binding)
+//! export_taxes.csv sector,exporter,importer,rate            (optional; sector, importer may be *)
 //! ```
 //! Extra columns (e.g. `source`) are ignored. Tariff and NTB precedence:
 //! (sector, exporter) > (sector, *) > (*, exporter) > (*, *); missing is 0;
@@ -17,7 +19,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Country, Dataset, Elasticities, Market, Matrix, Sector};
+use crate::model::{
+    BaselineQuota, Country, Dataset, Elasticities, Market, Matrix, QuotaHolder, Sector,
+};
 
 /// A dataset as loaded, with what the loader noticed.
 #[derive(Debug, Clone)]
@@ -536,6 +540,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
         markets.push(m);
     }
+    let markets = with_restrictions(read, &mut contents, &countries, &sectors, markets)?;
     let dataset = Dataset::new(countries, sectors, markets)?;
     Ok(LoadedData {
         dataset,
@@ -634,6 +639,197 @@ fn rate_matrices(
         })
         .collect();
     Ok((out, mfn))
+}
+
+/// Reads the optional `quotas.csv` and `export_taxes.csv` and adds them to
+/// each sector's market.
+///
+/// ```text
+/// quotas.csv        sector,exporter,importer,premium[,holder]   sector a code; exporter or
+///                   importer may be * (a global import quota, an export quota); premium >= 0
+/// export_taxes.csv  sector,exporter,importer,rate               sector and importer may be *:
+///                   (sector, importer) > (sector, *) > (*, importer) > (*, *)
+/// ```
+fn with_restrictions(
+    read: Reader,
+    contents: &mut Vec<(String, String)>,
+    countries: &[Country],
+    sectors: &[Sector],
+    markets: Vec<Market>,
+) -> Result<Vec<Market>> {
+    let quotas_t = read_table(
+        read,
+        "quotas.csv",
+        &["sector", "exporter", "importer", "premium"],
+        true,
+        contents,
+    )?;
+    let taxes_t = read_table(
+        read,
+        "export_taxes.csv",
+        &["sector", "exporter", "importer", "rate"],
+        true,
+        contents,
+    )?;
+    if quotas_t.is_none() && taxes_t.is_none() {
+        return Ok(markets);
+    }
+    let (n, ns) = (countries.len(), sectors.len());
+    let country = |r: &Row, field: &str, star: bool| -> Result<Option<usize>> {
+        let v = r.str(field)?;
+        if v == "*" {
+            if star {
+                return Ok(None);
+            }
+            return Err(r.err(field, "`*` is not allowed here: give a country code"));
+        }
+        countries
+            .iter()
+            .position(|c| c.code == v)
+            .map(Some)
+            .ok_or_else(|| r.err(field, format!("unknown country code `{v}`")))
+    };
+    let sector = |r: &Row, star: bool| -> Result<Option<usize>> {
+        let v = r.str("sector")?;
+        if v == "*" {
+            if star {
+                return Ok(None);
+            }
+            return Err(r.err("sector", "`*` is not allowed here: give a sector code"));
+        }
+        sectors
+            .iter()
+            .position(|s| s.code == v)
+            .map(Some)
+            .ok_or_else(|| r.err("sector", format!("unknown sector code `{v}`")))
+    };
+    let mut quotas: Vec<Vec<BaselineQuota>> = vec![Vec::new(); ns];
+    if let Some(t) = &quotas_t {
+        for field in ["in_quota_tariff", "out_of_quota_tariff", "volume"] {
+            if t.col(field) != usize::MAX {
+                return Err(Error::data(
+                    "quotas.csv",
+                    1,
+                    field,
+                    "baseline tariff-rate quotas and volumes are not part of the data format: a \
+                     baseline quota binds at the baseline volume with its `premium`; give a \
+                     tariff-rate quota in a scenario's [[scenario.quota]]",
+                ));
+            }
+        }
+        // (sector, cell) -> line of the quota covering it
+        let mut owner: HashMap<(usize, usize, usize), u64> = HashMap::new();
+        let mut seen: HashMap<(usize, Option<usize>, Option<usize>), u64> = HashMap::new();
+        for r in rows(t) {
+            let s = sector(&r, false)?.expect("a code");
+            let exporter = country(&r, "exporter", true)?;
+            let importer = country(&r, "importer", true)?;
+            let premium = r.finite("premium")?;
+            if premium < 0.0 {
+                return Err(r.err("premium", format!("must be >= 0, got {premium}")));
+            }
+            let holder = if r.has("holder") {
+                let h = r.str("holder")?;
+                QuotaHolder::parse(h).ok_or_else(|| {
+                    r.err(
+                        "holder",
+                        format!("`{h}`: expected importer | exporter | none"),
+                    )
+                })?
+            } else {
+                QuotaHolder::Importer
+            };
+            if let Some(prev) = seen.insert((s, importer, exporter), r.line) {
+                return Err(r.err(
+                    "exporter",
+                    format!("duplicate row: the same quota as line {prev}"),
+                ));
+            }
+            let cells =
+                crate::model::quota_cells(markets[s].flows(), importer, exporter).map_err(|e| {
+                    match e {
+                        Error::Invalid { message, .. } => r.err("exporter", message),
+                        e => r.err("exporter", e.to_string()),
+                    }
+                })?;
+            for (i, j) in cells {
+                if let Some(prev) = owner.insert((s, i, j), r.line) {
+                    return Err(r.err(
+                        "exporter",
+                        format!(
+                            "overlaps the quota of line {prev} on {}->{}: a flow belongs to at most one quota",
+                            countries[i].code, countries[j].code
+                        ),
+                    ));
+                }
+            }
+            quotas[s].push(BaselineQuota {
+                importer,
+                exporter,
+                premium,
+                holder,
+            });
+        }
+    }
+    let mut taxes: Vec<Option<Matrix>> = vec![None; ns];
+    if let Some(t) = &taxes_t {
+        let mut spec: HashMap<(Option<usize>, usize, Option<usize>), (u64, f64)> = HashMap::new();
+        for r in rows(t) {
+            let s = sector(&r, true)?;
+            let exporter = country(&r, "exporter", false)?.expect("a code");
+            let importer = country(&r, "importer", true)?;
+            if importer == Some(exporter) {
+                return Err(r.err("importer", "an export tax applies to sales abroad only"));
+            }
+            let rate = r.finite("rate")?;
+            if rate <= -1.0 {
+                return Err(r.err("rate", format!("must be > -1, got {rate}")));
+            }
+            crate::model::limits::check_rate(rate).map_err(|m| r.err("rate", m))?;
+            if let Some((prev, _)) = spec.insert((s, exporter, importer), (r.line, rate)) {
+                return Err(r.err(
+                    "sector",
+                    format!("duplicate row: the same sector, exporter and importer as line {prev}"),
+                ));
+            }
+        }
+        for (s, slot) in taxes.iter_mut().enumerate() {
+            let mut m = Matrix::zeros(n);
+            for i in 0..n {
+                for j in (0..n).filter(|&j| j != i) {
+                    for key in [
+                        (Some(s), Some(j)),
+                        (Some(s), None),
+                        (None, Some(j)),
+                        (None, None),
+                    ] {
+                        if let Some(&(_, v)) = spec.get(&(key.0, i, key.1)) {
+                            m.set(i, j, v);
+                            break;
+                        }
+                    }
+                }
+            }
+            if m.as_slice().iter().any(|&v| v != 0.0) {
+                *slot = Some(m);
+            }
+        }
+    }
+    markets
+        .into_iter()
+        .zip(taxes.into_iter().zip(quotas))
+        .enumerate()
+        .map(|(s, (m, (e, q)))| {
+            m.with_restrictions(e, q).map_err(|e| {
+                Error::data(
+                    "quotas.csv",
+                    0,
+                    "sector",
+                    format!("sector {}: {e}", sectors[s].code),
+                )
+            })
+        })
+        .collect()
 }
 
 fn fmt_num(v: f64) -> String {
@@ -740,5 +936,35 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
     write("tariffs.csv", ta)?;
     write("ntb.csv", nt)?;
     write("supply.csv", su)?;
+    let code = |c: Option<usize>| c.map_or("*", |c| codes[c]);
+    let mut qu = String::from("sector,exporter,importer,premium,holder,source\n");
+    let mut ex = String::from("sector,exporter,importer,rate,source\n");
+    for (s, m) in data.sectors().iter().zip(data.markets()) {
+        for q in m.quotas() {
+            qu += &format!(
+                "{},{},{},{},{},{src}\n",
+                s.code,
+                code(q.exporter),
+                code(q.importer),
+                q.premium,
+                q.holder.name()
+            );
+        }
+        let n = m.n();
+        for i in 0..n {
+            for j in 0..n {
+                let e = m.export_tax(i, j);
+                if e != 0.0 {
+                    ex += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], e);
+                }
+            }
+        }
+    }
+    if data.markets().iter().any(|m| !m.quotas().is_empty()) {
+        write("quotas.csv", qu)?;
+    }
+    if data.markets().iter().any(|m| m.has_restrictions()) {
+        write("export_taxes.csv", ex)?;
+    }
     Ok(())
 }
