@@ -773,7 +773,9 @@ fn with_restrictions(
     }
     let mut taxes: Vec<Option<Matrix>> = vec![None; ns];
     if let Some(t) = &taxes_t {
-        let mut spec: HashMap<(Option<usize>, usize, Option<usize>), (u64, f64)> = HashMap::new();
+        // (sector?, exporter, importer?) -> (line, rate)
+        type Key = (Option<usize>, usize, Option<usize>);
+        let mut spec: HashMap<Key, (u64, f64)> = HashMap::new();
         for r in rows(t) {
             let s = sector(&r, true)?;
             let exporter = country(&r, "exporter", false)?.expect("a code");
