@@ -1,7 +1,14 @@
 //! Quotas, tariff-rate quotas and export taxes: the identities that pin
 //! their economics in the exact model.
 
+mod common;
+
+use common::{
+    RefBaselineQuota, RefData, RefHolder, RefPolicy, RefQuota, RefRestrictions, RefSector, TestRng,
+    Treatment, country_codes, proptest_config, random_sector, solve_quotas, to_dataset,
+};
 use customs_union::prelude::*;
+use proptest::prelude::*;
 
 /// Tolerance of identities between two solves of the same equilibrium.
 const SAME: f64 = 1e-9;
@@ -639,4 +646,238 @@ fn bad_restriction_rows_name_file_line_and_field() {
         e.contains("export_taxes.csv") && e.contains("exporter"),
         "{e}"
     );
+}
+
+// ---- agreement with the independent reference model on random markets
+
+/// What kind of restriction a random case draws.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// One or two bilateral quotas, binding at baseline.
+    Bilateral,
+    /// A global tariff-rate quota whose volume imports exceed.
+    GlobalTrq,
+    /// A baseline quota lifted alongside a new export tax.
+    LiftAndExportTax,
+}
+
+struct Case {
+    sec: RefSector,
+    r: RefRestrictions,
+    scenario: Scenario,
+    baseline: Vec<BaselineQuota>,
+    codes: Vec<String>,
+}
+
+fn holder(rng: &mut TestRng) -> (RefHolder, QuotaHolder) {
+    if rng.chance(0.5) {
+        (RefHolder::Importer, QuotaHolder::Importer)
+    } else {
+        (RefHolder::Exporter, QuotaHolder::Exporter)
+    }
+}
+
+fn offdiagonal_flows(sec: &RefSector) -> Vec<(usize, usize)> {
+    let n = sec.n();
+    (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| i != j && sec.x0[i][j] > 0.0)
+        .collect()
+}
+
+fn random_case(seed: u64, kind: Kind) -> Option<Case> {
+    let mut rng = TestRng::new(seed);
+    let n = rng.int(3, 5);
+    let opts = common::GenOpts::default();
+    let mut sec = random_sector(&mut rng, n, "S0", &opts);
+    // a quota's volume must be reachable: demand must respond to its wedge
+    if sec.eta == 0.0 {
+        sec.eta = 0.5;
+    }
+    let codes = country_codes(n);
+    let flows = offdiagonal_flows(&sec);
+    if flows.len() < 2 {
+        return None;
+    }
+    let mut r = RefRestrictions {
+        e0: common::zeros(n),
+        baseline: Vec::new(),
+        e1: common::zeros(n),
+        quotas: Vec::new(),
+    };
+    let mut scenario = Scenario::new("q");
+    let mut baseline = Vec::new();
+    match kind {
+        Kind::Bilateral => {
+            let k = rng.int(1, 2);
+            let picks = rng.pick(flows.len(), k);
+            for k in picks {
+                let (i, j) = flows[k];
+                let volume = sec.x0[i][j] * rng.range(0.5, 0.95);
+                let (rh, lh) = holder(&mut rng);
+                r.quotas.push(RefQuota {
+                    importer: Some(j),
+                    exporter: Some(i),
+                    volume,
+                    trq: None,
+                    holder: rh,
+                });
+                scenario = scenario.with_quota(
+                    QuotaChange::volume(&codes[j], &codes[i], "S0", volume).with_holder(lh),
+                );
+            }
+        }
+        Kind::GlobalTrq => {
+            let (_, j) = flows[rng.int(0, flows.len() - 1)];
+            let imports: f64 = (0..n).filter(|&i| i != j).map(|i| sec.x0[i][j]).sum();
+            // from far over the quota to slack: every regime of a TRQ
+            let volume = imports * rng.range(0.3, 1.2);
+            let t_in = rng.range(0.0, 0.1);
+            let t_out = t_in + rng.range(0.02, 0.6);
+            let (rh, lh) = holder(&mut rng);
+            r.quotas.push(RefQuota {
+                importer: Some(j),
+                exporter: None,
+                volume,
+                trq: Some((t_in, t_out)),
+                holder: rh,
+            });
+            scenario = scenario.with_quota(
+                QuotaChange::volume(&codes[j], "*", "S0", volume)
+                    .with_tariffs(t_in, t_out)
+                    .with_holder(lh),
+            );
+        }
+        Kind::LiftAndExportTax => {
+            let picks = rng.pick(flows.len(), 2);
+            let (i, j) = flows[picks[0]];
+            let premium = rng.range(0.1, 0.5);
+            let (rh, lh) = holder(&mut rng);
+            r.baseline.push(RefBaselineQuota {
+                importer: Some(j),
+                exporter: Some(i),
+                premium,
+                holder: rh,
+            });
+            baseline.push(BaselineQuota {
+                importer: Some(j),
+                exporter: Some(i),
+                premium,
+                holder: lh,
+            });
+            scenario = scenario.with_quota(QuotaChange::lift(&codes[j], &codes[i], "S0"));
+            let (a, b) = flows[picks[1]];
+            let e = rng.range(0.05, 0.3);
+            r.e1[a][b] = e;
+            scenario = scenario.with_change(PolicyChange::export_tax(
+                &codes[a],
+                &codes[b],
+                "S0",
+                Action::Set(e),
+            ));
+        }
+    }
+    Some(Case {
+        sec,
+        r,
+        scenario,
+        baseline,
+        codes,
+    })
+}
+
+fn check_case(seed: u64, kind: Kind) {
+    let Some(case) = random_case(seed, kind) else {
+        return;
+    };
+    let data = to_dataset(&RefData {
+        codes: case.codes.clone(),
+        sectors: vec![case.sec.clone()],
+    });
+    let market = data.markets()[0]
+        .clone()
+        .with_restrictions(None, case.baseline.clone())
+        .unwrap();
+    let data = Dataset::new(
+        data.countries().to_vec(),
+        data.sectors().to_vec(),
+        vec![market],
+    )
+    .unwrap();
+    let lib = Simulation::new(&data)
+        .run(&ScenarioSet::new(vec![case.scenario.clone()]))
+        .unwrap_or_else(|e| panic!("seed {seed} {kind:?}: {e}"));
+    let pol = RefPolicy::baseline(&case.sec);
+    let rf = solve_quotas(&case.sec, &pol, Treatment::Nested, &case.r);
+    let res = &lib[0];
+    let ctx = format!("seed {seed} {kind:?}");
+    let sector = &res.sectors[0];
+    let scale: f64 = case.sec.x0.iter().flatten().sum();
+    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-6 * (b.abs() + 1e-6 * scale);
+    for (c, row) in sector.countries.iter().enumerate() {
+        assert!(
+            (row.producer_price - rf.p[c]).abs() < 1e-7,
+            "{ctx}: price of {c}: {} vs {}",
+            row.producer_price,
+            rf.p[c]
+        );
+        let o = &rf.outcomes[c];
+        for (what, a, b) in [
+            ("consumer_surplus", row.consumer_surplus, o.consumer_surplus),
+            ("producer_surplus", row.producer_surplus, o.producer_surplus),
+            ("tariff_revenue", row.tariff_revenue, o.tariff_revenue),
+            (
+                "tariff_revenue_baseline",
+                row.tariff_revenue_baseline,
+                o.tariff_revenue_baseline,
+            ),
+            ("quota_rent", row.quota_rent, rf.quota_rent[c]),
+            (
+                "export_tax_revenue",
+                row.export_tax_revenue,
+                rf.export_tax_revenue[c],
+            ),
+            ("welfare", row.welfare, o.welfare),
+            (
+                "imports_counterfactual",
+                row.imports_counterfactual,
+                o.imports_counterfactual,
+            ),
+        ] {
+            assert!(rel(a, b), "{ctx}: {what} of {c}: {a} vs {b}");
+        }
+    }
+    for f in &sector.flows {
+        let i = case.codes.iter().position(|c| *c == f.exporter).unwrap();
+        let j = case.codes.iter().position(|c| *c == f.importer).unwrap();
+        assert!(rel(f.counterfactual, rf.x[i][j]), "{ctx}: flow {i}->{j}");
+    }
+    assert_eq!(res.quotas().len(), rf.rents.len(), "{ctx}");
+    for (q, (&u, &regime)) in res.quotas().iter().zip(rf.rents.iter().zip(&rf.regimes)) {
+        assert!(
+            (q.rent_rate - u).abs() <= 1e-7 * (1.0 + u),
+            "{ctx}: rent {} vs {u}",
+            q.rent_rate
+        );
+        assert_eq!(q.regime.name(), regime, "{ctx}");
+    }
+}
+
+proptest! {
+    #![proptest_config(proptest_config(48, "tests/proptest-regressions/quotas.txt"))]
+
+    #[test]
+    fn bilateral_quotas_agree_with_the_reference(seed in any::<u64>()) {
+        check_case(seed, Kind::Bilateral);
+    }
+
+    #[test]
+    fn global_trqs_agree_with_the_reference(seed in any::<u64>()) {
+        check_case(seed, Kind::GlobalTrq);
+    }
+
+    #[test]
+    fn a_lifted_baseline_quota_with_an_export_tax_agrees_with_the_reference(seed in any::<u64>()) {
+        check_case(seed, Kind::LiftAndExportTax);
+    }
 }
