@@ -691,9 +691,14 @@ fn random_case(seed: u64, kind: Kind) -> Option<Case> {
     let opts = common::GenOpts::default();
     let mut sec = random_sector(&mut rng, n, "S0", &opts);
     // a quota's volume must be reachable: demand must respond to its wedge
+    // (and an exporter with a fixed supply may have no other buyer to sell to)
     if sec.eta == 0.0 {
         sec.eta = 0.5;
     }
+    sec.eps
+        .iter_mut()
+        .filter(|e| **e == 0.0)
+        .for_each(|e| *e = 1.0);
     let codes = country_codes(n);
     let flows = offdiagonal_flows(&sec);
     if flows.len() < 2 {

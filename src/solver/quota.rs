@@ -8,8 +8,9 @@
 //!   F(theta)  = theta - mid(0, thetabar, theta + g(theta)) = 0
 //!     F = 0  <=>  under (theta = 0, V <= volume) | at (V = volume) | over (theta = thetabar, V >= volume)
 //! semismooth Newton on F: rows of free quotas (0 < theta + g < thetabar) take the
-//!   Jacobian dg/dtheta (warm-started forward differences of the price solve), rows of
-//!   quotas at a bound move to the bound;
+//!   Jacobian dg/dtheta (warm-started forward differences of the price solve once,
+//!   good Broyden updates after each accepted step), rows of quotas at a bound move
+//!   to the bound;
 //! monotone backtracking on |F|_2; when it fails, a bracketed 1-D solve per quota
 //!   (Illinois regula falsi on g, the others held) before Newton resumes.
 //! ```
@@ -312,6 +313,7 @@ impl PreparedMarket {
         let mut sweeps = 0;
         let mut newton = 0;
         let mut moved = false;
+        let mut jacobian: Option<Vec<Vec<f64>>> = None;
         while residual(&theta, &g) >= tol {
             check_reach(&theta, &g)?;
             if newton >= NEWTON_MAX_ITER {
@@ -319,7 +321,7 @@ impl PreparedMarket {
             }
             newton += 1;
             moved = true;
-            let step = newton_step(&mut search, &theta, &g, ws)?;
+            let step = newton_step(&mut search, &theta, &g, &mut jacobian, ws)?;
             // monotone backtracking on |F|: the merit never rises, so regimes cannot cycle
             let f0 = norm(&f);
             let mut lambda = 1.0;
@@ -334,6 +336,11 @@ impl PreparedMarket {
                 let gt = search.eval(&trial, ws)?;
                 let ft = natural_residual(&trial, &gt, &r.quotas);
                 if norm(&ft) <= (1.0 - 1e-4 * lambda) * f0 || residual(&trial, &gt) < tol {
+                    if let Some(jac) = jacobian.as_mut() {
+                        let ds: Vec<f64> = trial.iter().zip(&theta).map(|(a, b)| a - b).collect();
+                        let dg: Vec<f64> = gt.iter().zip(&g).map(|(a, b)| a - b).collect();
+                        broyden(jac, &ds, &dg);
+                    }
                     theta = trial;
                     g = gt;
                     f = ft;
@@ -343,6 +350,8 @@ impl PreparedMarket {
                 lambda *= 0.5;
             }
             if !accepted {
+                // a stale Jacobian may be to blame: differences afresh next time
+                jacobian = None;
                 if sweeps >= 8 {
                     return Err(not_converged(&search, residual(&theta, &g)));
                 }
@@ -355,9 +364,9 @@ impl PreparedMarket {
             }
         }
         if moved {
-            // the last evaluation may have been a trial or a difference: solve at the answer
+            // the last evaluation was at the answer (an accepted trial, or the
+            // point after a sweep), so `ws` holds its prices and flows
             rents = theta.iter().map(|t| t.exp_m1()).collect();
-            g = search.eval_rents(&rents, ws)?;
         }
         ws.quota_rents.clear();
         ws.quota_rents.extend_from_slice(&rents);
@@ -380,7 +389,8 @@ fn unreachable(sector: &str, q: &QuotaTerms) -> Error {
         sector,
         format!(
             "no finite rent wedge brings the volume of the quota {}<-{} down to {}: \
-             demand does not respond enough (sigma <= 1 with eta = 0?); use a ban or a larger volume",
+             demand does not respond enough (sigma <= 1 with eta = 0?), or an exporter with a \
+             fixed supply (epsilon = 0) has no other buyer; use a ban or a larger volume",
             q.importer.map_or("*".to_string(), |j| format!("#{j}")),
             q.exporter.map_or("*".to_string(), |i| format!("#{i}")),
             q.volume
@@ -404,6 +414,7 @@ fn newton_step(
     search: &mut RentSearch<'_>,
     theta: &[f64],
     g: &[f64],
+    jacobian: &mut Option<Vec<Vec<f64>>>,
     ws: &mut Workspace,
 ) -> Result<Vec<f64>> {
     let terms = &search.r.quotas;
@@ -425,30 +436,31 @@ fn newton_step(
     if free.is_empty() {
         return Ok(step);
     }
-    // columns of dg/dtheta: for the free quotas and the bound ones that move
-    let columns: Vec<usize> = (0..m)
-        .filter(|q| free.contains(q) || step[*q] != 0.0)
-        .collect();
-    let mut jac = vec![vec![0.0; m]; m]; // jac[q][r] = dg_q / dtheta_r
-    for &c in &columns {
-        let h = DIFFERENCE_STEP * (1.0 + theta[c].abs());
-        let mut shifted = theta.to_vec();
-        // step towards the interior so the difference stays inside the bounds
-        shifted[c] = if theta[c] + h <= terms[c].theta_max.min(cap) {
-            theta[c] + h
-        } else {
-            theta[c] - h
-        };
-        let hs = shifted[c] - theta[c];
-        let gs = search.eval(&shifted, ws)?;
-        for q in 0..m {
-            jac[q][c] = if gs[q].is_finite() && g[q].is_finite() {
-                (gs[q] - g[q]) / hs
+    // dg/dtheta by forward differences, once; Broyden updates keep it after
+    if jacobian.is_none() {
+        let mut jac = vec![vec![0.0; m]; m]; // jac[q][r] = dg_q / dtheta_r
+        for c in 0..m {
+            let h = DIFFERENCE_STEP * (1.0 + theta[c].abs());
+            let mut shifted = theta.to_vec();
+            // step towards the interior so the difference stays inside the bounds
+            shifted[c] = if theta[c] + h <= terms[c].theta_max.min(cap) {
+                theta[c] + h
             } else {
-                0.0
+                theta[c] - h
             };
+            let hs = shifted[c] - theta[c];
+            let gs = search.eval(&shifted, ws)?;
+            for q in 0..m {
+                jac[q][c] = if gs[q].is_finite() && g[q].is_finite() {
+                    (gs[q] - g[q]) / hs
+                } else {
+                    0.0
+                };
+            }
         }
+        *jacobian = Some(jac);
     }
+    let jac = jacobian.as_ref().expect("set above");
     // G_ff d_f = -g_f - G_fb d_b
     let k = free.len();
     let mut a = nalgebra::DMatrix::<f64>::zeros(k, k);
@@ -479,6 +491,21 @@ fn newton_step(
         }
     }
     Ok(step)
+}
+
+/// Good Broyden update of `jac` (dg/dtheta) after a step `ds` that changed `g` by `dg`.
+fn broyden(jac: &mut [Vec<f64>], ds: &[f64], dg: &[f64]) {
+    let ss: f64 = ds.iter().map(|v| v * v).sum();
+    if ss == 0.0 || dg.iter().any(|v| !v.is_finite()) {
+        return;
+    }
+    for (q, row) in jac.iter_mut().enumerate() {
+        let predicted: f64 = row.iter().zip(ds).map(|(a, b)| a * b).sum();
+        let k = (dg[q] - predicted) / ss;
+        for (a, &d) in row.iter_mut().zip(ds) {
+            *a += k * d;
+        }
+    }
 }
 
 /// Solves quota `q`'s own complementarity condition with the others held:
