@@ -6,7 +6,9 @@
 //!                  sectors: [ { sector, iterations, residual, skipped, countries: [row + prices], flows } ],
 //!                  totals: { countries: [row] },
 //!                  unions: [ { name, members, ...aggregate fields, article_xxiv: { ..., members } } ],
-//!                  decomposition?: [ { component, countries: [change fields] } ] } ] }
+//!                  decomposition?: [ { component, countries: [change fields] } ],
+//!                  quotas?: [ { sector, importer, exporter, volume, counterfactual, regime,
+//!                               rent_rate, rent, holder } ] } ] }
 //! ```
 //! Outcome rows list their fields in [`OutcomeField`] order; floats are
 //! written in their shortest round-trip form, so the same results always

@@ -7,6 +7,8 @@
 //! t[i][j]   ad valorem tariff on i's good in j            (> -1)
 //! c[i][j]   ad valorem non-tariff wedge on i's good in j  (>= 0, dissipated)
 //! epsilon_i supply elasticity of origin i                  (>= 0 or +inf)
+//! e0[i][j]  export tax of exporter i on its sales to j     (> -1; optional)
+//! quotas    baseline quotas, binding with a rent premium   (optional)
 //! ```
 //! Every matrix is indexed `[origin, destination]`.
 
