@@ -17,4 +17,4 @@ mod quota;
 
 pub(crate) use close::{country_outcomes, pool_and_close};
 pub use outcome::{CountryOutcome, OutcomeField, trade_effects};
-pub use quota::{QuotaOutcome, QuotaRegime, quota_outcomes};
+pub use quota::{QuotaFigures, QuotaOutcome, QuotaRegime, quota_outcomes};

@@ -43,6 +43,23 @@ impl QuotaRegime {
     }
 }
 
+/// How one quota ended: its volumes, regime, rent wedge, rent and holder.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct QuotaFigures {
+    /// Quota volume (baseline-price quantity units).
+    pub volume: f64,
+    /// Counterfactual volume of its flows, `V`.
+    pub counterfactual: f64,
+    /// `under`, `at` or `over`.
+    pub regime: QuotaRegime,
+    /// Rent wedge `u` (ad valorem, a fraction).
+    pub rent_rate: f64,
+    /// Rent level `sum_S p (1+e) (1+t_in) u x f` (value units).
+    pub rent: f64,
+    /// Who receives the rent.
+    pub holder: QuotaHolder,
+}
+
 /// One quota of a solved sector, by country index.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QuotaOutcome {
@@ -50,18 +67,8 @@ pub struct QuotaOutcome {
     pub importer: Option<usize>,
     /// Exporter index (`None`: a global import quota).
     pub exporter: Option<usize>,
-    /// Quota volume.
-    pub volume: f64,
-    /// Counterfactual volume of its flows `V`.
-    pub counterfactual: f64,
-    /// Regime.
-    pub regime: QuotaRegime,
-    /// Rent wedge `u` (ad valorem).
-    pub rent_rate: f64,
-    /// Rent level `sum_S p (1+e) (1+t_in) u x f` (value units).
-    pub rent: f64,
-    /// Who receives the rent.
-    pub holder: QuotaHolder,
+    /// How it ended.
+    pub figures: QuotaFigures,
 }
 
 /// The quotas of a solved sector (empty without quotas); `tol` decides the
@@ -104,12 +111,14 @@ pub fn quota_outcomes<S: SectorSolution>(sol: &S, tol: f64) -> Vec<QuotaOutcome>
             QuotaOutcome {
                 importer: q.importer,
                 exporter: q.exporter,
-                volume: q.volume,
-                counterfactual: v,
-                regime,
-                rent_rate: u,
-                rent,
-                holder: q.holder,
+                figures: QuotaFigures {
+                    volume: q.volume,
+                    counterfactual: v,
+                    regime,
+                    rent_rate: u,
+                    rent,
+                    holder: q.holder,
+                },
             }
         })
         .collect()

@@ -675,34 +675,10 @@ fn with_restrictions(
         return Ok(markets);
     }
     let (n, ns) = (countries.len(), sectors.len());
-    let country = |r: &Row, field: &str, star: bool| -> Result<Option<usize>> {
-        let v = r.str(field)?;
-        if v == "*" {
-            if star {
-                return Ok(None);
-            }
-            return Err(r.err(field, "`*` is not allowed here: give a country code"));
-        }
-        countries
-            .iter()
-            .position(|c| c.code == v)
-            .map(Some)
-            .ok_or_else(|| r.err(field, format!("unknown country code `{v}`")))
-    };
-    let sector = |r: &Row, star: bool| -> Result<Option<usize>> {
-        let v = r.str("sector")?;
-        if v == "*" {
-            if star {
-                return Ok(None);
-            }
-            return Err(r.err("sector", "`*` is not allowed here: give a sector code"));
-        }
-        sectors
-            .iter()
-            .position(|s| s.code == v)
-            .map(Some)
-            .ok_or_else(|| r.err("sector", format!("unknown sector code `{v}`")))
-    };
+    let ccodes: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
+    let scodes: Vec<&str> = sectors.iter().map(|s| s.code.as_str()).collect();
+    let country = |r: &Row, field: &str, star: bool| code_in(r, field, star, "country", &ccodes);
+    let sector = |r: &Row, star: bool| code_in(r, "sector", star, "sector", &scodes);
     let mut quotas: Vec<Vec<BaselineQuota>> = vec![Vec::new(); ns];
     if let Some(t) = &quotas_t {
         for field in ["in_quota_tariff", "out_of_quota_tariff", "volume"] {
@@ -832,6 +808,26 @@ fn with_restrictions(
             })
         })
         .collect()
+}
+
+/// The index of the code in column `field` among `codes`, or `None` for `*`
+/// where `star` allows it.
+fn code_in(r: &Row, field: &str, star: bool, what: &str, codes: &[&str]) -> Result<Option<usize>> {
+    let v = r.str(field)?;
+    if v == "*" {
+        if star {
+            return Ok(None);
+        }
+        return Err(r.err(
+            field,
+            format!("`*` is not allowed here: give a {what} code"),
+        ));
+    }
+    codes
+        .iter()
+        .position(|c| *c == v)
+        .map(Some)
+        .ok_or_else(|| r.err(field, format!("unknown {what} code `{v}`")))
 }
 
 fn fmt_num(v: f64) -> String {

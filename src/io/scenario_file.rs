@@ -132,13 +132,14 @@ fn star() -> String {
     "*".to_string()
 }
 
+/// How many of a set of mutually exclusive keys an entry gives.
+fn given(keys: &[bool]) -> usize {
+    keys.iter().filter(|b| **b).count()
+}
+
 /// A `[[scenario.quota]]` entry.
 fn parse_quota(file: &str, key: &str, q: QuotaDto) -> Result<QuotaChange> {
-    let given = [q.volume.is_some(), q.share.is_some(), q.lift.is_some()]
-        .iter()
-        .filter(|b| **b)
-        .count();
-    if given != 1 {
+    if given(&[q.volume.is_some(), q.share.is_some(), q.lift.is_some()]) != 1 {
         return Err(Error::scenario(
             file,
             key,
@@ -328,16 +329,13 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 let start = sp.span().start;
                 let ch = sp.into_inner();
                 let key = format!("{base}.{tag}[{c}] (line {})", line_of(text, start));
-                let given = [
+                let keys = [
                     ch.set.is_some(),
                     ch.add.is_some(),
                     ch.scale.is_some(),
                     ch.ban.is_some(),
-                ]
-                .iter()
-                .filter(|b| **b)
-                .count();
-                if given != 1 {
+                ];
+                if given(&keys) != 1 {
                     return Err(Error::scenario(
                         file,
                         key,

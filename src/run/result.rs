@@ -10,9 +10,8 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{CountryOutcome, QuotaOutcome, QuotaRegime};
+use crate::accounts::{CountryOutcome, QuotaFigures, QuotaOutcome};
 use crate::model::DomesticTreatment;
-use crate::model::QuotaHolder;
 use crate::solver::ModelVariant;
 
 /// One country's outcome, labelled by its code. Derefs to the outcome, so
@@ -219,7 +218,7 @@ pub struct ScenarioResult {
 }
 
 /// One quota in force and how it ended: its regime, filled volume, rent
-/// wedge and rent.
+/// wedge and rent. Derefs to its [`QuotaFigures`], so `q.regime` reads directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuotaResult {
     /// Sector code.
@@ -228,18 +227,16 @@ pub struct QuotaResult {
     pub importer: String,
     /// Exporter code (`*`: a global import quota).
     pub exporter: String,
-    /// Quota volume (baseline-price quantity units).
-    pub volume: f64,
-    /// Counterfactual volume of its flows, `V`.
-    pub counterfactual: f64,
-    /// `under`, `at` or `over`.
-    pub regime: QuotaRegime,
-    /// Rent wedge `u` (ad valorem, a fraction).
-    pub rent_rate: f64,
-    /// Rent level (value units): `sum p (1+e) (1+t_in) u x f` over its flows.
-    pub rent: f64,
-    /// Who receives the rent.
-    pub holder: QuotaHolder,
+    /// Volumes, regime, rent wedge, rent and holder.
+    #[serde(flatten)]
+    pub figures: QuotaFigures,
+}
+
+impl Deref for QuotaResult {
+    type Target = QuotaFigures;
+    fn deref(&self) -> &QuotaFigures {
+        &self.figures
+    }
 }
 
 impl QuotaResult {
@@ -250,12 +247,7 @@ impl QuotaResult {
             sector: sector.to_string(),
             importer: code(q.importer),
             exporter: code(q.exporter),
-            volume: q.volume,
-            counterfactual: q.counterfactual,
-            regime: q.regime,
-            rent_rate: q.rent_rate,
-            rent: q.rent,
-            holder: q.holder,
+            figures: q.figures,
         }
     }
 }
