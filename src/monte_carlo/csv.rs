@@ -2,7 +2,8 @@
 //! outcome fields of every country and union.
 //!
 //! ```text
-//! draw, status (ok | failed), scenario, reason, <item label>..., <scenario>/<country or union>/<field>...
+//! draw, status (ok | failed), scenario, reason, <item label>..., <scenario>/<country or union>/<field>...,
+//! <scenario>/<tracked label>/<field>...
 //! ```
 
 use std::io::Write;
@@ -39,6 +40,12 @@ pub fn write_draws_csv<W: Write>(run: &PreparedRun, block: &DrawBlock, out: W) -
             for (c, &fi) in CSV_FIELDS.iter().zip(&field_ix) {
                 header.push(format!("{}/{name}/{c}", sl.name));
                 cols.push(lay.index(s, e, fi));
+            }
+        }
+        for (t, tr) in lay.tracked().iter().enumerate() {
+            for (field, i) in tr.fields().into_iter().zip(lay.tracked_range(s, t)) {
+                header.push(format!("{}/{}/{field}", sl.name, tr.label()));
+                cols.push(i);
             }
         }
     }

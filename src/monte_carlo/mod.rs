@@ -34,6 +34,7 @@ mod spec;
 mod spec_toml;
 mod stats;
 mod summary;
+mod track;
 
 pub use block::{DrawBlock, DrawRecord, Failure};
 pub use csv::write_draws_csv;
@@ -56,5 +57,6 @@ pub use spec::{DEFAULT_DRAWS, Link, MAX_DRAWS, Mode, MonteCarloSpec, Param, Vary
 pub use stats::{Metric, metric, percentile_sorted};
 pub use summary::{
     CountrySummary, DifferenceSummary, FailureReport, McSummary, Metrics, ParameterValues,
-    ScenarioSummary, UnionSummary, summarize,
+    ScenarioSummary, TrackedSummary, UnionSummary, summarize,
 };
+pub use track::{FLOW_FIELD, Tracked};
