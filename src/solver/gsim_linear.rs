@@ -225,33 +225,21 @@ pub fn solve_linear(
 #[derive(Debug, Clone)]
 pub(crate) struct LinearSectorSolution<'a> {
     sol: GsimLinearSolution,
-    market: &'a Market,
-    policy: &'a SectorPolicy,
+    terms: MarketTerms<'a>,
 }
 
 impl<'a> LinearSectorSolution<'a> {
-    /// Solves `market` under `policy` (see [`solve_linear`]).
-    ///
-    /// # Errors
-    /// As [`solve_linear`].
-    pub(crate) fn solve(
-        market: &'a Market,
-        el: &Elasticities,
-        policy: &'a SectorPolicy,
-        sector: &str,
-    ) -> Result<Self> {
-        let sol = solve_linear(market, el, policy, sector)?;
-        Ok(LinearSectorSolution {
-            sol,
-            market,
-            policy,
-        })
+    /// The accounts' view of `sol`, the [`solve_linear`] solution of a market
+    /// with these terms (the diagonal is one more taxed source).
+    pub(crate) fn new(sol: GsimLinearSolution, terms: MarketTerms<'a>) -> Self {
+        debug_assert!(terms.diagonal_is_import);
+        LinearSectorSolution { sol, terms }
     }
 }
 
 impl SectorSolution for LinearSectorSolution<'_> {
     fn terms(&self) -> MarketTerms<'_> {
-        MarketTerms::of(self.market, self.policy, true)
+        self.terms
     }
     fn producer_price(&self, origin: usize) -> f64 {
         1.0 + self.sol.world_price_change[origin]
@@ -260,7 +248,7 @@ impl SectorSolution for LinearSectorSolution<'_> {
         1.0 + self.sol.consumer_price_change[destination]
     }
     fn flow(&self, origin: usize, destination: usize) -> f64 {
-        self.market.flows().get(origin, destination)
+        self.terms.baseline_flow(origin, destination)
             * (1.0 + self.sol.quantity_change.get(origin, destination))
     }
     fn consumer_surplus(&self, destination: usize) -> f64 {

@@ -223,8 +223,7 @@ fn importer_unchecked(
 #[derive(Debug, Clone)]
 pub(crate) struct SmartSectorSolution<'a> {
     importers: Vec<SmartImporterResult>,
-    market: &'a Market,
-    policy: &'a SectorPolicy,
+    terms: MarketTerms<'a>,
 }
 
 impl<'a> SmartSectorSolution<'a> {
@@ -244,15 +243,14 @@ impl<'a> SmartSectorSolution<'a> {
             .collect();
         Ok(SmartSectorSolution {
             importers,
-            market,
-            policy,
+            terms: MarketTerms::of(market, policy, false),
         })
     }
 }
 
 impl SectorSolution for SmartSectorSolution<'_> {
     fn terms(&self) -> MarketTerms<'_> {
-        MarketTerms::of(self.market, self.policy, false)
+        self.terms
     }
     fn producer_price(&self, _origin: usize) -> f64 {
         1.0
@@ -270,7 +268,7 @@ impl SectorSolution for SmartSectorSolution<'_> {
     }
     fn flow(&self, origin: usize, destination: usize) -> f64 {
         if origin == destination {
-            self.market.flows().get(origin, destination)
+            self.terms.baseline_flow(origin, destination)
         } else {
             self.importers[destination].imports_counterfactual[origin]
         }
