@@ -10,12 +10,16 @@
 //! share_positive = #(v > 0) / n
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::sampling::Sampling;
 
-/// Summary statistics of one field over the usable draws.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// Summary statistics of one field over the usable draws, in the field's
+/// own units (US$ million for the embedded data's values; shares as
+/// fractions). Read back leniently: a statistic that is missing is `None`
+/// (a count, 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metric {
     /// Mean.
     pub mean: Option<f64>,
@@ -56,15 +60,9 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
 pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec<f64>) -> Metric {
     let n = values.len();
     let mut m = Metric {
-        mean: None,
-        sd: None,
-        mcse: None,
-        p05: None,
-        p50: None,
-        p95: None,
-        share_positive: None,
         ok: n as u64,
         failed,
+        ..Metric::default()
     };
     if n == 0 {
         return m;
