@@ -139,16 +139,19 @@ fn what_was_run(page: &mut Page, cx: &Ctx) {
     );
 }
 
-/// A chart of one field's medians and 90% bands, one group per entity and
-/// one series per scenario.
+/// A chart of one field's medians and 90% bands, one group per entity (of
+/// the first series) and one series per scenario.
 fn band_chart(
     cx: &Ctx,
     title: String,
-    names: &[String],
     series: &[(String, &[McEntity])],
     field: &str,
 ) -> CategoryChart {
-    let mut chart = CategoryChart::new(title, cx.words.short.clone(), names.to_vec())
+    let names: Vec<String> = series
+        .first()
+        .map(|(_, entities)| entities.iter().map(|e| e.country.clone()).collect())
+        .unwrap_or_default();
+    let mut chart = CategoryChart::new(title, cx.words.short.clone(), names.clone())
         .subtitle(format!("Median and 90% band over {}.", draws_note(cx.doc)))
         .interval_label("90% band (5th to 95th percentile)");
     for (label, entities) in series {
@@ -214,11 +217,6 @@ fn metric_table(entities: &[McEntity], field: &str, caption: String) -> Table {
 fn welfare(page: &mut Page, cx: &Ctx) {
     let doc = cx.doc;
     page.h2("welfare", "Welfare, with its uncertainty");
-    let names: Vec<String> = doc
-        .scenarios
-        .first()
-        .map(|s| s.countries.iter().map(|c| c.country.clone()).collect())
-        .unwrap_or_default();
     let series: Vec<(String, &[McEntity])> = doc
         .scenarios
         .iter()
@@ -229,7 +227,6 @@ fn welfare(page: &mut Page, cx: &Ctx) {
         &band_chart(
             cx,
             format!("Welfare by country: change from {}", cx.words.baseline),
-            &names,
             &series,
             "welfare",
         )
@@ -258,11 +255,6 @@ fn differences(page: &mut Page, cx: &Ctx) {
         "Each later scenario minus the first, computed draw by draw with the same elasticities. Much of the uncertainty is shared by the two scenarios and cancels, so the band of a difference can be narrow even when each scenario's band is wide. P(gain) here is the share of draws in which the later scenario does better than the first.".to_string(),
         "For a union, the difference is its aggregate in the later scenario minus the same members' sum in the first, so a member that joins later counts in both.".to_string(),
     ]);
-    let names: Vec<String> = doc
-        .differences
-        .first()
-        .map(|d| d.countries.iter().map(|c| c.country.clone()).collect())
-        .unwrap_or_default();
     let series: Vec<(String, &[McEntity])> = doc
         .differences
         .iter()
@@ -272,7 +264,6 @@ fn differences(page: &mut Page, cx: &Ctx) {
         &band_chart(
             cx,
             "Welfare: difference between scenarios, paired draw by draw".to_string(),
-            &names,
             &series,
             "welfare",
         )
@@ -302,10 +293,10 @@ fn diff_label(d: &McScenario) -> String {
 }
 
 fn unions(page: &mut Page, cx: &Ctx) {
-    let doc = cx.doc;
-    if doc.scenarios.iter().all(|s| s.unions.is_empty()) {
+    if !cx.any_union() {
         return;
     }
+    let doc = cx.doc;
     page.h2("unions", "Unions");
     page.small("Each union's figures add up its members' in every draw; the statistics are those of the sums.");
     for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {

@@ -257,11 +257,16 @@ impl<'a, D> Ctx<'a, D> {
         page.howto(howto);
     }
 
+    /// Whether any scenario forms a union.
+    fn any_union(&self) -> bool {
+        self.intros.iter().any(|s| !s.unions.is_empty())
+    }
+
     /// Opens the section on trade creation, diversion and suppression with
     /// its explanation, unless no scenario forms a union; returns whether it
     /// did.
     fn trade_section(&self, page: &mut Page, howto: &[String]) -> bool {
-        if self.intros.iter().all(|s| s.unions.is_empty()) {
+        if !self.any_union() {
             return false;
         }
         page.h2("trade", "Trade creation, diversion and suppression");
