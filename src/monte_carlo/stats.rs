@@ -21,19 +21,19 @@ use super::sampling::Sampling;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Metric {
-    /// Mean.
+    /// Mean (the field's units).
     pub mean: Option<f64>,
-    /// Standard deviation (n − 1; quadrature: n).
+    /// Standard deviation (n − 1; quadrature: n), in the field's units.
     pub sd: Option<f64>,
-    /// Monte Carlo standard error `sd/√n` (null under quadrature).
+    /// Monte Carlo standard error `sd/√n`, in the field's units (null under quadrature).
     pub mcse: Option<f64>,
-    /// 5th percentile.
+    /// 5th percentile (the field's units).
     pub p05: Option<f64>,
-    /// Median.
+    /// Median (the field's units).
     pub p50: Option<f64>,
-    /// 95th percentile.
+    /// 95th percentile (the field's units).
     pub p95: Option<f64>,
-    /// Share of draws with a value > 0.
+    /// Share of draws with a value > 0, as a fraction.
     pub share_positive: Option<f64>,
     /// Draws used.
     pub ok: u64,

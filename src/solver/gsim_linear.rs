@@ -30,22 +30,25 @@ use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market, Matrix};
 use crate::policy::SectorPolicy;
 
-/// The GSIM linear solution of one sector: every rate of change the workbook reports.
+/// The GSIM linear solution of one sector: every rate of change the workbook
+/// reports. Changes are proportional (fractions: 0.01 = 1%); surplus and
+/// revenue are in the data's value units (US$ million for the embedded data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GsimLinearSolution {
-    /// World (producer) price change `x_r` of each exporter.
+    /// World (producer) price change `x_r` of each exporter (fraction).
     pub world_price_change: Vec<f64>,
-    /// Importer's composite (tariff-inclusive) price change `Phat_v`.
+    /// Importer's composite (tariff-inclusive) price change `Phat_v` (fraction).
     pub consumer_price_change: Vec<f64>,
-    /// Quantity change `Mhat[r][v]` of each flow, `[origin, destination]`.
+    /// Quantity change `Mhat[r][v]` of each flow (fraction), `[origin, destination]`.
     pub quantity_change: Matrix,
-    /// Consumer surplus change `dCS_v` (workbook form).
+    /// Consumer surplus change `dCS_v` (workbook form; value units).
     pub consumer_surplus: Vec<f64>,
-    /// Producer surplus change `dPS_r`.
+    /// Producer surplus change `dPS_r` (value units).
     pub producer_surplus: Vec<f64>,
-    /// Baseline tariff revenue of each importer, `sum_r t0 M`.
+    /// Baseline tariff revenue of each importer, `sum_r t0 M` (value units).
     pub tariff_revenue_baseline: Vec<f64>,
-    /// Counterfactual tariff revenue of each importer (before pooling), `sum_r t1 M1`.
+    /// Counterfactual tariff revenue of each importer (before pooling),
+    /// `sum_r t1 M1` (value units).
     pub tariff_revenue_counterfactual: Vec<f64>,
 }
 
