@@ -459,11 +459,8 @@ fn mc_csv_holds_the_json_statistics() {
             (None, None) => {}
             (Some(want), Some(text)) => {
                 let g: f64 = text.parse().unwrap();
-                // unrounded: equal but for serde_json's last-ulp parsing
-                assert!(
-                    (g - want).abs() <= 1e-15 * want.abs(),
-                    "{label:?}: {g} vs {want}"
-                );
+                // unrounded: the same number, to the last bit
+                assert_eq!(g.to_bits(), want.to_bits(), "{label:?}: {g} vs {want}");
             }
             (want, got) => panic!("{label:?}: JSON {want:?}, CSV {got:?}"),
         }
@@ -511,51 +508,23 @@ fn mc_csv_folder_is_written_whole_and_never_into_data() {
     let flows = std::fs::read(data.join("flows.csv")).unwrap();
     let sc = scenario();
     let out = dir.path().join("b.json");
-    let e = fails(&[
-        "mc",
-        "--scenario",
-        s(&sc),
-        "--draws",
-        "4",
-        "--quiet",
-        "--csv",
-        s(&data),
-        "--out",
-        s(&out),
-    ]);
+    let refused = |extra: &[&str]| {
+        let mut args = vec!["mc", "--scenario", s(&sc), "--draws", "4", "--quiet"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", s(&out)]);
+        fails(&args)
+    };
+    let e = refused(&["--csv", s(&data)]);
     assert!(e.contains("data"), "{e}");
     assert!(!data.join("summary.csv").exists());
     assert_eq!(std::fs::read(data.join("flows.csv")).unwrap(), flows);
     // the CSV folder belongs to the summary of a whole run
-    let e = fails(&[
-        "mc",
-        "--scenario",
-        s(&sc),
-        "--draws",
-        "4",
-        "--shard",
-        "0/2",
-        "--csv",
-        s(&folder),
-        "--out",
-        s(&out),
-    ]);
+    let e = refused(&["--shard", "0/2", "--csv", s(&folder)]);
     assert!(e.contains("--csv"), "{e}");
-    // a write that fails leaves the previous folder as it was
+    // a CSV folder that cannot be written stops the command before the JSON
     let blocked = dir.path().join("file");
     std::fs::write(&blocked, "a file, not a folder").unwrap();
-    let e = fails(&[
-        "mc",
-        "--scenario",
-        s(&sc),
-        "--draws",
-        "4",
-        "--quiet",
-        "--csv",
-        s(&blocked.join("csv")),
-        "--out",
-        s(&out),
-    ]);
+    let e = refused(&["--csv", s(&blocked.join("csv"))]);
     assert!(e.contains("file"), "{e}");
     assert!(
         !out.exists(),
@@ -759,4 +728,38 @@ fn mc_honours_the_treatment_like_run() {
         "x.json",
     ]);
     assert!(e.contains("GSIM-linear"), "{e}");
+}
+
+#[test]
+fn mc_prints_its_summary_with_units_and_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.json");
+    let sc = scenario();
+    let printed = ok(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--draws",
+        "20",
+        "--out",
+        s(&out),
+    ]);
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        text.contains("change from the toy baseline, US$ million per year at baseline prices"),
+        "{text}"
+    );
+    assert!(
+        text.contains("customs-union minus fta (paired draw by draw)"),
+        "{text}"
+    );
+    // every country and the union, in each scenario and in the difference
+    let rows = |name: &str| {
+        text.lines()
+            .filter(|l| l.split_whitespace().next() == Some(name))
+            .count()
+    };
+    for name in ["HOM", "PAR", "OUT", "ROW", "HP"] {
+        assert_eq!(rows(name), 3, "{name}: {text}");
+    }
 }
