@@ -21,6 +21,7 @@
 //! README.md          units and fields
 //! ```
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::accounts::{CountryOutcome, OutcomeField};
@@ -191,15 +192,16 @@ fn meta_table(meta: Option<&Meta>, extra: &[(&str, String)]) -> Result<Table> {
     Ok(t)
 }
 
-/// Refuses a folder that holds a data file: results never overwrite data.
-fn refuse_data_folder(dir: &Path) -> Result<()> {
-    match DATA_FILES.iter().find(|f| dir.join(f).exists()) {
-        Some(f) => Err(Error::io_message(
+/// Writes `files` into folder `dir` whole or not at all, refusing a folder
+/// that holds a data file: results never overwrite data.
+fn write_results_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    if let Some(f) = DATA_FILES.iter().find(|f| dir.join(f).exists()) {
+        return Err(Error::io_message(
             dir.display().to_string(),
             format!("holds the data file {f}: results are never written into a data folder"),
-        )),
-        None => Ok(()),
+        ));
     }
+    super::atomic::write_dir(dir, files)
 }
 
 impl RunResults {
@@ -210,9 +212,7 @@ impl RunResults {
     /// [`Error::Io`] when the folder cannot be written, or when it holds data
     /// files (a data folder is never written over).
     pub fn write_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
-        let dir = dir.as_ref();
-        refuse_data_folder(dir)?;
-        super::atomic::write_dir(dir, &self.csv_files()?)
+        write_results_dir(dir.as_ref(), &self.csv_files()?)
     }
 
     /// The CSV files of [`RunResults::write_csv`], as (name, bytes).
@@ -342,41 +342,40 @@ impl RunResults {
 struct MetricGroup<'a> {
     scenario: &'a str,
     kind: &'static str,
-    entity: &'a str,
+    /// A country code or union name; a tracked output's label is built.
+    entity: Cow<'a, str>,
     metrics: &'a Metrics,
 }
 
 /// Every set of metrics of `s`, in document order: each scenario's
 /// countries and unions, then each difference's. The one place that knows
-/// where a summary keeps its metrics: a new kind (`tracked`, from tracked
-/// outputs) is one more chain here.
+/// where a summary keeps its metrics: a new kind (`tracked`, from the
+/// outputs a scenario file asks to track, with a label built as the entity)
+/// is one more loop here.
 fn metric_groups(s: &McSummary) -> Vec<MetricGroup<'_>> {
     let mut groups = Vec::new();
+    let mut push = |scenario, kind, entity, metrics| {
+        groups.push(MetricGroup {
+            scenario,
+            kind,
+            entity,
+            metrics,
+        });
+    };
     for sc in &s.scenarios {
-        let countries = sc.countries.iter().map(|c| (&c.country, &c.metrics));
-        let unions = sc.unions.iter().map(|u| (&u.name, &u.metrics));
-        for (kind, (entity, metrics)) in std::iter::repeat("country")
-            .zip(countries)
-            .chain(std::iter::repeat("union").zip(unions))
-        {
-            groups.push(MetricGroup {
-                scenario: &sc.name,
-                kind,
-                entity,
-                metrics,
-            });
+        for c in &sc.countries {
+            push(&sc.name, "country", Cow::from(&c.country), &c.metrics);
+        }
+        for u in &sc.unions {
+            push(&sc.name, "union", Cow::from(&u.name), &u.metrics);
         }
     }
     for d in &s.differences {
-        let countries = d.countries.iter().map(|c| (&c.country, &c.metrics));
-        let unions = d.unions.iter().map(|u| (&u.name, &u.metrics));
-        for (entity, metrics) in countries.chain(unions) {
-            groups.push(MetricGroup {
-                scenario: &d.scenario,
-                kind: "difference",
-                entity,
-                metrics,
-            });
+        for c in &d.countries {
+            push(&d.scenario, "difference", Cow::from(&c.country), &c.metrics);
+        }
+        for u in &d.unions {
+            push(&d.scenario, "difference", Cow::from(&u.name), &u.metrics);
         }
     }
     groups
@@ -457,9 +456,7 @@ impl McSummary {
     /// [`Error::Io`] when the folder cannot be written, or when it holds data
     /// files (a data folder is never written over).
     pub fn write_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
-        let dir = dir.as_ref();
-        refuse_data_folder(dir)?;
-        super::atomic::write_dir(dir, &self.csv_files()?)
+        write_results_dir(dir.as_ref(), &self.csv_files()?)
     }
 
     /// The files of [`McSummary::write_csv`], as (name, bytes).
@@ -475,7 +472,7 @@ impl McSummary {
             for (field, m) in &g.metrics.0 {
                 for (statistic, v) in statistics(m) {
                     if let Some(v) = v {
-                        summary.row(&[g.scenario, g.kind, g.entity, field, statistic, &num(v)])?;
+                        summary.row(&[g.scenario, g.kind, &g.entity, field, statistic, &num(v)])?;
                     }
                 }
             }
