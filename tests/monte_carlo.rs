@@ -1309,9 +1309,21 @@ fn tracked_outputs_reach_the_draws_csv_and_the_fingerprint() {
     customs_union::monte_carlo::write_draws_csv(&run, &block, &mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let columns = customs_union::monte_carlo::draws_csv_columns(&run.meta);
+    let named = columns
+        .iter()
+        .find(|c| {
+            (
+                c.scenario.as_str(),
+                c.kind,
+                c.entity.as_str(),
+                c.field.as_str(),
+            ) == ("customs-union", "tracked", "AGR/OUT->HOM", "counterfactual")
+        })
+        .expect("tracked flow column");
     let col = header
         .iter()
-        .position(|h| *h == "customs-union/AGR/OUT->HOM/counterfactual")
+        .position(|h| *h == named.column)
         .expect("tracked flow column");
     let row1: Vec<&str> = text.lines().nth(2).unwrap().split(',').collect();
     let at = run
@@ -1324,7 +1336,12 @@ fn tracked_outputs_reach_the_draws_csv_and_the_fingerprint() {
         )
         .unwrap();
     assert_eq!(row1[col].parse::<f64>().unwrap(), block.draw(1)[at]);
-    assert!(header.contains(&"fta/MAN/HOM/welfare"));
+    assert!(columns.iter().any(|c| (
+        c.scenario.as_str(),
+        c.kind,
+        c.entity.as_str(),
+        c.field.as_str()
+    ) == ("fta", "tracked", "MAN/HOM", "welfare")));
     // tracking another output changes the fingerprint
     let other = prepare(
         &toy(),

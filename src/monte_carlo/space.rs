@@ -179,8 +179,6 @@ impl ParameterSpace {
                         d
                     }
                 };
-                sp.claim(&mut owner, item, e, false, &key, file, data)?;
-                let idx = sp.push_item(item, data);
                 if entry.param == Param::Tariff && entry.shared && entry.exporter == Selector::All {
                     let link = MfnLink {
                         sector: item.sector,
@@ -192,29 +190,28 @@ impl ParameterSpace {
                         sp.mfn.push(link);
                     }
                 }
-                sp.assigns.push(Assign {
-                    dim,
-                    item: idx,
-                    mode: entry.mode,
-                    role: Role::Direct,
-                });
+                // the item, and the other sigma when the rule of two ties it
+                let mut cell = vec![(item, false, Role::Direct)];
                 if entry.link == Link::RuleOfTwo {
                     let (other, role) = match entry.param {
                         Param::SigmaM => (Param::SigmaD, Role::Half),
                         _ => (Param::SigmaM, Role::Twice),
                     };
-                    let follower = Item::new(other, item.sector, 0);
-                    sp.claim(&mut owner, follower, e, true, &key, file, data)?;
-                    let fidx = sp.push_item(follower, data);
+                    let role = if entry.mode == Mode::Scale {
+                        Role::Direct
+                    } else {
+                        role
+                    };
+                    cell.push((Item::new(other, item.sector, 0), true, role));
+                }
+                for (item, linked, role) in cell {
+                    sp.claim(&mut owner, item, e, linked, &key, file, data)?;
+                    let idx = sp.push_item(item, data);
                     sp.assigns.push(Assign {
                         dim,
-                        item: fidx,
+                        item: idx,
                         mode: entry.mode,
-                        role: if entry.mode == Mode::Scale {
-                            Role::Direct
-                        } else {
-                            role
-                        },
+                        role,
                     });
                 }
             }
