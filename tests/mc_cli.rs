@@ -629,21 +629,25 @@ fn requests_that_cannot_finish_are_refused_in_seconds() {
     assert!(e.contains("thread"), "{e}");
 }
 
-/// The fixed-distribution scenario: every elasticity at its data value.
-fn fixed_scenario(dir: &Path) -> PathBuf {
+/// `scenarios/toy.toml` with `montecarlo` (the `[montecarlo]` table and its
+/// entries) appended, written to `dir/name`.
+fn toy_study(dir: &Path, name: &str, montecarlo: &str) -> PathBuf {
     let toy =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/toy.toml"))
             .unwrap();
-    let path = dir.join("fixed.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "{toy}\n[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
-             link = \"rule-of-two\"\ndist = {{ kind = \"fixed\", value = 1.0 }}\n"
-        ),
-    )
-    .unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{toy}\n{montecarlo}")).unwrap();
     path
+}
+
+/// The fixed-distribution scenario: every elasticity at its data value.
+fn fixed_scenario(dir: &Path) -> PathBuf {
+    toy_study(
+        dir,
+        "fixed.toml",
+        "[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         link = \"rule-of-two\"\ndist = { kind = \"fixed\", value = 1.0 }\n",
+    )
 }
 
 #[test]
@@ -732,27 +736,20 @@ fn mc_honours_the_treatment_like_run() {
 
 /// The toy scenarios with data and policy uncertainty and tracked outputs.
 fn policy_scenario(dir: &Path) -> PathBuf {
-    let toy =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/toy.toml"))
-            .unwrap();
-    let path = dir.join("policy_mc.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "{toy}\n[montecarlo]\ndraws = 90\nseed = 5\n\
-             track = [{{ sector = \"AGR\", country = \"HOM\" }}, {{ sector = \"MAN\", exporter = \"OUT\", importer = \"PAR\" }}]\n\
-             [[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\n\
-             dist = {{ kind = \"uniform\", low = 0.5, high = 2.0 }}\n\
-             [[montecarlo.vary]]\nparam = \"tariff\"\nimporter = \"PAR\"\n\
-             dist = {{ kind = \"uniform\", low = 0.8, high = 1.2 }}\n\
-             [[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n\
-             dist = {{ kind = \"uniform\", low = 0.5, high = 1.5 }}\n\
-             [[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: CET\"\n\
-             dist = {{ kind = \"triangular\", low = 0.0, mode = 1.0, high = 1.0 }}\n"
-        ),
+    toy_study(
+        dir,
+        "policy_mc.toml",
+        "[montecarlo]\ndraws = 90\nseed = 5\n\
+         track = [{ sector = \"AGR\", country = \"HOM\" }, { sector = \"MAN\", exporter = \"OUT\", importer = \"PAR\" }]\n\
+         [[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 2.0 }\n\
+         [[montecarlo.vary]]\nparam = \"tariff\"\nimporter = \"PAR\"\n\
+         dist = { kind = \"uniform\", low = 0.8, high = 1.2 }\n\
+         [[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 1.5 }\n\
+         [[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: CET\"\n\
+         dist = { kind = \"triangular\", low = 0.0, mode = 1.0, high = 1.0 }\n",
     )
-    .unwrap();
-    path
 }
 
 #[test]

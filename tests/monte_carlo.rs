@@ -867,32 +867,8 @@ fn fixed_distributions_equal_a_plain_run_for_both_treatments() {
             let plain = sim.run(&set).unwrap();
             let mc = sim.monte_carlo(&set).unwrap();
             assert_eq!((mc.ok, mc.failed), (3, 0));
-            let mut compared = 0;
-            for r in plain.iter() {
-                for c in &r.totals {
-                    for f in OutcomeField::ADDITIVE {
-                        let want = f.get(&c.outcome);
-                        let series = mc.series(&r.name, &c.country, f.name()).unwrap();
-                        for got in series {
-                            assert!(
-                                close_12(got, want),
-                                "{label}, {treatment:?}, {} {} {}: {got} vs {want}",
-                                r.name,
-                                c.country,
-                                f.name()
-                            );
-                            compared += 1;
-                        }
-                    }
-                }
-                for u in &r.unions {
-                    let want = u.aggregate.welfare;
-                    for got in mc.series(&r.name, &u.name, "welfare").unwrap() {
-                        assert!(close_12(got, want), "{label} {}: {got} vs {want}", u.name);
-                    }
-                }
-            }
-            assert!(compared > 100);
+            let what = format!("{label}, {treatment:?}");
+            assert!(assert_draws_equal_run(&mc, &plain, &what) > 100);
             let last = plain.last().unwrap();
             welfare.push(last.totals[0].outcome.welfare);
         }
@@ -1400,12 +1376,13 @@ fn edited(
         .unwrap()
 }
 
-/// Every country total and union welfare of every draw of `mc` equals `plain` within 1e-12.
+/// Every country total and union welfare of every draw of `mc` equals
+/// `plain` within 1e-12; returns the number of country values compared.
 fn assert_draws_equal_run(
     mc: &customs_union::McSummary,
     plain: &customs_union::RunResults,
     what: &str,
-) {
+) -> usize {
     let mut compared = 0;
     for r in plain.iter() {
         for c in &r.totals {
@@ -1430,6 +1407,7 @@ fn assert_draws_equal_run(
         }
     }
     assert!(compared > 50, "{what}");
+    compared
 }
 
 #[test]

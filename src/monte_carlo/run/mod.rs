@@ -281,17 +281,23 @@ impl MonteCarlo {
         })
     }
 
-    /// Replays draw `k` alone: the same numbers as in any run.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] when `k` is not a draw of the run.
-    pub fn replay_draw(&self, k: u64) -> Result<DrawRecord> {
+    /// Refuses a draw index outside the run.
+    fn check_draw(&self, k: u64) -> Result<()> {
         if k >= self.draws {
             return Err(Error::invalid(
                 "draw",
                 format!("{k} is not a draw of this run (0..{})", self.draws),
             ));
         }
+        Ok(())
+    }
+
+    /// Replays draw `k` alone: the same numbers as in any run.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `k` is not a draw of the run.
+    pub fn replay_draw(&self, k: u64) -> Result<DrawRecord> {
+        self.check_draw(k)?;
         let mut st = self.state();
         let mut out = vec![f64::NAN; self.stride()];
         let outcome = self

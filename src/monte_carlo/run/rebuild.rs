@@ -188,12 +188,7 @@ impl MonteCarlo {
     /// [`Error::Invalid`] when `k` is not a draw of the run or a drawn value
     /// is infeasible.
     pub fn draw_dataset(&self, k: u64) -> Result<Dataset> {
-        if k >= self.draws {
-            return Err(Error::invalid(
-                "draw",
-                format!("{k} is not a draw of this run (0..{})", self.draws),
-            ));
-        }
+        self.check_draw(k)?;
         let mut st = self.state();
         for (d, v) in self.dimension_values(k).into_iter().enumerate() {
             st.x[d] = v;
