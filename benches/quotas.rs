@@ -7,7 +7,7 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use customs_union::model::QuotaHolder;
 use customs_union::policy::{Quota, TrqRates};
-use customs_union::solver::{PreparedMarket, Workspace};
+use customs_union::solver::MarketSolver;
 use customs_union::{DomesticTreatment, Elasticities, SolverConfig};
 
 #[path = "common/mod.rs"]
@@ -62,13 +62,11 @@ fn bench(c: &mut Criterion) {
         let mut quotas = plain.clone();
         with_quotas(&m, &mut quotas);
         for (label, policy) in [("none", &plain), ("three", &quotas)] {
-            let mut ws = Workspace::new(n);
             g.bench_with_input(BenchmarkId::new(label, n), &n, |b, _| {
                 b.iter(|| {
-                    let pm = PreparedMarket::new(&m, policy, DomesticTreatment::Nested)
-                        .expect("prepared");
-                    pm.solve_in(&el, m.supply(), &cfg, &mut ws, "bench")
-                        .expect("converges")
+                    let mut solver =
+                        MarketSolver::new(&m, policy, DomesticTreatment::Nested).expect("prepared");
+                    solver.solve(&el, m.supply(), &cfg).expect("converges")
                 })
             });
         }

@@ -83,7 +83,9 @@ pub mod prelude {
         BaselineQuota, Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix,
         QuotaHolder, Sector,
     };
-    pub use crate::monte_carlo::{Distribution, McSummary, Metric, MonteCarloSpec, Sampling};
+    pub use crate::monte_carlo::{
+        Distribution, McSummary, Metric, MonteCarloSpec, Sampling, Tracked,
+    };
     pub use crate::policy::{CetException, CetRule, CustomsUnion, InternalQuotas, RevenueSharing};
     pub use crate::run::{
         ComponentContribution, CountryResult, FlowResult, QuotaResult, ScenarioResult,

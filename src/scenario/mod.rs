@@ -15,11 +15,13 @@ mod compile;
 mod item;
 mod quota;
 mod resolve;
+mod scaling;
 mod union;
 
 pub use quota::{QuotaAmount, QuotaChange};
 
 pub(crate) use compile::{CompiledScenario, compile};
+pub(crate) use scaling::PolicyScaling;
 
 use std::fmt;
 
