@@ -178,7 +178,7 @@ fn welfare(page: &mut Page, cx: &Ctx) {
             if pct {
                 cells.push(
                     row.get("welfare_pct_gdp")
-                        .map_or_else(Cell::none, |v| Cell::num(format!("{v:.3}%"))),
+                        .map_or_else(Cell::none, |v| Cell::num(format!("{}%", format::grouped(v, 3)))),
                 );
             }
             t.row(cells, class);
