@@ -7,7 +7,7 @@
 //!   -> trade creation / diversion / external suppression for union members
 //!   -> welfare = dCS + dPS + dTR
 //! ```
-//! A new model variant implements [`SectorSolution`](crate::solver::SectorSolution)
+//! A new model variant implements the solver's crate-internal `SectorSolution`
 //! and needs nothing here.
 
 mod close;
