@@ -70,6 +70,12 @@ impl Table {
         Ok(t)
     }
 
+    /// A long-format table: the `labels` columns, then `field` and `value`.
+    fn long(name: &'static str, labels: &[&str]) -> Result<Self> {
+        let header: Vec<&str> = labels.iter().copied().chain(["field", "value"]).collect();
+        Table::new(name, &header)
+    }
+
     fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<()> {
         self.w
             .write_record(fields)
@@ -103,6 +109,11 @@ fn outcome_rows(
         t.row(&rec)?;
     }
     Ok(())
+}
+
+/// Rows of every additive field of `o`.
+fn additive_rows(t: &mut Table, labels: &[&str], o: &CountryOutcome) -> Result<()> {
+    outcome_rows(t, labels, o, OutcomeField::ADDITIVE.into_iter())
 }
 
 fn change_rows(t: &mut Table, scenario: &str, label: &str, rows: &[CountryResult]) -> Result<()> {
@@ -220,11 +231,8 @@ impl RunResults {
     /// # Errors
     /// [`Error::Io`] if a record cannot be encoded.
     pub fn csv_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        let mut totals = Table::new("totals.csv", &["scenario", "country", "field", "value"])?;
-        let mut by_sector = Table::new(
-            "by_sector.csv",
-            &["scenario", "sector", "country", "field", "value"],
-        )?;
+        let mut totals = Table::long("totals.csv", &["scenario", "country"])?;
+        let mut by_sector = Table::long("by_sector.csv", &["scenario", "sector", "country"])?;
         let mut bilateral = Table::new(
             "bilateral.csv",
             &[
@@ -237,24 +245,14 @@ impl RunResults {
                 "counterfactual_value",
             ],
         )?;
-        let mut decomposition = Table::new(
-            "decomposition.csv",
-            &["scenario", "component", "country", "field", "value"],
-        )?;
-        let mut stages = Table::new(
-            "stages.csv",
-            &["scenario", "stage", "country", "field", "value"],
-        )?;
-        let mut unions = Table::new("unions.csv", &["scenario", "union", "field", "value"])?;
+        let mut decomposition =
+            Table::long("decomposition.csv", &["scenario", "component", "country"])?;
+        let mut stages = Table::long("stages.csv", &["scenario", "stage", "country"])?;
+        let mut unions = Table::long("unions.csv", &["scenario", "union"])?;
         for r in self.iter() {
             let sc = r.name.as_str();
             for c in &r.totals {
-                outcome_rows(
-                    &mut totals,
-                    &[sc, &c.country],
-                    &c.outcome,
-                    OutcomeField::ADDITIVE.into_iter(),
-                )?;
+                additive_rows(&mut totals, &[sc, &c.country], &c.outcome)?;
                 if let Some(p) = c.welfare_pct_gdp {
                     totals.row(&[sc, c.country.as_str(), "welfare_pct_gdp", &num(p)])?;
                 }
@@ -268,12 +266,7 @@ impl RunResults {
                     ] {
                         by_sector.row(&[sc, &s.sector, &c.country, name, &num(v)])?;
                     }
-                    outcome_rows(
-                        &mut by_sector,
-                        &labels,
-                        &c.outcome,
-                        OutcomeField::ADDITIVE.into_iter(),
-                    )?;
+                    additive_rows(&mut by_sector, &labels, &c.outcome)?;
                 }
                 for f in &s.flows {
                     bilateral.row(&[
@@ -294,12 +287,7 @@ impl RunResults {
                 change_rows(&mut stages, sc, &d.stage, &d.countries)?;
             }
             for u in &r.unions {
-                outcome_rows(
-                    &mut unions,
-                    &[sc, &u.name],
-                    &u.aggregate,
-                    OutcomeField::ADDITIVE.into_iter(),
-                )?;
+                additive_rows(&mut unions, &[sc, &u.name], &u.aggregate)?;
                 averages_rows(&mut unions, sc, &u.name, "article_xxiv_", &u.article_xxiv)?;
                 for m in &u.article_xxiv_members {
                     let prefix = format!("article_xxiv_{}_", m.country);

@@ -74,15 +74,11 @@ pub fn table(results: &RunResults) -> String {
                 amount(a.external_trade_suppression)
             );
             for m in &u.article_xxiv_members {
-                let v = &m.averages;
                 let _ = writeln!(
                     s,
-                    "    {} external tariff: simple {} -> {}, trade-weighted {} -> {}",
+                    "    {} external tariff: {}",
                     m.country,
-                    percent(v.simple_before, 2),
-                    percent(v.simple_after, 2),
-                    percent(v.weighted_before, 2),
-                    percent(v.weighted_after, 2)
+                    averages(&m.averages)
                 );
             }
         }
@@ -105,6 +101,19 @@ pub fn table(results: &RunResults) -> String {
         s.push('\n');
     }
     s
+}
+
+/// "simple 5.20% -> 6.10%, trade-weighted 4.00% -> 5.30%": external tariff
+/// averages before and after.
+fn averages(v: &crate::run::TariffAverages) -> String {
+    let pct = |x: f64| percent(x, 2);
+    format!(
+        "simple {} -> {}, trade-weighted {} -> {}",
+        pct(v.simple_before),
+        pct(v.simple_after),
+        pct(v.weighted_before),
+        pct(v.weighted_after)
+    )
 }
 
 /// A titled block of one line per label with each country's welfare.
