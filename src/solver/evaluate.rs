@@ -133,23 +133,26 @@ impl PreparedMarket {
         macro_rules! sized {
             ($($k:literal)*) => {
                 match self.n {
-                    $($k => self.evaluate_sized::<$k>(el, supply, lnp, ws, jacobian),)*
-                    _ => self.evaluate_sized::<0>(el, supply, lnp, ws, jacobian),
+                    $($k => self.evaluate_sized::<$k>(el, supply, lnp, ws),)*
+                    _ => self.evaluate_sized::<0>(el, supply, lnp, ws),
                 }
             };
         }
-        sized!(1 2 3 4 5 6 7 8 9 10 11 12)
+        sized!(1 2 3 4 5 6 7 8 9 10 11 12);
+        if jacobian {
+            self.jacobian(el, supply, ws);
+        }
     }
 
-    /// [`PreparedMarket::evaluate`] for `N` countries, the loops' bounds known
-    /// at compile time for small markets (`N = 0`: any size, read at run time).
+    /// [`PreparedMarket::evaluate`] without the Jacobian for `N` countries, the
+    /// loops' bounds known at compile time for small markets (`N = 0`: any
+    /// size, read at run time).
     fn evaluate_sized<const N: usize>(
         &self,
         el: &Elasticities,
         supply: &[f64],
         lnp: &[f64],
         ws: &mut Workspace,
-        jacobian: bool,
     ) {
         let n = if N == 0 { self.n } else { N };
         ws.resize(n);
@@ -323,9 +326,6 @@ impl PreparedMarket {
         }
         for (&(k, a), &w) in unfactored.iter().zip(unfactored_power.iter()) {
             ap[k] = a * w * inv[k % n];
-        }
-        if jacobian {
-            self.jacobian(el, supply, ws);
         }
     }
 
