@@ -36,7 +36,7 @@ mod stats;
 mod summary;
 
 pub use block::{DrawBlock, DrawRecord, Failure};
-pub use csv::write_draws_csv;
+pub use csv::{DrawColumn, draws_csv_columns, draws_key_path, write_draws_csv, write_draws_key};
 pub use distribution::{Distribution, DistributionError};
 pub use layout::{CSV_FIELDS, Layout, RunMeta, ScenarioLayout, UnionLayout};
 pub use prepared::PreparedRun;

@@ -135,19 +135,16 @@ impl ParameterSpace {
                             d
                         }
                     };
-                    let item = Item {
-                        param: entry.param,
-                        sector: s,
-                        country: c,
-                    };
-                    sp.claim(&mut owner, item, e, false, &key, file, data)?;
-                    let idx = sp.push_item(item, data);
-                    sp.assigns.push(Assign {
-                        dim,
-                        item: idx,
-                        mode: entry.mode,
-                        role: Role::Direct,
-                    });
+                    // the item, and the other sigma when the rule of two ties it
+                    let mut cell = vec![(
+                        Item {
+                            param: entry.param,
+                            sector: s,
+                            country: c,
+                        },
+                        false,
+                        Role::Direct,
+                    )];
                     if entry.link == Link::RuleOfTwo {
                         let (other, role) = match entry.param {
                             Param::SigmaM => (Param::SigmaD, Role::Half),
@@ -158,17 +155,21 @@ impl ParameterSpace {
                             sector: s,
                             country: 0,
                         };
-                        sp.claim(&mut owner, follower, e, true, &key, file, data)?;
-                        let fidx = sp.push_item(follower, data);
+                        let role = if entry.mode == Mode::Scale {
+                            Role::Direct
+                        } else {
+                            role
+                        };
+                        cell.push((follower, true, role));
+                    }
+                    for (item, linked, role) in cell {
+                        sp.claim(&mut owner, item, e, linked, &key, file, data)?;
+                        let idx = sp.push_item(item, data);
                         sp.assigns.push(Assign {
                             dim,
-                            item: fidx,
+                            item: idx,
                             mode: entry.mode,
-                            role: if entry.mode == Mode::Scale {
-                                Role::Direct
-                            } else {
-                                role
-                            },
+                            role,
                         });
                     }
                 }

@@ -139,30 +139,25 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let e = parse(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"sigma_m\"\ndist = { kind = \"normal\", mean = 1, sd = -1 }",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].dist.sd"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"sigma_x\"\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].param"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\nfoo = 1\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].foo"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\ncountry = \"HOM\"\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].country"), "{e}");
+        // (the entry of [[montecarlo.vary]], the key its error must name)
+        let cases = [
+            (
+                "param = \"sigma_m\"\ndist = { kind = \"normal\", mean = 1, sd = -1 }".to_string(),
+                "dist.sd",
+            ),
+            (format!("param = \"sigma_x\"\n{FIXED}"), "param"),
+            (format!("param = \"eta\"\nfoo = 1\n{FIXED}"), "foo"),
+            (
+                format!("param = \"eta\"\ncountry = \"HOM\"\n{FIXED}"),
+                "country",
+            ),
+        ];
+        for (entry, key) in cases {
+            let e = parse(&format!("[montecarlo]\n[[montecarlo.vary]]\n{entry}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&format!("montecarlo.vary[0].{key}")), "{e}");
+        }
     }
 
     #[test]

@@ -106,14 +106,17 @@ impl MonteCarlo {
         self.draws
     }
 
-    /// The seed.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
-    /// The sampling method.
-    pub fn sampling(&self) -> Sampling {
-        self.sampling
+    /// What decides every draw's values besides the data, the scenarios and
+    /// the model, one per line as the run's fingerprint hashes them:
+    /// treatment, seed, draws and sampling method.
+    pub(crate) fn draw_identity(&self) -> String {
+        format!(
+            "treatment {}\nseed {}\ndraws {}\nsampling {}\n",
+            self.treatment.name(),
+            self.seed,
+            self.draws,
+            self.sampling.name()
+        )
     }
 
     /// The treatment of domestic sales every market is solved with.
