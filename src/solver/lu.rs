@@ -86,10 +86,8 @@ fn factor(a: &mut [f64], perm: &mut [usize], n: usize, tiny: f64) -> bool {
         for c in 0..n - k - 1 {
             let column = &mut right[c * n..(c + 1) * n];
             let u = column[k];
-            if u != 0.0 {
-                for (v, &l) in column[k + 1..].iter_mut().zip(lk) {
-                    *v -= l * u;
-                }
+            for (v, &l) in column[k + 1..].iter_mut().zip(lk) {
+                *v -= l * u;
             }
         }
     }
@@ -106,20 +104,16 @@ fn solve_factored(a: &[f64], perm: &[usize], b: &mut [f64], n: usize) -> bool {
     // L y = P b (unit diagonal), column by column
     for k in 0..n {
         let y = b[k];
-        if y != 0.0 {
-            for (v, &l) in b[k + 1..n].iter_mut().zip(&a[k * n + k + 1..(k + 1) * n]) {
-                *v -= l * y;
-            }
+        for (v, &l) in b[k + 1..n].iter_mut().zip(&a[k * n + k + 1..(k + 1) * n]) {
+            *v -= l * y;
         }
     }
     // U x = y, column by column from the last
     for k in (0..n).rev() {
         let x = b[k] / a[k * n + k];
         b[k] = x;
-        if x != 0.0 {
-            for (v, &u) in b[..k].iter_mut().zip(&a[k * n..k * n + k]) {
-                *v -= u * x;
-            }
+        for (v, &u) in b[..k].iter_mut().zip(&a[k * n..k * n + k]) {
+            *v -= u * x;
         }
     }
     b[..n].iter().all(|v| v.is_finite())
@@ -221,8 +215,18 @@ mod tests {
             (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
         for n in 1..=12 {
-            for _ in 0..20 {
-                let cols: Vec<f64> = (0..n * n).map(|_| next() * 1e3).collect();
+            for t in 0..20 {
+                // every other matrix a third zeros (zero multipliers and updates)
+                let cols: Vec<f64> = (0..n * n)
+                    .map(|k| {
+                        let v = next() * 1e3;
+                        if t % 2 == 1 && k % 3 == 1 && k % (n + 1) != 0 {
+                            0.0
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
                 let b: Vec<f64> = (0..n).map(|_| next()).collect();
                 let theirs = nalgebra::DMatrix::from_column_slice(n, n, &cols)
                     .lu()
@@ -254,6 +258,10 @@ mod tests {
         // not finite
         let mut a = columns(&[1.0, f64::NAN, 0.0, 1.0], 2);
         let mut b = vec![1.0, 1.0];
+        assert!(!solve_in_place(&mut a, &mut b, 2));
+        // a NaN multiplier meets only zeros, and still spoils the solution
+        let mut a = columns(&[1.0, 0.0, f64::NAN, 1.0], 2);
+        let mut b = vec![0.0, 1.0];
         assert!(!solve_in_place(&mut a, &mut b, 2));
     }
 }
