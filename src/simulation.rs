@@ -367,6 +367,8 @@ impl<'a> Simulation<'a> {
         let (treatment, compiled) = self.compile(set)?;
         Ok(MonteCarlo::new(
             self.data,
+            &set.source,
+            &set.scenarios,
             &compiled,
             spec,
             self.model,

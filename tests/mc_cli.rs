@@ -629,21 +629,25 @@ fn requests_that_cannot_finish_are_refused_in_seconds() {
     assert!(e.contains("thread"), "{e}");
 }
 
-/// The fixed-distribution scenario: every elasticity at its data value.
-fn fixed_scenario(dir: &Path) -> PathBuf {
+/// `scenarios/toy.toml` with `montecarlo` (the `[montecarlo]` table and its
+/// entries) appended, written to `dir/name`.
+fn toy_study(dir: &Path, name: &str, montecarlo: &str) -> PathBuf {
     let toy =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/toy.toml"))
             .unwrap();
-    let path = dir.join("fixed.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "{toy}\n[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
-             link = \"rule-of-two\"\ndist = {{ kind = \"fixed\", value = 1.0 }}\n"
-        ),
-    )
-    .unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{toy}\n{montecarlo}")).unwrap();
     path
+}
+
+/// The fixed-distribution scenario: every elasticity at its data value.
+fn fixed_scenario(dir: &Path) -> PathBuf {
+    toy_study(
+        dir,
+        "fixed.toml",
+        "[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"sigma_m\"\n\
+         link = \"rule-of-two\"\ndist = { kind = \"fixed\", value = 1.0 }\n",
+    )
 }
 
 #[test]
@@ -730,6 +734,103 @@ fn mc_honours_the_treatment_like_run() {
     assert!(e.contains("GSIM-linear"), "{e}");
 }
 
+/// The toy scenarios with data and policy uncertainty and tracked outputs.
+fn policy_scenario(dir: &Path) -> PathBuf {
+    toy_study(
+        dir,
+        "policy_mc.toml",
+        "[montecarlo]\ndraws = 90\nseed = 5\n\
+         track = [{ sector = \"AGR\", country = \"HOM\" }, { sector = \"MAN\", exporter = \"OUT\", importer = \"PAR\" }]\n\
+         [[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 2.0 }\n\
+         [[montecarlo.vary]]\nparam = \"tariff\"\nimporter = \"PAR\"\n\
+         dist = { kind = \"uniform\", low = 0.8, high = 1.2 }\n\
+         [[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n\
+         dist = { kind = \"uniform\", low = 0.5, high = 1.5 }\n\
+         [[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: CET\"\n\
+         dist = { kind = \"triangular\", low = 0.0, mode = 1.0, high = 1.0 }\n",
+    )
+}
+
+#[test]
+fn data_and_policy_uncertainty_give_identical_bytes_across_threads_and_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = policy_scenario(dir.path());
+    let run = |extra: &[&str], out: &Path| {
+        let mut args = vec!["mc", "--scenario", s(&sc), "--quiet"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", s(out)]);
+        ok(&args);
+    };
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    let csv = dir.path().join("draws.csv");
+    run(&["--threads", "1", "--draws-out", s(&csv)], &a);
+    run(&["--threads", "2"], &b);
+    let bytes = std::fs::read(&a).unwrap();
+    assert_eq!(bytes, std::fs::read(&b).unwrap());
+    let shards = dir.path().join("shards");
+    let shard_dir = format!("{}/", s(&shards));
+    for k in 0..3 {
+        run(
+            &["--shard", &format!("{k}/3"), "--threads", "2"],
+            Path::new(&shard_dir),
+        );
+    }
+    let merged = dir.path().join("merged.json");
+    ok(&["merge", s(&shards), "--out", s(&merged)]);
+    assert_eq!(std::fs::read(&merged).unwrap(), bytes);
+    // the tidy summary has the tracked outputs and their differences
+    let tidy = dir.path().join("tidy");
+    let c = dir.path().join("c.json");
+    run(&["--csv", s(&tidy)], &c);
+    let summary = std::fs::read_to_string(tidy.join("summary.csv")).unwrap();
+    assert!(
+        summary.contains("customs-union,tracked,MAN/OUT->PAR,counterfactual,p95,"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("customs-union,difference,AGR/HOM,welfare,mean,"),
+        "{summary}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["failed"], 0);
+    let tracked = &doc["scenarios"][1]["tracked"];
+    assert_eq!(tracked[0]["sector"], "AGR");
+    assert_eq!(tracked[1]["importer"], "PAR");
+    assert_eq!(tracked[1]["metrics"]["counterfactual"]["ok"], 90);
+    assert!(
+        doc["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "shock.HP: CET")
+    );
+    // the tracked outputs are columns of the draws file, named in its key
+    let key = std::fs::read_to_string(dir.path().join("draws.key.csv")).unwrap();
+    let column = key
+        .lines()
+        .find(|l| l.ends_with(",customs-union,tracked,MAN/OUT->PAR,counterfactual"))
+        .unwrap_or_else(|| panic!("{key}"))
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(key.contains(",fta,tracked,AGR/HOM,welfare"), "{key}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == column).unwrap();
+    let first: f64 = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(at)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(first > 0.0, "{first}");
+}
+
 #[test]
 fn mc_prints_its_summary_with_units_and_baseline() {
     let dir = tempfile::tempdir().unwrap();
@@ -762,4 +863,43 @@ fn mc_prints_its_summary_with_units_and_baseline() {
     for name in ["HOM", "PAR", "OUT", "ROW", "HP"] {
         assert_eq!(rows(name), 3, "{name}: {text}");
     }
+}
+
+#[test]
+fn undefined_statistics_have_no_row_in_summary_csv() {
+    // under quadrature there is no sampling error: mcse is null in the JSON
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario())
+        .unwrap()
+        .replace("sampling = \"random\"", "sampling = \"quadrature\"");
+    assert!(text.contains("quadrature"));
+    let sc = dir.path().join("quadrature.toml");
+    std::fs::write(&sc, text).unwrap();
+    let out = dir.path().join("q.json");
+    let folder = dir.path().join("q");
+    ok(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--quiet",
+        "--csv",
+        s(&folder),
+        "--out",
+        s(&out),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(doc["scenarios"][0]["countries"][0]["metrics"]["welfare"]["mcse"].is_null());
+    let rows = csv_rows(&folder.join("summary.csv"));
+    assert!(rows.len() > 100);
+    assert!(rows[1..].iter().all(|r| r[4] != "mcse"));
+    for r in &rows[1..] {
+        let v: f64 = r[5].parse().unwrap();
+        assert!(!v.is_nan(), "{r:?}");
+    }
+    let sd = rows[1..].iter().filter(|r| r[4] == "sd").count();
+    assert_eq!(
+        sd * 8,
+        rows.len() - 1,
+        "eight statistics per metric without mcse"
+    );
 }

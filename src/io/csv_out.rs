@@ -336,10 +336,9 @@ struct MetricGroup<'a> {
 }
 
 /// Every set of metrics of `s`, in document order: each scenario's
-/// countries and unions, then each difference's. The one place that knows
-/// where a summary keeps its metrics: a new kind (`tracked`, from the
-/// outputs a scenario file asks to track, with a label built as the entity)
-/// is one more loop here.
+/// countries, unions and tracked outputs (labelled `MACH/KAZ`,
+/// `MACH/CHN->KAZ`), then each difference's. The one place that knows where
+/// a summary keeps its metrics.
 fn metric_groups(s: &McSummary) -> Vec<MetricGroup<'_>> {
     let mut groups = Vec::new();
     let mut push = |scenario, kind, entity, metrics| {
@@ -357,6 +356,9 @@ fn metric_groups(s: &McSummary) -> Vec<MetricGroup<'_>> {
         for u in &sc.unions {
             push(&sc.name, "union", Cow::from(&u.name), &u.metrics);
         }
+        for t in &sc.tracked {
+            push(&sc.name, "tracked", Cow::from(t.output.label()), &t.metrics);
+        }
     }
     for d in &s.differences {
         for c in &d.countries {
@@ -364,6 +366,14 @@ fn metric_groups(s: &McSummary) -> Vec<MetricGroup<'_>> {
         }
         for u in &d.unions {
             push(&d.scenario, "difference", Cow::from(&u.name), &u.metrics);
+        }
+        for t in &d.tracked {
+            push(
+                &d.scenario,
+                "difference",
+                Cow::from(t.output.label()),
+                &t.metrics,
+            );
         }
     }
     groups

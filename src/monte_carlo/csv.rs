@@ -6,10 +6,12 @@
 //! FILE.csv      draw, status (ok | failed), scenario, reason, p<i>..., s<k>_e<e>_f<j>...
 //!               p<i>          varied item i (in the order of the run's parameters)
 //!               s<k>_e<e>_f<j> scenario k (file order), entity e (countries in data order,
-//!                             then the scenario's unions), field j (of CSV_FIELDS); all from 0
+//!                             then the scenario's unions, then the tracked outputs), field j
+//!                             (of CSV_FIELDS; of the output's own fields when tracked); all from 0
 //! FILE.key.csv  column, scenario, kind, entity, field   (one row per column of FILE.csv)
 //!               kind: draw (the four draw columns), parameter (field = the item's label),
-//!                     country or union (an outcome of that scenario's entity)
+//!                     country or union (an outcome of that scenario's entity), tracked
+//!                     (entity MACH/KAZ for a sector row, MACH/CHN->KAZ for a flow)
 //! ```
 
 use std::io::Write;
@@ -27,9 +29,10 @@ pub struct DrawColumn {
     pub column: String,
     /// The scenario of an outcome column (empty otherwise).
     pub scenario: String,
-    /// `draw`, `parameter`, `country` or `union`.
+    /// `draw`, `parameter`, `country`, `union` or `tracked`.
     pub kind: &'static str,
-    /// The country code or union name of an outcome column (empty otherwise).
+    /// The country code or union name of an outcome column, or a tracked
+    /// output's label (`MACH/KAZ`, `MACH/CHN->KAZ`) (empty otherwise).
     pub entity: String,
     /// The outcome field, the varied item's label, or what a draw column holds.
     pub field: String,
@@ -82,6 +85,25 @@ pub fn draws_csv_columns(meta: &RunMeta) -> Vec<DrawColumn> {
                     entity: lay.entity_name(s, e).to_string(),
                     field: (*name).to_string(),
                     value_index: Some(lay.index(s, e, fi)),
+                });
+            }
+        }
+        // tracked outputs continue the entities: e = entities + t, j = the output's own field
+        for (t, tr) in lay.tracked().iter().enumerate() {
+            let e = lay.entities(s) + t;
+            for (j, (name, at)) in tr
+                .fields()
+                .into_iter()
+                .zip(lay.tracked_range(s, t))
+                .enumerate()
+            {
+                cols.push(DrawColumn {
+                    column: format!("s{s}_e{e}_f{j}"),
+                    scenario: sl.name.clone(),
+                    kind: "tracked",
+                    entity: tr.label(),
+                    field: name.to_string(),
+                    value_index: Some(at),
                 });
             }
         }

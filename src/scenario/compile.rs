@@ -213,9 +213,9 @@ pub(crate) struct CompiledScenario {
     pub unions: Vec<UnionMembership>,
     /// Rates the scenario raises above 100% (warned, not refused).
     pub warnings: Vec<String>,
-    items: Vec<Item>,
-    item_component: Vec<usize>,
-    base: PolicyState,
+    pub(super) items: Vec<Item>,
+    pub(super) item_component: Vec<usize>,
+    pub(super) base: PolicyState,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%

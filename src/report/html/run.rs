@@ -176,10 +176,9 @@ fn welfare(page: &mut Page, cx: &Ctx) {
             let mut cells = vec![Cell::text(&row.country), amount_cell(row.get("welfare"))];
             cells.extend(parts.iter().map(|f| amount_cell(row.get(f))));
             if pct {
-                cells.push(
-                    row.get("welfare_pct_gdp")
-                        .map_or_else(Cell::none, |v| Cell::num(format!("{}%", format::grouped(v, 3)))),
-                );
+                cells.push(row.get("welfare_pct_gdp").map_or_else(Cell::none, |v| {
+                    Cell::num(format!("{}%", format::grouped(v, 3)))
+                }));
             }
             t.row(cells, class);
         };
