@@ -864,3 +864,42 @@ fn mc_prints_its_summary_with_units_and_baseline() {
         assert_eq!(rows(name), 3, "{name}: {text}");
     }
 }
+
+#[test]
+fn undefined_statistics_have_no_row_in_summary_csv() {
+    // under quadrature there is no sampling error: mcse is null in the JSON
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(scenario())
+        .unwrap()
+        .replace("sampling = \"random\"", "sampling = \"quadrature\"");
+    assert!(text.contains("quadrature"));
+    let sc = dir.path().join("quadrature.toml");
+    std::fs::write(&sc, text).unwrap();
+    let out = dir.path().join("q.json");
+    let folder = dir.path().join("q");
+    ok(&[
+        "mc",
+        "--scenario",
+        s(&sc),
+        "--quiet",
+        "--csv",
+        s(&folder),
+        "--out",
+        s(&out),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(doc["scenarios"][0]["countries"][0]["metrics"]["welfare"]["mcse"].is_null());
+    let rows = csv_rows(&folder.join("summary.csv"));
+    assert!(rows.len() > 100);
+    assert!(rows[1..].iter().all(|r| r[4] != "mcse"));
+    for r in &rows[1..] {
+        let v: f64 = r[5].parse().unwrap();
+        assert!(!v.is_nan(), "{r:?}");
+    }
+    let sd = rows[1..].iter().filter(|r| r[4] == "sd").count();
+    assert_eq!(
+        sd * 8,
+        rows.len() - 1,
+        "eight statistics per metric without mcse"
+    );
+}

@@ -8,7 +8,7 @@
 //!   -> quota rent to its holder, export-tax revenue to the exporter
 //!   -> welfare = dCS + dPS + dTR + d quota rent + d export-tax revenue
 //! ```
-//! A new model variant implements [`SectorSolution`](crate::solver::SectorSolution)
+//! A new model variant implements the solver's crate-internal `SectorSolution`
 //! and needs nothing here.
 
 mod close;

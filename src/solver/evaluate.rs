@@ -130,9 +130,33 @@ impl PreparedMarket {
         ws: &mut Workspace,
         jacobian: bool,
     ) {
-        ws.resize(self.n);
+        macro_rules! sized {
+            ($($k:literal)*) => {
+                match self.n {
+                    $($k => self.evaluate_sized::<$k>(el, supply, lnp, ws),)*
+                    _ => self.evaluate_sized::<0>(el, supply, lnp, ws),
+                }
+            };
+        }
+        sized!(1 2 3 4 5 6 7 8 9 10 11 12);
+        if jacobian {
+            self.jacobian(el, supply, ws);
+        }
+    }
+
+    /// [`PreparedMarket::evaluate`] without the Jacobian for `N` countries, the
+    /// loops' bounds known at compile time for small markets (`N = 0`: any
+    /// size, read at run time).
+    fn evaluate_sized<const N: usize>(
+        &self,
+        el: &Elasticities,
+        supply: &[f64],
+        lnp: &[f64],
+        ws: &mut Workspace,
+    ) {
+        let n = if N == 0 { self.n } else { N };
+        ws.resize(n);
         self.fill_constants(el, ws);
-        let n = self.n;
         let sm = el.sigma_import;
         let sd = el.sigma_domestic;
         let eta = el.demand;
@@ -303,9 +327,6 @@ impl PreparedMarket {
         for (&(k, a), &w) in unfactored.iter().zip(unfactored_power.iter()) {
             ap[k] = a * w * inv[k % n];
         }
-        if jacobian {
-            self.jacobian(el, supply, ws);
-        }
     }
 
     /// The Jacobian `dR_i/d ln p_k` at the state left by the last evaluation:
@@ -336,31 +357,34 @@ impl PreparedMarket {
         for (c, &mj) in coef.iter_mut().zip(&m[..n]) {
             *c = c1 + c2 * mj;
         }
-        for k in 0..n {
-            let r = k * n..(k + 1) * n;
-            for ((gv, &a), &c) in g[r.clone()].iter_mut().zip(&ap[r]).zip(coef.iter()) {
-                *gv = a * c;
+        // stored transposed, g[j * n + k] = G[k][j], so that the product below
+        // runs along contiguous rows
+        for j in 0..n {
+            let c = coef[j];
+            for (k, gv) in g[j * n..(j + 1) * n].iter_mut().enumerate() {
+                *gv = ap[k * n + j] * c;
             }
             if nested {
-                g[k * n + k] = c2 * (1.0 - m[k]);
+                g[j * n + j] = c2 * (1.0 - m[j]);
             }
         }
         // J = X G^T over all flows; the nested diagonal is corrected below
         if n >= GEMM_MIN {
             let xv = nalgebra::DMatrixView::from_slice_with_strides(x, n, n, n, 1);
-            let gt = nalgebra::DMatrixView::from_slice_with_strides(&g[..], n, n, 1, n);
+            let gt = nalgebra::DMatrixView::from_slice_with_strides(&g[..], n, n, n, 1);
             let mut jv =
                 nalgebra::DMatrixViewMut::from_slice_with_strides_mut(&mut jac[..], n, n, n, 1);
             jv.gemm(1.0, &xv, &gt, 0.0);
         } else {
-            for i in 0..n {
-                let xr = &x[i * n..(i + 1) * n];
-                let jr = &mut jac[i * n..(i + 1) * n];
-                for (k, jv) in jr.iter_mut().enumerate() {
-                    let gr = &g[k * n..(k + 1) * n];
-                    *jv = xr.iter().zip(gr).map(|(a, b)| a * b).sum();
-                }
+            macro_rules! fixed {
+                ($($k:literal)*) => {
+                    match n {
+                        $($k => product::<$k>(x, g, jac),)*
+                        _ => unreachable!("GEMM_MIN bounds the small sizes"),
+                    }
+                };
             }
+            fixed!(0 1 2 3 4 5 6 7 8 9 10 11);
         }
         for i in 0..n {
             let xr = &x[i * n..(i + 1) * n];
@@ -383,6 +407,25 @@ impl PreparedMarket {
             };
             jac[i * n + i] -= sm * (total - xii) + sd * xii + sup;
         }
+    }
+}
+
+/// `J = X G^T` for small markets, `g` holding `G^T` row-major: row `i` of `J`
+/// accumulates `x[i][j]` times row `j` of `G^T`, `j` in order. Each entry is
+/// the same sum, term by term, as a dot product, but the `N` entries of a row
+/// are independent chains held in registers (the size is known at compile
+/// time), where a dot product per entry waits on every addition.
+fn product<const N: usize>(x: &[f64], g: &[f64], jac: &mut [f64]) {
+    for i in 0..N {
+        let mut row = [0.0; N];
+        for j in 0..N {
+            let xij = x[i * N + j];
+            let gr = &g[j * N..(j + 1) * N];
+            for k in 0..N {
+                row[k] += xij * gr[k];
+            }
+        }
+        jac[i * N..(i + 1) * N].copy_from_slice(&row);
     }
 }
 

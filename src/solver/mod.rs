@@ -1,9 +1,11 @@
 //! Equilibrium solvers: the exact Armington model (Newton on log prices with
 //! the analytic Jacobian), and the GSIM-linear and SMART variants.
 //!
-//! Each variant returns a raw solution of one sector that implements
-//! [`SectorSolution`]; the accounts layer turns any of them into country
-//! outcomes. Nothing here knows about reports or results.
+//! Each variant returns a raw solution of one sector that implements the
+//! crate-internal `SectorSolution`; the accounts layer turns any of them into
+//! country outcomes. Nothing here knows about reports or results.
+//! [`MarketSolver`] is the public handle on the exact solver of one market,
+//! for solving it again and again (benchmarks, tuning, diagnostics).
 
 mod config;
 mod continuation;

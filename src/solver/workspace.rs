@@ -67,7 +67,8 @@ pub struct Workspace {
     // ---- the Jacobian
     /// Per destination: `(sm-sd) + (sd-eta) m_j`.
     pub(crate) share_coef: Vec<f64>,
-    /// `G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j]`, row-major `[k * n + j]`.
+    /// `G[k][j] = (sm-sd) a'[k][j] + (sd-eta) s[k][j]`, stored transposed:
+    /// `[j * n + k]`.
     pub(crate) share_gradient: Vec<f64>,
     /// `dR_i / d ln p_k`, row-major `[i * n + k]`.
     pub(crate) jacobian: Vec<f64>,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
-//!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
+//!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json] [--csv DIR]
 //! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
 //!                  [--domestic nested|as-import-source] [--model armington]
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--csv DIR] [--fail-fast] [--quiet]
