@@ -60,23 +60,9 @@ struct ScenarioDto {
     #[serde(default)]
     ntb: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
-    export: Vec<toml::Spanned<ExportDto>>,
+    export: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
     quota: Vec<toml::Spanned<QuotaDto>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExportDto {
-    exporter: String,
-    importer: String,
-    #[serde(default = "star")]
-    sector: String,
-    set: Option<f64>,
-    add: Option<f64>,
-    scale: Option<f64>,
-    ban: Option<bool>,
-    component: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -299,25 +285,10 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             });
         }
         let mut changes: Vec<(usize, PolicyChange)> = Vec::new();
-        let exports = sc.export.into_iter().map(|sp| {
-            let start = sp.span();
-            let e = sp.into_inner();
-            let ch = ChangeDto {
-                importer: e.importer,
-                exporter: e.exporter,
-                sector: e.sector,
-                set: e.set,
-                add: e.add,
-                scale: e.scale,
-                ban: e.ban,
-                component: e.component,
-            };
-            toml::Spanned::new(start, ch)
-        });
         let lists = [
             (Instrument::Tariff, sc.tariff),
             (Instrument::Ntb, sc.ntb),
-            (Instrument::ExportTax, exports.collect()),
+            (Instrument::ExportTax, sc.export),
         ];
         for (instrument, list) in lists {
             let tag = match instrument {
