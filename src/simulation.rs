@@ -450,6 +450,37 @@ mod tests {
     }
 
     #[test]
+    fn sectors_solved_on_one_thread_or_several_give_the_same_bytes() {
+        let data = Dataset::embedded("eaeu2009").unwrap();
+        let set = ScenarioSet::new(vec![
+            Scenario::new("cet").with_union(
+                CustomsUnion::new(
+                    "CU",
+                    &["KAZ", "RUS", "BLR"],
+                    CetRule::Adopt {
+                        country: "RUS".into(),
+                    },
+                )
+                .with_pooling(&[("RUS", 0.8797), ("KAZ", 0.0733), ("BLR", 0.0470)]),
+            ),
+        ]);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let r = Simulation::new(&data).decompose(true).run(&set).unwrap();
+                r.to_json().unwrap()
+            })
+        };
+        let one = on(1);
+        assert!(one.contains("\"flows\""));
+        assert_eq!(one, on(2));
+        assert_eq!(one, on(3));
+    }
+
+    #[test]
     fn an_explicit_solver_overrides_the_sets() {
         let data = toy();
         let loose = SolverConfig {
