@@ -140,8 +140,10 @@ impl Table {
         text: &'t str,
         required: &[&str],
     ) -> Result<(Table, csv::Reader<&'t [u8]>)> {
+        // fields are trimmed as each row is copied out (see `each_row`):
+        // the reader's own trimming allocates a new record per row
         let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
+            .trim(csv::Trim::Headers)
             .flexible(false)
             .from_reader(text.as_bytes());
         let headers: Vec<String> = rdr
@@ -266,7 +268,7 @@ fn each_row(
         vals.resize_with(rec.len(), String::new);
         for (v, f) in vals.iter_mut().zip(rec.iter()) {
             v.clear();
-            v.push_str(f);
+            v.push_str(f.trim());
         }
         let line = rec.position().map_or(0, |p| p.line());
         each(Row {
@@ -300,6 +302,32 @@ fn read_table(
         }
         None if optional => Ok(None),
         None => Err(Error::io_message(name, "required file not found")),
+    }
+}
+
+/// Code → index, looked up for every row of the large files: FNV-1a, as
+/// codes are short and come from the user's own files (no adversary to
+/// resist, as SipHash does at several times the cost).
+type Codes = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The 64-bit FNV-1a hash.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -406,7 +434,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
 
     // countries
     let mut countries = Vec::new();
-    let mut cidx: HashMap<String, usize> = HashMap::new();
+    let mut cidx = Codes::default();
     for r in rows(&countries_t) {
         let code = r.str("code")?;
         if code == "*" || code.contains(char::is_whitespace) {
@@ -445,7 +473,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let n = countries.len();
     // sectors
     let mut sectors = Vec::new();
-    let mut sidx: HashMap<String, usize> = HashMap::new();
+    let mut sidx = Codes::default();
     for r in rows(&sectors_t) {
         let code = r.str("code")?;
         if code == "*" || code.contains(char::is_whitespace) {
