@@ -278,10 +278,18 @@ impl<'a> Simulation<'a> {
             solver: self.solver_for(set),
             decompose: self.decompose,
         };
-        let mut scenarios = compiled
-            .iter()
-            .map(|cs| run_scenario(self.data, cs, &opts))
-            .collect::<Result<Vec<_>>>()?;
+        // the data's fingerprint (a hash of its whole content) is taken
+        // while the scenarios run
+        let (scenarios, meta) = rayon::join(
+            || {
+                compiled
+                    .iter()
+                    .map(|cs| run_scenario(self.data, cs, &opts))
+                    .collect::<Result<Vec<_>>>()
+            },
+            || self.meta(set),
+        );
+        let mut scenarios = scenarios?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
                 set.scenarios
@@ -301,7 +309,7 @@ impl<'a> Simulation<'a> {
             }
         }
         Ok(RunResults {
-            meta: self.meta(set)?,
+            meta: meta?,
             solver: opts.solver,
             countries: self
                 .data
