@@ -44,12 +44,22 @@ fn tariff_line(c: &mut Criterion) {
     let scenario = |name: &str| load_scenario_file(&dir.path().join(name)).expect("scenario");
     let (union, changes) = (scenario("union.toml"), scenario("changes.toml"));
     let chain = load_scenario_file(&small.path().join("chain.toml")).expect("scenario");
-    let chain_data = load_data_dir(&small.path().join("data")).expect("loads").dataset;
+    let chain_data = load_data_dir(&small.path().join("data"))
+        .expect("loads")
+        .dataset;
     let data_dir = dir.path().join("data");
     let mut g = c.benchmark_group("tariff_line_20x400");
     g.sample_size(10);
     g.bench_function("load", |b| {
-        b.iter(|| black_box(load_data_dir(&data_dir).expect("loads").dataset.sectors().len()))
+        b.iter(|| {
+            black_box(
+                load_data_dir(&data_dir)
+                    .expect("loads")
+                    .dataset
+                    .sectors()
+                    .len(),
+            )
+        })
     });
     let data = load_data_dir(&data_dir).expect("loads").dataset;
     let sim = Simulation::new(&data);
