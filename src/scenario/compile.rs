@@ -93,6 +93,11 @@ pub(crate) fn compile(
                 }
             }
             built[b] = Some(done);
+            if children[b] == 0 {
+                if let Some(Built { checked: Ok(c), .. }) = &mut built[b] {
+                    c.policy = None;
+                }
+            }
         }
     }
     let mut out = Vec::with_capacity(scenarios.len());
