@@ -5,8 +5,8 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+use customs_union::solver::MarketSolver;
 use customs_union::solver::gsim_linear::solve_linear;
-use customs_union::solver::{Predictor, PreparedMarket, Workspace};
 use customs_union::{DomesticTreatment, Elasticities, Method, SolverConfig};
 
 #[path = "common/mod.rs"]
@@ -18,8 +18,9 @@ fn exact(c: &mut Criterion) {
     for &n in &[3usize, 7, 20, 50, 100, 200] {
         let m = common::market(n, 42 + n as u64);
         let p = common::union_policy(&m);
-        let pm = PreparedMarket::new(&m, &p, DomesticTreatment::Nested).expect("prepared");
-        let mut ws = Workspace::new(n);
+        let mut solver = MarketSolver::new(&m, &p, DomesticTreatment::Nested)
+            .expect("prepared")
+            .sector("bench");
         for (name, cfg) in [
             ("newton", SolverConfig::default().with_warm_start(false)),
             (
@@ -57,9 +58,7 @@ fn exact(c: &mut Criterion) {
             }
             g.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
                 b.iter(|| {
-                    let r = pm
-                        .solve_in(&el, m.supply(), &cfg, &mut ws, "bench")
-                        .expect("converges");
+                    let r = solver.solve(&el, m.supply(), &cfg).expect("converges");
                     black_box(r.iterations)
                 })
             });
@@ -77,19 +76,14 @@ fn predicted(c: &mut Criterion) {
     for &n in &[7usize, 20, 100] {
         let m = common::market(n, 42 + n as u64);
         let p = common::union_policy(&m);
-        let pm = PreparedMarket::new(&m, &p, DomesticTreatment::Nested).expect("prepared");
-        let mut ws = Workspace::new(n);
+        let mut solver = MarketSolver::new(&m, &p, DomesticTreatment::Nested)
+            .expect("prepared")
+            .sector("bench");
         let cfg = SolverConfig::default();
-        pm.solve_in(
-            &el0,
-            m.supply(),
-            &cfg.with_warm_start(false),
-            &mut ws,
-            "bench",
-        )
-        .expect("central solve");
-        let lnp0 = ws.log_prices().to_vec();
-        let pred = Predictor::new(&pm, &el0, m.supply(), &lnp0, &mut ws).expect("predictor");
+        solver
+            .solve(&el0, m.supply(), &cfg.with_warm_start(false))
+            .expect("central solve");
+        assert!(solver.build_predictor(&el0, m.supply()), "predictor");
         let mut r = common::Mix(7);
         let draws: Vec<Elasticities> = (0..64)
             .map(|_| {
@@ -97,17 +91,13 @@ fn predicted(c: &mut Criterion) {
                 Elasticities::new(7.6 * k, 3.8 * k, 0.5 + r.next_f64()).expect("valid")
             })
             .collect();
-        let mut start = vec![0.0; n];
         let mut d = 0;
         g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
             b.iter(|| {
                 let el = &draws[d % draws.len()];
                 d += 1;
-                pred.predict(el, m.supply(), &mut start);
-                ws.set_start(&start);
-                let rep = pm
-                    .solve_in(el, m.supply(), &cfg, &mut ws, "bench")
-                    .expect("converges");
+                solver.start_predicted(el, m.supply());
+                let rep = solver.solve(el, m.supply(), &cfg).expect("converges");
                 black_box(rep.iterations)
             })
         });

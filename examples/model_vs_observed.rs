@@ -160,37 +160,6 @@ pub fn scale_sigmas(data: &Dataset, factor: f64) -> Dataset {
     d
 }
 
-/// `data` with one Monte Carlo draw's elasticities (labels `sigma_m.SECTOR`,
-/// `sigma_d.SECTOR`, `eta.SECTOR`, `epsilon.SECTOR.COUNTRY`).
-pub fn with_draw(data: &Dataset, labels: &[String], values: &[f64]) -> Dataset {
-    let mut d = data.clone();
-    for (label, &v) in labels.iter().zip(values) {
-        let parts: Vec<&str> = label.split('.').collect();
-        let Some(s) = parts.get(1).and_then(|c| d.sector_id(c)).map(|s| s.0) else {
-            continue;
-        };
-        let mut el = d.sectors()[s].elasticities;
-        match parts[0] {
-            "sigma_m" => el.sigma_import = v,
-            "sigma_d" => el.sigma_domestic = v,
-            "eta" => el.demand = v,
-            "epsilon" => {
-                if let Some(c) = parts.get(2).and_then(|c| d.country_id(c)) {
-                    let mut supply = d.markets()[s].supply().to_vec();
-                    supply[c.0] = v;
-                    d.set_supply(s, supply)
-                        .expect("a sampled supply elasticity is valid");
-                }
-                continue;
-            }
-            _ => continue,
-        }
-        d.set_elasticities(s, el)
-            .expect("sampled elasticities are valid");
-    }
-    d
-}
-
 /// The 5th, 50th and 95th percentiles of `v` (linear interpolation).
 pub fn band(mut v: Vec<f64>) -> [f64; 3] {
     v.sort_by(f64::total_cmp);
@@ -293,10 +262,9 @@ pub struct PriorBands {
 /// Monte Carlo study and summarises both figures.
 pub fn prior(data: &Dataset, set: &ScenarioSet) -> Result<PriorBands, customs_union::Error> {
     let mc = Simulation::new(data).prepare_monte_carlo(set)?;
-    let labels = mc.space().labels().to_vec();
     let mut draws: Vec<Prediction> = Vec::new();
     for k in 0..PRIOR_DRAWS.min(mc.draws()) {
-        draws.push(predict(&with_draw(data, &labels, &mc.parameters(k)), set)?);
+        draws.push(predict(&mc.draw_dataset(k)?, set)?);
     }
     Ok(PriorBands {
         shares: (0..3)

@@ -1,7 +1,7 @@
 //! Times one synthetic market's exact solve (a profiling target; see docs/performance.md).
 //!
 //! `cargo run --release --example solver_probe -- N REPS`
-use customs_union::solver::{PreparedMarket, Workspace};
+use customs_union::solver::MarketSolver;
 use customs_union::{DomesticTreatment, Elasticities, SolverConfig};
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -15,14 +15,15 @@ fn main() {
     let el = Elasticities::new(7.6, 3.8, 1.0).expect("valid");
     let m = common::market(n, 42 + n as u64);
     let p = common::union_policy(&m);
-    let pm = PreparedMarket::new(&m, &p, DomesticTreatment::Nested).expect("prepared");
-    let mut ws = Workspace::new(n);
+    let mut solver = MarketSolver::new(&m, &p, DomesticTreatment::Nested)
+        .expect("prepared")
+        .sector("probe");
     let cfg = SolverConfig::default().with_warm_start(false);
     let t = std::time::Instant::now();
     let mut it = 0;
     for _ in 0..reps {
-        it += pm
-            .solve_in(&el, m.supply(), &cfg, &mut ws, "probe")
+        it += solver
+            .solve(&el, m.supply(), &cfg)
             .expect("converges")
             .iterations;
     }

@@ -21,7 +21,7 @@
 use std::time::Instant;
 
 use customs_union::report::chart::{CategoryChart, Series};
-use customs_union::solver::{PreparedMarket, Workspace};
+use customs_union::solver::MarketSolver;
 use customs_union::{
     Dataset, DomesticTreatment, Elasticities, Market, Method, SectorPolicy, SolverConfig,
 };
@@ -40,16 +40,18 @@ fn compare(
     el: Elasticities,
 ) -> Vec<(String, f64)> {
     let mut times = Vec::new();
-    let pm = PreparedMarket::new(market, policy, DomesticTreatment::Nested).expect("prepared");
+    let mut solver = MarketSolver::new(market, policy, DomesticTreatment::Nested)
+        .expect("prepared")
+        .sector(label);
     let n = market.n();
-    let mut ws = Workspace::new(n);
     let reference = SolverConfig::default()
         .with_warm_start(false)
         .with_tol(1e-14)
         .expect("valid tolerance");
-    pm.solve_in(&el, market.supply(), &reference, &mut ws, label)
+    solver
+        .solve(&el, market.supply(), &reference)
         .expect("reference solve");
-    let p_ref = ws.log_prices().to_vec();
+    let p_ref = solver.log_prices().to_vec();
     println!("\n{label} ({n} countries)");
     println!(
         "  {:<34} {:>5} {:>11} {:>11} {:>11}",
@@ -70,16 +72,16 @@ fn compare(
     ];
     for (name, cfg) in settings {
         let reps = if n > 50 { 20 } else { 2000 };
-        match pm.solve_in(&el, market.supply(), &cfg, &mut ws, label) {
+        match solver.solve(&el, market.supply(), &cfg) {
             Ok(r) => {
-                let dev = ws
+                let dev = solver
                     .log_prices()
                     .iter()
                     .zip(&p_ref)
                     .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
                 let t = Instant::now();
                 for _ in 0..reps {
-                    let _ = pm.solve_in(&el, market.supply(), &cfg, &mut ws, label);
+                    let _ = solver.solve(&el, market.supply(), &cfg);
                 }
                 let us = t.elapsed().as_secs_f64() * 1e6 / reps as f64;
                 times.push((name.to_string(), us));
@@ -101,8 +103,8 @@ fn compare(
             let k = 1.0 + 0.1 * ((d as f64 * 0.7).sin());
             let e = Elasticities::new(el.sigma_import * k, el.sigma_domestic * k, el.demand)
                 .expect("valid");
-            iters += pm
-                .solve_in(&e, market.supply(), &cfg, &mut ws, label)
+            iters += solver
+                .solve(&e, market.supply(), &cfg)
                 .expect("converges")
                 .iterations;
         }

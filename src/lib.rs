@@ -81,7 +81,9 @@ pub mod prelude {
     pub use crate::model::{
         Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix, Sector,
     };
-    pub use crate::monte_carlo::{Distribution, McSummary, Metric, MonteCarloSpec, Sampling};
+    pub use crate::monte_carlo::{
+        Distribution, McSummary, Metric, MonteCarloSpec, Sampling, Tracked,
+    };
     pub use crate::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
     pub use crate::run::{
         ComponentContribution, CountryResult, FlowResult, ScenarioResult, SectorResult, UnionResult,

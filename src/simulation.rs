@@ -375,6 +375,8 @@ impl<'a> Simulation<'a> {
         let (treatment, compiled) = self.compile(set)?;
         Ok(MonteCarlo::new(
             self.data,
+            &set.source,
+            &set.scenarios,
             &compiled,
             spec,
             self.model,
@@ -411,17 +413,7 @@ impl<'a> Simulation<'a> {
         h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
         h.update(b"\n");
         h.update(serde_json::to_vec(&set.montecarlo).unwrap_or_default());
-        h.update(
-            format!(
-                "\nmodel {}\ntreatment {}\nseed {}\ndraws {}\nsampling {}\n",
-                self.model.name(),
-                mc.treatment().name(),
-                mc.seed(),
-                mc.draws(),
-                mc.sampling().name()
-            )
-            .as_bytes(),
-        );
+        h.update(format!("\nmodel {}\n{}", self.model.name(), mc.draw_identity()).as_bytes());
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 }

@@ -296,3 +296,33 @@ fn unknown_options_are_refused() {
     let (ok, _, err) = cli(&["frobnicate"]);
     assert!(!ok && !err.contains("panicked"));
 }
+
+#[test]
+fn run_table_names_units_baseline_and_columns() {
+    let (ok, out, err) = cli(&["run", "--scenario", TOY]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("changes from the toy baseline, US$ million per year at baseline prices"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tariff revenue after any duty pooling"),
+        "{out}"
+    );
+    let header = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("country"))
+        .unwrap();
+    let names = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        names,
+        "country welfare surplus surplus revenue change creation diversion"
+    );
+    // rounded for reading: no value carries more than two decimals
+    for line in out.lines().filter(|l| l.starts_with("  HOM")) {
+        for v in line.split_whitespace().skip(1) {
+            let decimals = v.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 2, "{line}");
+        }
+    }
+}

@@ -867,32 +867,8 @@ fn fixed_distributions_equal_a_plain_run_for_both_treatments() {
             let plain = sim.run(&set).unwrap();
             let mc = sim.monte_carlo(&set).unwrap();
             assert_eq!((mc.ok, mc.failed), (3, 0));
-            let mut compared = 0;
-            for r in plain.iter() {
-                for c in &r.totals {
-                    for f in OutcomeField::ADDITIVE {
-                        let want = f.get(&c.outcome);
-                        let series = mc.series(&r.name, &c.country, f.name()).unwrap();
-                        for got in series {
-                            assert!(
-                                close_12(got, want),
-                                "{label}, {treatment:?}, {} {} {}: {got} vs {want}",
-                                r.name,
-                                c.country,
-                                f.name()
-                            );
-                            compared += 1;
-                        }
-                    }
-                }
-                for u in &r.unions {
-                    let want = u.aggregate.welfare;
-                    for got in mc.series(&r.name, &u.name, "welfare").unwrap() {
-                        assert!(close_12(got, want), "{label} {}: {got} vs {want}", u.name);
-                    }
-                }
-            }
-            assert!(compared > 100);
+            let what = format!("{label}, {treatment:?}");
+            assert!(assert_draws_equal_run(&mc, &plain, &what) > 100);
             let last = plain.last().unwrap();
             welfare.push(last.totals[0].outcome.welfare);
         }
@@ -1221,4 +1197,541 @@ fn summaries_carry_meta_and_welfare_as_a_share_of_gdp() {
     close(p.p50, w.p50.map(|v| 100.0 * v / gdp));
     close(p.mean, w.mean.map(|v| 100.0 * v / gdp));
     assert_eq!(p.share_positive, w.share_positive);
+}
+
+// ---------------------------------------------------------------- data, policy and tracked outputs
+
+/// Every kind of data and policy item on the toy data, with tracked outputs.
+const TOY_POLICY_MC: &str = "[montecarlo]\nseed = 11\n\
+     track = [{ sector = \"MAN\", country = \"HOM\" }, { sector = \"AGR\", exporter = \"OUT\", importer = \"HOM\" }]\n\
+     [[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\n\
+     dist = { kind = \"uniform\", low = 0.5, high = 2.0 }\n\
+     [[montecarlo.vary]]\nparam = \"tariff\"\nimporter = \"HOM\"\nexporter = \"OUT\"\n\
+     dist = { kind = \"triangular\", low = 0.5, mode = 1.0, high = 1.5 }\n\
+     [[montecarlo.vary]]\nparam = \"flows\"\nimporter = \"HOM\"\ndomestic = true\n\
+     dist = { kind = \"uniform\", low = 0.8, high = 1.2 }\n\
+     [[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n\
+     dist = { kind = \"uniform\", low = 0.0, high = 2.0 }\n\
+     [[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: CET\"\n\
+     dist = { kind = \"uniform\", low = 0.0, high = 1.0 }\n\
+     [[montecarlo.vary]]\nparam = \"sigma_m\"\nlink = \"rule-of-two\"\nshared = true\n\
+     dist = { kind = \"uniform\", low = 0.5, high = 1.5 }\n";
+
+fn toy_policy_text() -> String {
+    format!("{TOY}\n{TOY_POLICY_MC}")
+}
+
+#[test]
+fn data_policy_items_and_tracked_outputs_are_identical_across_threads_and_shards() {
+    for sampling in ["random", "latin-hypercube"] {
+        let text = toy_policy_text().replace(
+            "[montecarlo]\n",
+            &format!("[montecarlo]\nsampling = \"{sampling}\"\n"),
+        );
+        let run = prepare(&toy(), &text, Some(60));
+        assert!(run.meta.parameters.iter().any(|p| p == "ntb.AGR.PAR->HOM"));
+        assert!(run.meta.parameters.iter().any(|p| p == "ntb_cut.HP"));
+        assert!(run.meta.parameters.iter().any(|p| p == "shock.HP: CET"));
+        assert!(
+            run.meta
+                .parameters
+                .iter()
+                .any(|p| p == "flows.MAN.HOM->HOM")
+        );
+        let a = run.mc.run(&ctl(1)).unwrap();
+        let b = run.mc.run(&ctl(2)).unwrap();
+        assert!(a.failures.is_empty(), "{:?}", a.failures);
+        assert_eq!(bits(&a.values), bits(&b.values));
+        let full = run.summarize(a).unwrap();
+        let json = full.to_json().unwrap();
+        assert_eq!(json, run.summarize(b).unwrap().to_json().unwrap());
+        let parts = shards(&run, 3);
+        let (meta, block) = merge_shards(&parts).unwrap();
+        assert_eq!(summarize(&meta, block).unwrap().to_json().unwrap(), json);
+        // the tracked outputs are summarised, differenced and in the JSON
+        let row = customs_union::monte_carlo::Tracked::sector_row("MAN", "HOM");
+        let flow = customs_union::monte_carlo::Tracked::flow("AGR", "OUT", "HOM");
+        let w = full
+            .tracked_metric("customs-union", &row, "welfare")
+            .unwrap();
+        assert_eq!(w.ok, 60);
+        let v = full
+            .tracked_series("customs-union", &flow, "counterfactual")
+            .unwrap();
+        assert_eq!(v.len(), 60);
+        assert!(v.iter().all(|x| *x > 0.0));
+        let d = full
+            .tracked_difference("customs-union", &flow, "counterfactual")
+            .unwrap();
+        let first = full.tracked_series("fta", &flow, "counterfactual").unwrap();
+        let mean = v.iter().zip(&first).map(|(a, b)| a - b).sum::<f64>() / 60.0;
+        assert_relative_eq!(d.mean.unwrap(), mean, max_relative = 1e-12);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let t = &doc["scenarios"][1]["tracked"];
+        assert_eq!(t[0]["sector"], "MAN");
+        assert_eq!(t[0]["country"], "HOM");
+        assert!(t[0]["metrics"]["imports_change"]["mean"].is_number());
+        assert_eq!(t[1]["exporter"], "OUT");
+        assert!(t[1]["metrics"]["counterfactual"]["p95"].is_number());
+        assert!(doc["differences"][0]["tracked"][1]["metrics"]["counterfactual"].is_object());
+    }
+}
+
+#[test]
+fn tracked_outputs_reach_the_draws_csv_and_the_fingerprint() {
+    let run = prepare(&toy(), &toy_policy_text(), Some(5));
+    let block = run.mc.run(&ctl(1)).unwrap();
+    let mut csv = Vec::new();
+    customs_union::monte_carlo::write_draws_csv(&run, &block, &mut csv).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let columns = customs_union::monte_carlo::draws_csv_columns(&run.meta);
+    let named = columns
+        .iter()
+        .find(|c| {
+            (
+                c.scenario.as_str(),
+                c.kind,
+                c.entity.as_str(),
+                c.field.as_str(),
+            ) == ("customs-union", "tracked", "AGR/OUT->HOM", "counterfactual")
+        })
+        .expect("tracked flow column");
+    let col = header
+        .iter()
+        .position(|h| *h == named.column)
+        .expect("tracked flow column");
+    let row1: Vec<&str> = text.lines().nth(2).unwrap().split(',').collect();
+    let at = run
+        .meta
+        .layout
+        .locate_tracked(
+            "customs-union",
+            &customs_union::monte_carlo::Tracked::flow("AGR", "OUT", "HOM"),
+            "counterfactual",
+        )
+        .unwrap();
+    assert_eq!(row1[col].parse::<f64>().unwrap(), block.draw(1)[at]);
+    assert!(columns.iter().any(|c| (
+        c.scenario.as_str(),
+        c.kind,
+        c.entity.as_str(),
+        c.field.as_str()
+    ) == ("fta", "tracked", "MAN/HOM", "welfare")));
+    // tracking another output changes the fingerprint
+    let other = prepare(
+        &toy(),
+        &toy_policy_text().replace(
+            "{ sector = \"MAN\", country = \"HOM\" }",
+            "{ sector = \"MAN\", country = \"PAR\" }",
+        ),
+        Some(5),
+    );
+    assert_ne!(run.meta.fingerprint, other.meta.fingerprint);
+    // and the memory estimate grows with it
+    let fewer = prepare(
+        &toy(),
+        &toy_policy_text()
+            .replace(", { sector = \"MAN\", country = \"HOM\" }", "")
+            .replace(
+                "track = [{ sector = \"MAN\", country = \"HOM\" }, ",
+                "track = [",
+            ),
+        Some(5),
+    );
+    let plan = OutputPlan::summary(1);
+    assert!(
+        run.mc.memory_estimate(0, 5, &plan).per_draw
+            > fewer.mc.memory_estimate(0, 5, &plan).per_draw
+    );
+}
+
+/// The toy data with each market edited by `edit(sector, flows, tariffs, ntb, mfn)`.
+fn edited(
+    data: &customs_union::Dataset,
+    edit: impl Fn(
+        usize,
+        &mut customs_union::Matrix,
+        &mut customs_union::Matrix,
+        &mut customs_union::Matrix,
+        &mut Vec<f64>,
+    ),
+) -> customs_union::Dataset {
+    let n = data.n_countries();
+    let markets = data
+        .markets()
+        .iter()
+        .enumerate()
+        .map(|(s, m)| {
+            let (mut x, mut t, mut c) = (m.flows().clone(), m.tariffs().clone(), m.ntb().clone());
+            let mut mfn: Vec<f64> = (0..n).map(|j| m.mfn(j)).collect();
+            edit(s, &mut x, &mut t, &mut c, &mut mfn);
+            customs_union::Market::new(x, t, c, m.supply().to_vec())
+                .unwrap()
+                .with_mfn(mfn)
+                .unwrap()
+        })
+        .collect();
+    customs_union::Dataset::new(data.countries().to_vec(), data.sectors().to_vec(), markets)
+        .unwrap()
+}
+
+/// Every country total and union welfare of every draw of `mc` equals
+/// `plain` within 1e-12; returns the number of country values compared.
+fn assert_draws_equal_run(
+    mc: &customs_union::McSummary,
+    plain: &customs_union::RunResults,
+    what: &str,
+) -> usize {
+    let mut compared = 0;
+    for r in plain.iter() {
+        for c in &r.totals {
+            for f in OutcomeField::ADDITIVE {
+                let want = f.get(&c.outcome);
+                for got in mc.series(&r.name, &c.country, f.name()).unwrap() {
+                    assert!(
+                        close_12(got, want),
+                        "{what}: {} {} {}: {got} vs {want}",
+                        r.name,
+                        c.country,
+                        f.name()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        for u in &r.unions {
+            for got in mc.series(&r.name, &u.name, "welfare").unwrap() {
+                assert!(close_12(got, u.aggregate.welfare), "{what} {}", u.name);
+            }
+        }
+    }
+    assert!(compared > 50, "{what}");
+    compared
+}
+
+#[test]
+fn a_fixed_data_item_equals_run_on_the_edited_data() {
+    let data = toy().dataset;
+    let hom = data.country_id("HOM").unwrap().0;
+    let par = data.country_id("PAR").unwrap().0;
+    let out = data.country_id("OUT").unwrap().0;
+    let cases: Vec<(&str, customs_union::Dataset)> = vec![
+        (
+            // every wedge scaled by one shared draw
+            "[[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\ndist = { kind = \"fixed\", value = 1.7 }\n",
+            edited(&data, |_, _, _, c, _| *c = c.scaled(1.7)),
+        ),
+        (
+            // one tariff cell set: the CET rule and preferences read it
+            "[[montecarlo.vary]]\nparam = \"tariff\"\nmode = \"set\"\nimporter = \"PAR\"\nexporter = \"OUT\"\n\
+             sector = \"AGR\"\ndist = { kind = \"fixed\", value = 0.03 }\n",
+            edited(&data, |s, _, t, _, _| {
+                if s == 0 {
+                    t.set(out, par, 0.03);
+                }
+            }),
+        ),
+        (
+            // HOM's tariffs on every partner halved by one draw: its MFN rate
+            // follows (were it left as loaded, every halved rate would count
+            // as a preference that the CET keeps)
+            "[[montecarlo.vary]]\nparam = \"tariff\"\nimporter = \"HOM\"\nshared = true\n\
+             dist = { kind = \"fixed\", value = 0.5 }\n",
+            edited(&data, |_, _, t, _, mfn| {
+                for i in 0..t.n() {
+                    if i != hom {
+                        t.set(i, hom, t.get(i, hom) * 0.5);
+                    }
+                }
+                mfn[hom] *= 0.5;
+            }),
+        ),
+        (
+            // domestic sales and one import flow rescaled: shares and expenditure recalibrate
+            "[[montecarlo.vary]]\nparam = \"flows\"\nimporter = \"HOM\"\ndomestic = true\n\
+             dist = { kind = \"fixed\", value = 0.8 }\n\
+             [[montecarlo.vary]]\nparam = \"flows\"\nimporter = \"HOM\"\nexporter = \"PAR\"\n\
+             sector = \"MAN\"\ndist = { kind = \"fixed\", value = 1.25 }\n",
+            edited(&data, |s, x, _, _, _| {
+                x.set(hom, hom, x.get(hom, hom) * 0.8);
+                if s == 1 {
+                    x.set(par, hom, x.get(par, hom) * 1.25);
+                }
+            }),
+        ),
+    ];
+    for (vary, want_data) in cases {
+        let text = format!("{TOY}\n[montecarlo]\ndraws = 2\n{vary}");
+        let set = ScenarioSet::from_toml_str(&text, "fixed.toml").unwrap();
+        for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
+            let mc = Simulation::new(&data)
+                .treatment(treatment)
+                .monte_carlo(&set)
+                .unwrap();
+            assert_eq!((mc.ok, mc.failed), (2, 0), "{vary}");
+            let plain = Simulation::new(&want_data)
+                .treatment(treatment)
+                .run(&set)
+                .unwrap();
+            assert_draws_equal_run(&mc, &plain, vary);
+            // and the draw's dataset is the edited data
+            let prepared = Simulation::new(&data)
+                .treatment(treatment)
+                .prepare_monte_carlo(&set)
+                .unwrap();
+            let drawn = prepared.draw_dataset(1).unwrap();
+            assert_eq!(drawn.fingerprint(), want_data.fingerprint(), "{vary}");
+        }
+    }
+}
+
+#[test]
+fn shock_and_ntb_cut_factors_scale_the_policy() {
+    let data = toy().dataset;
+    let fixed = |param: &str, key: &str, value: f64| {
+        format!(
+            "[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"{param}\"\n{key}\n\
+             dist = {{ kind = \"fixed\", value = {value} }}\n"
+        )
+    };
+    let cu = TOY;
+    let no_cet = TOY.replace(
+        "cet = { rule = \"adopt\", country = \"PAR\" }",
+        "cet = { rule = \"none\" }",
+    );
+    let cut = |c: &str| TOY.replace("ntb_cut = 0.5", &format!("ntb_cut = {c}"));
+    let cases = [
+        // factor 0: the scenario without the component; 1: the full scenario
+        (fixed("shock", "component = \"HP: CET\"", 0.0), no_cet),
+        (
+            fixed("shock", "component = \"HP: CET\"", 1.0),
+            cu.to_string(),
+        ),
+        // ntb_cut scaled in every stage, clamped to [0, 1]
+        (fixed("ntb_cut", "union = \"HP\"", 0.0), cut("0.0")),
+        (fixed("ntb_cut", "union = \"HP\"", 1.5), cut("0.75")),
+        (fixed("ntb_cut", "union = \"HP\"", 3.0), cut("1.0")),
+    ];
+    for (mc_text, want) in cases {
+        let set = ScenarioSet::from_toml_str(&format!("{TOY}\n{mc_text}"), "p.toml").unwrap();
+        let mc = Simulation::new(&data).monte_carlo(&set).unwrap();
+        let plain = Simulation::new(&data)
+            .run(&ScenarioSet::from_toml_str(&want, "w.toml").unwrap())
+            .unwrap();
+        assert_draws_equal_run(&mc, &plain, &mc_text);
+    }
+    // half a CET: every rate it moves moves half way, so the welfare is in between
+    let set = ScenarioSet::from_toml_str(
+        &format!("{TOY}\n{}", fixed("shock", "component = \"HP: CET\"", 0.5)),
+        "p.toml",
+    )
+    .unwrap();
+    let half = Simulation::new(&data).monte_carlo(&set).unwrap();
+    let policy = Simulation::new(&data).policies(&set).unwrap();
+    let none = Simulation::new(&data)
+        .policies(
+            &ScenarioSet::from_toml_str(
+                &cu.replace(
+                    "cet = { rule = \"adopt\", country = \"PAR\" }",
+                    "cet = { rule = \"none\" }",
+                ),
+                "n.toml",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    assert_ne!(policy[1], none[1]);
+    let w = |s: &str| {
+        Simulation::new(&data)
+            .run(&ScenarioSet::from_toml_str(s, "x.toml").unwrap())
+            .unwrap()[1]
+            .country("HOM")
+            .unwrap()
+            .welfare
+    };
+    let (w0, w1) = (w(&no_cet_text()), w(TOY));
+    let wh = half
+        .metric("customs-union", "HOM", "welfare")
+        .unwrap()
+        .mean
+        .unwrap();
+    assert!(
+        (wh - w0) * (w1 - wh) > 0.0,
+        "half a CET gives {wh}, outside {w0} .. {w1}"
+    );
+}
+
+fn no_cet_text() -> String {
+    TOY.replace(
+        "cet = { rule = \"adopt\", country = \"PAR\" }",
+        "cet = { rule = \"none\" }",
+    )
+}
+
+#[test]
+fn data_and_policy_definitions_are_checked() {
+    let err = |vary: &str| {
+        let text = format!("{TOY}\n[montecarlo]\ndraws = 2\n{vary}");
+        let e = match ScenarioSet::from_toml_str(&text, "e.toml") {
+            Err(e) => e,
+            Ok(set) => Simulation::new(&toy().dataset)
+                .prepare_monte_carlo(&set)
+                .unwrap_err(),
+        };
+        e.to_string()
+    };
+    let f = "dist = { kind = \"fixed\", value = 1 }";
+    let cases = [
+        (
+            format!("[[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"XY\"\n{f}"),
+            "montecarlo.vary[0].union",
+            "`HP`",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"ntb_cut\"\n{f}"),
+            "montecarlo.vary[0].union",
+            "name the union",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: XYZ\"\n{f}"),
+            "montecarlo.vary[0].component",
+            "`HP: CET`",
+        ),
+        (
+            format!(
+                "[[montecarlo.vary]]\nparam = \"shock\"\ncomponent = \"HP: duty pooling\"\n{f}"
+            ),
+            "montecarlo.vary[0].component",
+            "pools",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"flows\"\nmode = \"set\"\n{f}"),
+            "montecarlo.vary[0].mode",
+            "scale",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"ntb\"\ncountry = \"HOM\"\n{f}"),
+            "montecarlo.vary[0].country",
+            "importer",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"eta\"\nimporter = \"HOM\"\n{f}"),
+            "montecarlo.vary[0].importer",
+            "ntb, tariff and flows",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"ntb\"\nimporter = \"OUT\"\n{f}"),
+            "montecarlo.vary[0]",
+            "matches no cell",
+        ),
+        (
+            format!("[[montecarlo.vary]]\nparam = \"tariff\"\nexporter = \"XX\"\n{f}"),
+            "montecarlo.vary[0].exporter",
+            "unknown country",
+        ),
+        (
+            format!(
+                "[[montecarlo.vary]]\nparam = \"ntb\"\n{f}\n[[montecarlo.vary]]\nparam = \"ntb\"\nimporter = \"HOM\"\n{f}"
+            ),
+            "montecarlo.vary[1]",
+            "varied twice",
+        ),
+        (
+            format!(
+                "[[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n{f}\n[[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n{f}"
+            ),
+            "montecarlo.vary[1]",
+            "varied twice",
+        ),
+        (
+            format!(
+                "track = [{{ sector = \"MAN\", country = \"XX\" }}]\n[[montecarlo.vary]]\nparam = \"eta\"\n{f}"
+            ),
+            "montecarlo.track[0].country",
+            "unknown country",
+        ),
+        (
+            format!(
+                "track = [{{ sector = \"MAN\", exporter = \"HOM\" }}]\n[[montecarlo.vary]]\nparam = \"eta\"\n{f}"
+            ),
+            "montecarlo.track[0].importer",
+            "missing",
+        ),
+        (
+            format!(
+                "track = [{{ sector = \"MAN\", country = \"HOM\", size = 1 }}]\n[[montecarlo.vary]]\nparam = \"eta\"\n{f}"
+            ),
+            "montecarlo.track[0].size",
+            "",
+        ),
+    ];
+    for (vary, key, says) in cases {
+        let e = err(&vary
+            .replace("[[montecarlo.vary]]", "\n[[montecarlo.vary]]")
+            .replacen("\n[[montecarlo.vary]]", "[[montecarlo.vary]]", 1));
+        assert!(e.contains(key) && e.contains(says), "{vary}\n -> {e}");
+    }
+}
+
+#[test]
+fn the_border_cost_wedge_drives_the_band_of_the_2011_union() {
+    // the assumed 10% wedge among members (stated range 5-20%) scaled by
+    // one shared draw over 0.5-2; the elasticities stay at the data's values
+    let data = EmbeddedDataset::Eaeu2009.load().unwrap().dataset;
+    let scenarios = include_str!("../scenarios/cet_2010.toml");
+    let text = format!(
+        "{scenarios}\n[montecarlo]\ndraws = 200\nseed = 2011\n\
+         track = [{{ sector = \"MACH\", exporter = \"CHN\", importer = \"KAZ\" }}]\n\
+         [[montecarlo.vary]]\nparam = \"ntb\"\nshared = true\n\
+         dist = {{ kind = \"uniform\", low = 0.5, high = 2.0 }}\n"
+    );
+    let set = ScenarioSet::from_toml_str(&text, "wedge.toml").unwrap();
+    let mc = Simulation::new(&data).monte_carlo(&set).unwrap();
+    assert_eq!(mc.failed, 0);
+    let at = |k: f64| {
+        let d = edited(&data, |_, _, _, c, _| *c = c.scaled(k));
+        Simulation::new(&d).run(&set).unwrap()
+    };
+    let (low, high) = (at(0.5), at(2.0));
+    let kaz = |r: &customs_union::RunResults| {
+        r.scenario("cu-2011")
+            .unwrap()
+            .country("KAZ")
+            .unwrap()
+            .welfare
+    };
+    let (w_low, w_high) = (kaz(&low), kaz(&high));
+    let band = mc.metric("cu-2011", "KAZ", "welfare").unwrap();
+    let (p05, p95) = (band.p05.unwrap(), band.p95.unwrap());
+    let (lo, hi) = (w_low.min(w_high), w_low.max(w_high));
+    // the wedge matters: a 5% wedge and a 20% wedge are far apart ...
+    assert!(hi - lo > 500.0, "{w_low} .. {w_high}");
+    // ... and the 90% band covers most of that distance, inside it
+    assert!(
+        p95 - p05 > 0.75 * (hi - lo),
+        "band {p05} .. {p95} against {w_low} .. {w_high}"
+    );
+    assert!(p05 >= lo - 1e-9 && p95 <= hi + 1e-9);
+    // the tracked flow: machinery from China to Kazakhstan, between the two ends
+    let flow = customs_union::monte_carlo::Tracked::flow("MACH", "CHN", "KAZ");
+    let m = mc
+        .tracked_metric("cu-2011", &flow, "counterfactual")
+        .unwrap();
+    assert_eq!(m.ok, 200);
+    let volume = |r: &customs_union::RunResults| {
+        r.scenario("cu-2011")
+            .unwrap()
+            .flow("MACH", "CHN", "KAZ")
+            .unwrap()
+            .counterfactual
+    };
+    let (v_low, v_high) = (volume(&low), volume(&high));
+    let (vlo, vhi) = (v_low.min(v_high), v_low.max(v_high));
+    assert!(m.p05.unwrap() >= vlo - 1e-9 && m.p95.unwrap() <= vhi + 1e-9);
+    assert!(m.p95.unwrap() - m.p05.unwrap() > 0.75 * (vhi - vlo));
+    assert!(
+        mc.tracked_difference("cu-2011", &flow, "counterfactual")
+            .is_some()
+    );
 }

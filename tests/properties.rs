@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use customs_union::solver::{PreparedMarket, Workspace};
+use customs_union::solver::MarketSolver;
 use customs_union::{SolverConfig, solve_market};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -204,18 +204,19 @@ fn check_jacobian(seed: u64, tr: Treatment) {
             pol.banned[i][j] = true;
         }
     }
-    let pm = PreparedMarket::new(&lib_market(&sec), &lib_policy(&pol), tr.lib()).unwrap();
+    let mut solver = MarketSolver::new(&lib_market(&sec), &lib_policy(&pol), tr.lib())
+        .unwrap()
+        .sector("S");
     let el = lib_elasticities(&sec);
-    if pm.check(&el, &sec.eps, "S").is_err() {
+    if solver.check(&el, &sec.eps).is_err() {
         // an infeasible ban (the solver refuses it before evaluating anything)
         return;
     }
     let lnp: Vec<f64> = (0..n).map(|_| rng.range(-0.5, 0.5)).collect();
-    let mut ws = Workspace::new(n);
-    let jac = pm.jacobian_at(&el, &sec.eps, &lnp, &mut ws).to_vec();
+    let jac = solver.jacobian_at(&el, &sec.eps, &lnp).to_vec();
     // rounding noise of a central difference of row i: about eps * |sales of i| / h
     let sales: Vec<f64> = (0..n)
-        .map(|i| ws.flows()[i * n..(i + 1) * n].iter().sum::<f64>() + sec.output(i))
+        .map(|i| solver.flows()[i * n..(i + 1) * n].iter().sum::<f64>() + sec.output(i))
         .collect();
     let h = 1e-5;
     for k in 0..n {
@@ -223,10 +224,10 @@ fn check_jacobian(seed: u64, tr: Treatment) {
         let mut dn = lnp.clone();
         up[k] += h;
         dn[k] -= h;
-        pm.jacobian_at(&el, &sec.eps, &up, &mut ws);
-        let ru = residual_from_flows(&sec, ws.flows(), &up);
-        pm.jacobian_at(&el, &sec.eps, &dn, &mut ws);
-        let rd = residual_from_flows(&sec, ws.flows(), &dn);
+        solver.jacobian_at(&el, &sec.eps, &up);
+        let ru = residual_from_flows(&sec, solver.flows(), &up);
+        solver.jacobian_at(&el, &sec.eps, &dn);
+        let rd = residual_from_flows(&sec, solver.flows(), &dn);
         for i in 0..n {
             let row_scale = (0..n).fold(0.0f64, |m, c| m.max(jac[i * n + c].abs()));
             let fd = (ru[i] - rd[i]) / (2.0 * h);

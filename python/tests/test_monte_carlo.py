@@ -32,24 +32,24 @@ def cli_study(cli, tmp_path_factory):
 
 def draws_columns(path):
     """{(scenario, entity, field): [value of each ok draw, in draw order]} of
-    the command line's draws file (columns named scenario/entity/field, or
-    mapped to them by a .key.csv file beside it)."""
+    the command line's draws file, whose columns the .key.csv file beside it
+    maps to scenario, kind, entity and field."""
     key = path.with_suffix(".key.csv")
-    names = {}
-    if key.exists():
-        with open(key, newline="") as f:
-            for row in csv.DictReader(f):
-                names[row["column"]] = (row["scenario"], row["entity"], row["field"])
+    with open(key, newline="") as f:
+        names = {
+            row["column"]: (row["scenario"], row["entity"], row["field"])
+            for row in csv.DictReader(f)
+            if row["kind"] in ("country", "union")
+        }
     columns = {}
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
+        assert set(names) <= set(reader.fieldnames), "the key names the file's columns"
         for row in reader:
             if row["status"] != "ok":
                 continue
-            for name, text in row.items():
-                label = names.get(name) or tuple(name.split("/"))
-                if len(label) == 3:
-                    columns.setdefault(label, []).append(float(text))
+            for name, label in names.items():
+                columns.setdefault(label, []).append(float(row[name]))
     return columns
 
 

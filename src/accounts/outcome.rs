@@ -193,18 +193,29 @@ impl CountryOutcome {
     /// Sets `dMp`, `dMo` and their split into creation, diversion and external
     /// suppression, on volumes and on values at the new prices.
     pub fn set_trade_effects(&mut self, dmp: f64, dmo: f64, dmp_value: f64, dmo_value: f64) {
-        let (tc, td, ets) = trade_effects(dmp, dmo);
-        self.imports_from_partners_change = dmp;
-        self.imports_from_outside_change = dmo;
-        self.trade_creation = tc;
-        self.trade_diversion = td;
-        self.external_trade_suppression = ets;
-        let (tc, td, ets) = trade_effects(dmp_value, dmo_value);
-        self.imports_from_partners_change_value = dmp_value;
-        self.imports_from_outside_change_value = dmo_value;
-        self.trade_creation_value = tc;
-        self.trade_diversion_value = td;
-        self.external_trade_suppression_value = ets;
+        use OutcomeField as F;
+        let volumes = [
+            F::ImportsFromPartnersChange,
+            F::ImportsFromOutsideChange,
+            F::TradeCreation,
+            F::TradeDiversion,
+            F::ExternalTradeSuppression,
+        ];
+        let values = [
+            F::ImportsFromPartnersChangeValue,
+            F::ImportsFromOutsideChangeValue,
+            F::TradeCreationValue,
+            F::TradeDiversionValue,
+            F::ExternalTradeSuppressionValue,
+        ];
+        for (fields, (mp, mo)) in [(volumes, (dmp, dmo)), (values, (dmp_value, dmo_value))] {
+            let (tc, td, ets) = trade_effects(mp, mo);
+            for (f, v) in fields.into_iter().zip([mp, mo, tc, td, ets]) {
+                if let Some(slot) = f.slot(self) {
+                    *slot = v;
+                }
+            }
+        }
     }
 
     /// Adds `k * o` to every additive field (price levels untouched).

@@ -242,6 +242,24 @@ impl Row<'_> {
         c != usize::MAX && !self.vals[c].is_empty()
     }
 
+    /// The row's `code` of a new `what` ("country", "sector"): not `*`,
+    /// without blanks, and not in `index` yet, where it is entered at `next`.
+    fn new_code<S: std::hash::BuildHasher>(
+        &self,
+        what: &str,
+        index: &mut HashMap<String, usize, S>,
+        next: usize,
+    ) -> Result<&str> {
+        let code = self.str("code")?;
+        if code == "*" || code.contains(char::is_whitespace) {
+            return Err(self.err("code", format!("`{code}` is not a valid {what} code")));
+        }
+        if index.insert(code.to_string(), next).is_some() {
+            return Err(self.err("code", format!("duplicate {what} code `{code}`")));
+        }
+        Ok(code)
+    }
+
     fn err(&self, field: &str, msg: impl Into<String>) -> Error {
         Error::data(&self.t.file, self.line, field, msg)
     }
@@ -276,6 +294,20 @@ fn each_row(
             line,
             vals: &vals,
         })?;
+    }
+}
+
+/// A country column that may hold `*` (every country, `None`); otherwise
+/// the country `country_of` finds.
+fn country_or_all(
+    r: &Row,
+    field: &str,
+    country_of: &dyn Fn(&Row, &str) -> Result<usize>,
+) -> Result<Option<usize>> {
+    if r.str(field)? == "*" {
+        Ok(None)
+    } else {
+        country_of(r, field).map(Some)
     }
 }
 
@@ -404,45 +436,38 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let _ = origin;
     let mut contents = Vec::new();
     let mut warnings = Vec::new();
-    let countries_t = read_table(
-        read,
-        "countries.csv",
-        &["code", "name"],
-        false,
-        &mut contents,
-    )?
-    .expect("required");
-    let sectors_t = read_table(
-        read,
-        "sectors.csv",
-        &["code", "name", "sigma_m", "sigma_d", "eta", "epsilon"],
-        false,
-        &mut contents,
-    )?
-    .expect("required");
-    // the three large files: header checked now, rows streamed below
-    let flows_t = read_text(read, "flows.csv", FLOW_COLUMNS, false)?.expect("required");
-    let tariffs_t = read_text(read, "tariffs.csv", RATE_COLUMNS, false)?.expect("required");
-    let ntb_t = read_text(read, "ntb.csv", RATE_COLUMNS, true)?;
-    let supply_t = read_table(
-        read,
-        "supply.csv",
-        &["sector", "country", "epsilon"],
-        true,
-        &mut contents,
-    )?;
+    // the files this reader knows, with their required columns and whether
+    // they may be missing; errors are reported in the order countries,
+    // sectors, flows, tariffs, ntb, supply. The three large files only have
+    // their header checked here: their rows are streamed below.
+    let [countries_t, sectors_t, supply_t] = [
+        ("countries.csv", &["code", "name"][..], false),
+        (
+            "sectors.csv",
+            &["code", "name", "sigma_m", "sigma_d", "eta", "epsilon"],
+            false,
+        ),
+        ("supply.csv", &["sector", "country", "epsilon"], true),
+    ]
+    .map(|(name, columns, optional)| read_table(read, name, columns, optional, &mut contents));
+    let [flows_t, tariffs_t, ntb_t] = [
+        ("flows.csv", FLOW_COLUMNS, false),
+        ("tariffs.csv", RATE_COLUMNS, false),
+        ("ntb.csv", RATE_COLUMNS, true),
+    ]
+    .map(|(name, columns, optional)| read_text(read, name, columns, optional));
+    let required = |t: Result<Option<Table>>| t.map(|t| t.expect("a required file"));
+    let countries_t = required(countries_t)?;
+    let sectors_t = required(sectors_t)?;
+    let flows_t = flows_t?.expect("a required file");
+    let tariffs_t = tariffs_t?.expect("a required file");
+    let (ntb_t, supply_t) = (ntb_t?, supply_t?);
 
     // countries
     let mut countries = Vec::new();
     let mut cidx = Codes::default();
     for r in rows(&countries_t) {
-        let code = r.str("code")?;
-        if code == "*" || code.contains(char::is_whitespace) {
-            return Err(r.err("code", format!("`{code}` is not a valid country code")));
-        }
-        if cidx.insert(code.to_string(), countries.len()).is_some() {
-            return Err(r.err("code", format!("duplicate country code `{code}`")));
-        }
+        let code = r.new_code("country", &mut cidx, countries.len())?;
         let name = r.vals[countries_t.col("name")].clone();
         let mut country = Country::new(code, name);
         if r.has("gdp") {
@@ -475,13 +500,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let mut sectors = Vec::new();
     let mut sidx = Codes::default();
     for r in rows(&sectors_t) {
-        let code = r.str("code")?;
-        if code == "*" || code.contains(char::is_whitespace) {
-            return Err(r.err("code", format!("`{code}` is not a valid sector code")));
-        }
-        if sidx.insert(code.to_string(), sectors.len()).is_some() {
-            return Err(r.err("code", format!("duplicate sector code `{code}`")));
-        }
+        let code = r.new_code("sector", &mut sidx, sectors.len())?;
         let max = crate::model::limits::ELASTICITY_MAX;
         let sm = r.finite("sigma_m")?;
         if !(sm > 0.0 && sm <= max) {
@@ -596,12 +615,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         let mut spec: HashMap<(Option<usize>, Option<usize>), (u64, f64)> = HashMap::new();
         for r in rows(t) {
             let s = sector_of(&r, "sector", true)?;
-            let c = r.str("country")?;
-            let c = if c == "*" {
-                None
-            } else {
-                Some(country_of(&r, "country")?)
-            };
+            let c = country_or_all(&r, "country", &country_of)?;
             let e = r.num("epsilon")?;
             crate::model::sector::check_supply(e).map_err(|e| r.err("epsilon", e.to_string()))?;
             if let Some((prev, _)) = spec.insert((s, c), (r.line, e)) {
@@ -693,12 +707,7 @@ fn rate_matrices(
     let mut dup: Option<(u64, Vec<String>)> = None;
     t.rows(|r| {
         let s = sector_of(&r, "sector", true)?;
-        let e = r.str("exporter")?;
-        let i = if e == "*" {
-            None
-        } else {
-            Some(country_of(&r, "exporter")?)
-        };
+        let i = country_or_all(&r, "exporter", country_of)?;
         let j = country_of(&r, "importer")?;
         let v = r.finite("rate")?;
         match crate::model::limits::check_rate(v) {

@@ -24,34 +24,13 @@ pub enum EmbeddedDataset {
     Toy,
 }
 
+/// The files of the embedded dataset in `data/$dir`, as (name, text).
 macro_rules! files {
     ($dir:literal) => {
-        &[
-            (
-                "countries.csv",
-                include_str!(concat!("../../data/", $dir, "/countries.csv")),
-            ),
-            (
-                "sectors.csv",
-                include_str!(concat!("../../data/", $dir, "/sectors.csv")),
-            ),
-            (
-                "flows.csv",
-                include_str!(concat!("../../data/", $dir, "/flows.csv")),
-            ),
-            (
-                "tariffs.csv",
-                include_str!(concat!("../../data/", $dir, "/tariffs.csv")),
-            ),
-            (
-                "ntb.csv",
-                include_str!(concat!("../../data/", $dir, "/ntb.csv")),
-            ),
-            (
-                "supply.csv",
-                include_str!(concat!("../../data/", $dir, "/supply.csv")),
-            ),
-        ]
+        files!($dir; "countries.csv", "sectors.csv", "flows.csv", "tariffs.csv", "ntb.csv", "supply.csv")
+    };
+    ($dir:literal; $($file:literal),+) => {
+        &[$(($file, include_str!(concat!("../../data/", $dir, "/", $file)))),+]
     };
 }
 

@@ -143,16 +143,39 @@ impl Serialize for UnionDoc<'_> {
     }
 }
 
+/// What a part of a scenario's welfare change is: a component of the
+/// Shapley decomposition or a stage of the `extends` chain.
 #[derive(Serialize)]
-struct ComponentDoc<'a> {
-    component: &'a str,
+#[serde(rename_all = "snake_case")]
+enum PartLabel<'a> {
+    Component(&'a str),
+    Stage(&'a str),
+}
+
+/// `{ component | stage, countries: [change fields] }`.
+#[derive(Serialize)]
+struct PartDoc<'a> {
+    #[serde(flatten)]
+    label: PartLabel<'a>,
     countries: Vec<Row<'a>>,
 }
 
-#[derive(Serialize)]
-struct StageDoc<'a> {
-    stage: &'a str,
-    countries: Vec<Row<'a>>,
+/// The documents of a decomposition or of stages, each part labelled by `label`.
+fn parts<'a, T>(
+    parts: Option<&'a Vec<T>>,
+    label: impl Fn(&'a T) -> (PartLabel<'a>, &'a [CountryResult]),
+) -> Option<Vec<PartDoc<'a>>> {
+    parts.map(|d| {
+        d.iter()
+            .map(|p| {
+                let (label, countries) = label(p);
+                PartDoc {
+                    label,
+                    countries: rows(countries, Fields::Changes),
+                }
+            })
+            .collect()
+    })
 }
 
 #[derive(Serialize)]
@@ -163,9 +186,9 @@ struct ScenarioDoc<'a> {
     totals: Totals<'a>,
     unions: Vec<UnionDoc<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    decomposition: Option<Vec<ComponentDoc<'a>>>,
+    decomposition: Option<Vec<PartDoc<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    stages: Option<Vec<StageDoc<'a>>>,
+    stages: Option<Vec<PartDoc<'a>>>,
     warnings: &'a [String],
 }
 
@@ -190,21 +213,11 @@ impl<'a> ScenarioDoc<'a> {
                 countries: rows(&r.totals, Fields::Additive),
             },
             unions: r.unions.iter().map(UnionDoc).collect(),
-            decomposition: r.decomposition.as_ref().map(|d| {
-                d.iter()
-                    .map(|c| ComponentDoc {
-                        component: &c.component,
-                        countries: rows(&c.countries, Fields::Changes),
-                    })
-                    .collect()
+            decomposition: parts(r.decomposition.as_ref(), |c| {
+                (PartLabel::Component(&c.component), &c.countries)
             }),
-            stages: r.stages.as_ref().map(|d| {
-                d.iter()
-                    .map(|c| StageDoc {
-                        stage: &c.stage,
-                        countries: rows(&c.countries, Fields::Changes),
-                    })
-                    .collect()
+            stages: parts(r.stages.as_ref(), |c| {
+                (PartLabel::Stage(&c.stage), &c.countries)
             }),
             warnings: &r.warnings,
         }

@@ -13,6 +13,6 @@ pub mod json;
 pub mod mc_files;
 pub mod scenario_file;
 
-pub use csv_out::RUN_CSV_FILES;
+pub use csv_out::{MC_CSV_FILES, RUN_CSV_FILES};
 pub use data_dir::{LoadedData, export_data, load_data_dir, load_data_files};
 pub use scenario_file::{ScenarioFile, load_scenario_file, parse_scenario_file};

@@ -1,6 +1,6 @@
 //! A dataset: the countries, the sectors and one market per sector.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -64,19 +64,11 @@ impl PartialEq for Dataset {
     }
 }
 
-impl Serialize for Dataset {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        Dataset::serialize(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Dataset {
-    /// Reads a dataset and checks it as [`Dataset::new`] does.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Dataset::deserialize(d)?;
-        let checked = Dataset::new(raw.countries, raw.sectors, raw.markets)
-            .map_err(serde::de::Error::custom)?;
-        Ok(Dataset {
+checked_serde!(
+    Dataset,
+    "Reads a dataset and checks it as [`Dataset::new`] does.",
+    |raw| {
+        Dataset::new(raw.countries, raw.sectors, raw.markets).map(|checked| Dataset {
             source: if raw.source.is_empty() {
                 checked.source
             } else {
@@ -91,7 +83,7 @@ impl<'de> Deserialize<'de> for Dataset {
             ..checked
         })
     }
-}
+);
 
 impl Dataset {
     /// A dataset; `markets[s]` belongs to `sectors[s]` and has one row per country.
@@ -107,20 +99,8 @@ impl Dataset {
         if countries.is_empty() {
             return Err(Error::invalid("dataset", "no countries"));
         }
-        let mut seen = HashMap::new();
+        check_codes("country code", countries.iter().map(|c| c.code.as_str()))?;
         for c in &countries {
-            if c.code.trim().is_empty() || c.code == "*" {
-                return Err(Error::invalid(
-                    "country code",
-                    format!("`{}` is not a valid code", c.code),
-                ));
-            }
-            if seen.insert(c.code.as_str(), ()).is_some() {
-                return Err(Error::invalid(
-                    "country code",
-                    format!("duplicate code {}", c.code),
-                ));
-            }
             if let Some(g) = c.gdp {
                 if !(g.is_finite() && g > 0.0) {
                     return Err(Error::invalid(
@@ -136,20 +116,8 @@ impl Dataset {
                 ));
             }
         }
-        let mut seen = HashMap::new();
+        check_codes("sector code", sectors.iter().map(|s| s.code.as_str()))?;
         for s in &sectors {
-            if s.code.trim().is_empty() || s.code == "*" {
-                return Err(Error::invalid(
-                    "sector code",
-                    format!("`{}` is not a valid code", s.code),
-                ));
-            }
-            if seen.insert(s.code.as_str(), ()).is_some() {
-                return Err(Error::invalid(
-                    "sector code",
-                    format!("duplicate code {}", s.code),
-                ));
-            }
             s.elasticities.validate()?;
             super::sector::check_supply(s.supply_default)?;
         }
@@ -333,6 +301,24 @@ impl Dataset {
             ..self.clone()
         }
     }
+}
+
+/// Checks that `codes` are valid (not blank, not the wildcard `*`) and
+/// unique; `what` names them in errors ("country code").
+fn check_codes<'a>(what: &str, codes: impl Iterator<Item = &'a str>) -> Result<()> {
+    let mut seen = HashSet::new();
+    for code in codes {
+        if code.trim().is_empty() || code == "*" {
+            return Err(Error::invalid(
+                what,
+                format!("`{code}` is not a valid code"),
+            ));
+        }
+        if !seen.insert(code) {
+            return Err(Error::invalid(what, format!("duplicate code {code}")));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

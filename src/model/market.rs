@@ -15,26 +15,21 @@ pub struct Matrix {
     data: Vec<f64>,
 }
 
-impl Serialize for Matrix {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        Matrix::serialize(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Matrix {
-    /// Reads a matrix and checks that it is square.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Matrix::deserialize(d)?;
-        if raw.n.checked_mul(raw.n) != Some(raw.data.len()) {
-            return Err(serde::de::Error::custom(format!(
+checked_serde!(
+    Matrix,
+    "Reads a matrix and checks that it is square.",
+    |raw| {
+        if raw.n.checked_mul(raw.n) == Some(raw.data.len()) {
+            Ok(raw)
+        } else {
+            Err(format!(
                 "{} values for a {1}x{1} matrix",
                 raw.data.len(),
                 raw.n
-            )));
+            ))
         }
-        Ok(raw)
     }
-}
+);
 
 impl Matrix {
     /// An `n × n` matrix of zeros.
@@ -131,25 +126,19 @@ pub struct Market {
     mfn: Vec<f64>,
 }
 
-impl Serialize for Market {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        Market::serialize(self, s)
+checked_serde!(
+    Market,
+    "Reads a market and checks it as [`Market::new`] does.",
+    |raw| {
+        Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply).and_then(|m| {
+            if raw.mfn.is_empty() {
+                Ok(m)
+            } else {
+                m.with_mfn(raw.mfn)
+            }
+        })
     }
-}
-
-impl<'de> Deserialize<'de> for Market {
-    /// Reads a market and checks it as [`Market::new`] does.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Market::deserialize(d)?;
-        let m = Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply)
-            .map_err(serde::de::Error::custom)?;
-        if raw.mfn.is_empty() {
-            Ok(m)
-        } else {
-            m.with_mfn(raw.mfn).map_err(serde::de::Error::custom)
-        }
-    }
-}
+);
 
 impl Market {
     /// A market from baseline flows, tariffs, non-tariff wedges (all `[origin, destination]`)

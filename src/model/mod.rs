@@ -10,6 +10,33 @@
 //! ```
 //! Every matrix is indexed `[origin, destination]`.
 
+/// Serde for a type derived with `#[serde(remote = "Self")]`: it is written
+/// as derived, and read as derived and then passed through `$check` (the
+/// type's own validation, giving `Result<Self, impl Display>` from the raw
+/// value `$raw`), so no invalid value is ever read.
+macro_rules! checked_serde {
+    ($ty:ident, $doc:literal, |$raw:ident| $check:expr) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                $ty::serialize(self, s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            #[doc = $doc]
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                let $raw = $ty::deserialize(d)?;
+                $check.map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 mod country;
 mod dataset;
 pub mod limits;

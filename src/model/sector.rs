@@ -23,20 +23,11 @@ pub struct Elasticities {
     pub demand: f64,
 }
 
-impl Serialize for Elasticities {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        Elasticities::serialize(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Elasticities {
-    /// Reads elasticities and checks their ranges.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Elasticities::deserialize(d)?;
-        raw.validate().map_err(serde::de::Error::custom)?;
-        Ok(raw)
-    }
-}
+checked_serde!(
+    Elasticities,
+    "Reads elasticities and checks their ranges.",
+    |raw| raw.validate().map(|()| raw)
+);
 
 impl Elasticities {
     /// Elasticities `sigma_m`, `sigma_d`, `eta`, validated.

@@ -3,9 +3,12 @@
 //! ```text
 //! a draw = stride numbers, scenario after scenario (file order)
 //! scenario s = entities 0..countries (each country's totals over sectors),
-//!              then countries..countries+unions (each union's sum over its members)
+//!              then countries..countries+unions (each union's sum over its members),
+//!              then the tracked outputs (each with its own fields)
 //! entity e   = the fields, in [`Layout::fields`] order
-//! index(s, e, f) = offset[s] + e * fields + f,    offset[s+1] = offset[s] + entities(s) * fields
+//! index(s, e, f) = offset[s] + e * fields + f
+//! tracked(s, t, f) = offset[s] + entities(s) * fields + tracked_at[t] + f
+//! offset[s+1] = offset[s] + entities(s) * fields + sum_t fields(t)
 //! ```
 
 use std::ops::Range;
@@ -15,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::run::Meta;
 
 use super::sampling::Sampling;
+use super::track::Tracked;
 
 /// Outcome fields written per country and union in the per-draw CSV.
 pub const CSV_FIELDS: [&str; 9] = [
@@ -54,6 +58,8 @@ struct LayoutParts {
     fields: Vec<String>,
     countries: Vec<String>,
     scenarios: Vec<ScenarioLayout>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tracked: Vec<Tracked>,
 }
 
 /// What the per-draw values hold (fields, countries, scenarios and unions)
@@ -81,13 +87,17 @@ pub struct Layout {
     fields: Vec<String>,
     countries: Vec<String>,
     scenarios: Vec<ScenarioLayout>,
+    tracked: Vec<Tracked>,
     /// Offset of each scenario's block, then the stride.
     offsets: Vec<usize>,
+    /// Offset of each tracked output within the tracked part of a scenario's
+    /// block, then the part's length.
+    tracked_at: Vec<usize>,
 }
 
 impl From<LayoutParts> for Layout {
     fn from(p: LayoutParts) -> Self {
-        Layout::new(p.fields, p.countries, p.scenarios)
+        Layout::new(p.fields, p.countries, p.scenarios).with_tracked(p.tracked)
     }
 }
 
@@ -97,6 +107,7 @@ impl From<Layout> for LayoutParts {
             fields: l.fields,
             countries: l.countries,
             scenarios: l.scenarios,
+            tracked: l.tracked,
         }
     }
 }
@@ -109,20 +120,100 @@ impl Layout {
         countries: Vec<String>,
         scenarios: Vec<ScenarioLayout>,
     ) -> Self {
-        let f = fields.len();
-        let mut offsets = Vec::with_capacity(scenarios.len() + 1);
-        let mut at = 0;
-        for s in &scenarios {
-            offsets.push(at);
-            at += (countries.len() + s.unions.len()) * f;
-        }
-        offsets.push(at);
-        Layout {
+        let mut l = Layout {
             fields,
             countries,
             scenarios,
-            offsets,
+            tracked: Vec::new(),
+            offsets: Vec::new(),
+            tracked_at: vec![0],
+        };
+        l.place();
+        l
+    }
+
+    /// The layout with `tracked` outputs after every scenario's countries
+    /// and unions.
+    pub fn with_tracked(mut self, tracked: Vec<Tracked>) -> Self {
+        let mut at = 0;
+        self.tracked_at = Vec::with_capacity(tracked.len() + 1);
+        for t in &tracked {
+            self.tracked_at.push(at);
+            at += t.fields().len();
         }
+        self.tracked_at.push(at);
+        self.tracked = tracked;
+        self.place();
+        self
+    }
+
+    fn place(&mut self) {
+        let f = self.fields.len();
+        let tracked = self.tracked_at[self.tracked.len()];
+        self.offsets = Vec::with_capacity(self.scenarios.len() + 1);
+        let mut at = 0;
+        for s in &self.scenarios {
+            self.offsets.push(at);
+            at += (self.countries.len() + s.unions.len()) * f + tracked;
+        }
+        self.offsets.push(at);
+    }
+
+    /// Outputs tracked beyond the countries and unions, in order.
+    pub fn tracked(&self) -> &[Tracked] {
+        &self.tracked
+    }
+
+    /// Tracked output `t`'s fields within a draw of scenario `s`, in
+    /// [`Tracked::fields`] order.
+    pub fn tracked_range(&self, s: usize, t: usize) -> Range<usize> {
+        let at = self.offsets[s] + self.entities(s) * self.fields.len() + self.tracked_at[t];
+        at..at + (self.tracked_at[t + 1] - self.tracked_at[t])
+    }
+
+    /// The tracked output equal to `t`.
+    pub fn tracked_index(&self, t: &Tracked) -> Option<usize> {
+        self.tracked.iter().position(|x| x == t)
+    }
+
+    /// Position of `field` of tracked output `t` in scenario `scenario`, by name.
+    pub fn locate_tracked(&self, scenario: &str, t: &Tracked, field: &str) -> Option<usize> {
+        let s = self.scenario(scenario)?;
+        let ti = self.tracked_index(t)?;
+        let f = t.fields().iter().position(|x| *x == field)?;
+        Some(self.tracked_range(s, ti).start + f)
+    }
+
+    /// Every value of scenario `s` as (label, field, position): each
+    /// country's and union's fields, then each tracked output's (labelled
+    /// by [`Tracked::label`]). Any column scheme of the draws can follow it.
+    pub fn columns(&self, s: usize) -> Vec<(String, &str, usize)> {
+        let mut out = Vec::with_capacity(self.scenario_range(s).len());
+        for e in 0..self.entities(s) {
+            let name = self.entity_name(s, e);
+            for (f, field) in self.fields.iter().enumerate() {
+                out.push((name.to_string(), field.as_str(), self.index(s, e, f)));
+            }
+        }
+        for (t, tr) in self.tracked.iter().enumerate() {
+            let label = tr.label();
+            for (field, i) in tr.fields().into_iter().zip(self.tracked_range(s, t)) {
+                out.push((label.clone(), field, i));
+            }
+        }
+        out
+    }
+
+    /// `label/field` of position `i` within a draw (e.g. `KAZ/welfare`,
+    /// `MACH/CHN->KAZ/counterfactual`), for messages.
+    pub fn describe(&self, i: usize) -> String {
+        let s = (0..self.scenarios.len())
+            .find(|&s| self.scenario_range(s).contains(&i))
+            .unwrap_or(0);
+        self.columns(s)
+            .into_iter()
+            .find(|c| c.2 == i)
+            .map_or_else(|| format!("value {i}"), |(l, f, _)| format!("{l}/{f}"))
     }
 
     /// Field names of each entity's block.

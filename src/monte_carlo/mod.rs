@@ -1,9 +1,11 @@
-//! Monte Carlo over uncertain elasticities.
+//! Monte Carlo over uncertain elasticities, data cells and policy settings.
 //!
 //! ```text
-//! definition   MonteCarloSpec { draws, seed, sampling, vary[] }          ([montecarlo] in a scenario file)
-//! draw k       x = F^-1(u(seed, k))  ->  elasticities  ->  every scenario solved (common random numbers)
-//! per draw     per scenario: country totals over sectors, union sums    (every additive outcome field)
+//! definition   MonteCarloSpec { draws, seed, sampling, vary[], track[] }  ([montecarlo] in a scenario file)
+//! draw k       x = F^-1(u(seed, k))  ->  elasticities, baseline cells, policy factors
+//!              ->  every scenario solved (common random numbers; a varied baseline is rebuilt)
+//! per draw     per scenario: country totals over sectors, union sums    (every additive outcome field),
+//!              tracked sector rows and flows
 //! summaries    mean, sd, mcse, p05, p50, p95, share > 0, ok, failed; paired differences vs the first scenario
 //! ```
 //! A run is prepared once from values already loaded ([`MonteCarlo::new`]:
@@ -16,7 +18,7 @@
 //! `docs/monte_carlo.md`.
 //!
 //! Modules, each using only those before it: `sampling`, `seed`,
-//! `distribution` → `spec` → `spec_toml`, `space` → `layout`, `block`,
+//! `distribution`, `track` → `spec` → `spec_toml`, `space` → `layout`, `block`,
 //! `resources` → `run` → `stats` → `summary` → `prepared` → `shard`, `csv`.
 
 mod block;
@@ -34,9 +36,10 @@ mod spec;
 mod spec_toml;
 mod stats;
 mod summary;
+mod track;
 
 pub use block::{DrawBlock, DrawRecord, Failure};
-pub use csv::write_draws_csv;
+pub use csv::{DrawColumn, draws_csv_columns, draws_key_path, write_draws_csv, write_draws_key};
 pub use distribution::{Distribution, DistributionError};
 pub use layout::{CSV_FIELDS, Layout, RunMeta, ScenarioLayout, UnionLayout};
 pub use prepared::PreparedRun;
@@ -56,5 +59,6 @@ pub use spec::{DEFAULT_DRAWS, Link, MAX_DRAWS, Mode, MonteCarloSpec, Param, Vary
 pub use stats::{Metric, metric, percentile_sorted};
 pub use summary::{
     CountrySummary, DifferenceSummary, FailureReport, McSummary, Metrics, ParameterValues,
-    ScenarioSummary, UnionSummary, summarize,
+    ScenarioSummary, TrackedSummary, UnionSummary, summarize,
 };
+pub use track::{FLOW_FIELD, Tracked};

@@ -3,11 +3,9 @@
 //!
 //! ```text
 //! shard K of N holds draws floor(K D / N) .. floor((K+1) D / N) - 1, file shard-K-of-N.json
-//! fingerprint = SHA-256( "customs-union/mc/fingerprint/v2\n"
-//!                        || for each data file: "data <name> <bytes>\n" || contents
-//!                        || "scenario <bytes>\n" || scenario file text
-//!                        || "seed <S>\ndraws <D>\nsampling <method>\n"
-//!                        || "model <variant>\ntreatment <treatment>\n" )                 (hex)
+//! fingerprint = SHA-256 of a canonical serialisation of the data, the scenarios, the
+//!               [montecarlo] definition (vary entries, tracked outputs), model, treatment,
+//!               seed, draws and sampling (see Simulation::fingerprint)               (hex)
 //! per-draw values in a shard: one string per draw, 16 hex digits (the IEEE-754
 //! bits, big-endian) per value; "" for a failed draw. Exact: merging re-reads
 //! the same bits, and the summaries are recomputed from the full ordered set.

@@ -1,11 +1,19 @@
-//! The uncertain parameters resolved against a dataset: which items (one
-//! elasticity of one sector, or of one sector and country) a run changes,
-//! the independent dimensions that drive them, and the values a draw gives.
+//! The uncertain parameters resolved against a dataset and the scenarios:
+//! which items (one elasticity of one sector, or of one sector and country;
+//! one cell of the baseline data; one union's NTB cut or one decomposition
+//! component) a run changes, the independent dimensions that drive them, and
+//! the values a draw gives.
 //!
 //! ```text
 //! dimension d:  one per entry when shared, else one per matched item; random unless fixed
 //! item value:   base * x[d]  |  x[d]  |  x[d]/2  |  2 x[d]     (scale | set | rule-of-two set)
-//! feasible:     sigma_m, sigma_d finite and > 0;  eta finite and >= 0;  epsilon >= 0 or inf
+//!               (a policy item's base is 1: its value is the factor itself)
+//! data cells:   (importer, exporter, sector) with a baseline flow > 0, off the diagonal
+//!               (flows with domestic = true: the diagonal only); in scale mode a tariff or
+//!               wedge cell whose rate is 0 is not an item (scaling it changes nothing)
+//! feasible:     sigma_m, sigma_d finite and > 0;  eta finite and >= 0;  epsilon >= 0 or inf;
+//!               ntb, flows finite and >= 0;  tariff finite and > -1;
+//!               ntb_cut factor finite and >= 0;  shock factor finite
 //! ```
 
 use std::collections::HashMap;
@@ -13,20 +21,47 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::distribution::Distribution;
-use super::spec::{Link, Mode, MonteCarloSpec, Param};
+use super::spec::{Link, Mode, MonteCarloSpec, Param, VaryEntry};
 use crate::error::{Error, Result};
 use crate::model::Dataset;
 use crate::scenario::Selector;
 
-/// One elasticity of the dataset that a run changes.
+/// One value of the data or of the policy that a run changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Item {
-    /// Which elasticity.
+    /// What is varied.
     pub param: Param,
-    /// Sector index.
+    /// Sector index (0 for a policy item).
     pub sector: usize,
-    /// Country index (epsilon only; 0 otherwise).
+    /// Country index: epsilon's country, or a data cell's importer (0 otherwise).
     pub country: usize,
+    /// A data cell's exporter (0 otherwise).
+    pub exporter: usize,
+    /// A policy item's target: its index in [`ParameterSpace::targets`] (0 otherwise).
+    pub target: usize,
+}
+
+impl Item {
+    fn new(param: Param, sector: usize, country: usize) -> Self {
+        Item {
+            param,
+            sector,
+            country,
+            exporter: 0,
+            target: 0,
+        }
+    }
+}
+
+/// The names policy items may refer to: the unions and the decomposition
+/// components of the scenarios of a run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PolicyNames {
+    /// Union names, in order of first appearance.
+    pub(crate) unions: Vec<String>,
+    /// Component labels, in order of first appearance, with why a component
+    /// cannot be scaled (pooling, a ban), if it cannot.
+    pub(crate) components: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +79,17 @@ struct Assign {
     role: Role,
 }
 
+/// An importer's MFN rate in a sector that follows a shared tariff draw over
+/// all its partners (an entry with exporter `*` and `shared = true`), as an
+/// edit of the data's exporter-`*` row would move it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MfnLink {
+    pub(crate) sector: usize,
+    pub(crate) importer: usize,
+    pub(crate) dim: usize,
+    pub(crate) mode: Mode,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dim {
     pub(crate) dist: Distribution,
@@ -59,29 +105,37 @@ pub(crate) struct Dim {
 pub struct ParameterSpace {
     items: Vec<Item>,
     labels: Vec<String>,
+    targets: Vec<String>,
     pub(crate) base: Vec<f64>,
     pub(crate) dims: Vec<Dim>,
     assigns: Vec<Assign>,
+    mfn: Vec<MfnLink>,
     n_random: usize,
 }
 
 impl ParameterSpace {
-    /// Resolves `spec` against `data`.
+    /// Resolves `spec` against `data` and the names of the run's unions and
+    /// components.
     ///
     /// # Errors
     /// [`Error::Scenario`] keyed `montecarlo.vary[k]...` for an unknown code,
-    /// settings that do not go together (a country for a sector parameter, a
-    /// rule-of-two link on a parameter other than a sigma), or an item matched
-    /// by two entries (directly or through a rule-of-two link).
-    pub fn resolve(spec: &MonteCarloSpec, data: &Dataset) -> Result<Self> {
+    /// union or component, settings that do not go together, an entry that
+    /// matches no item, or an item matched by two entries (directly or
+    /// through a rule-of-two link).
+    pub(crate) fn resolve(
+        spec: &MonteCarloSpec,
+        data: &Dataset,
+        names: &PolicyNames,
+    ) -> Result<Self> {
         let file = spec.source();
-        let n = data.n_countries();
         let mut sp = ParameterSpace {
             items: Vec::new(),
             labels: Vec::new(),
+            targets: Vec::new(),
             base: Vec::new(),
             dims: Vec::new(),
             assigns: Vec::new(),
+            mfn: Vec::new(),
             n_random: 0,
         };
         let mut owner: HashMap<Item, (usize, bool)> = HashMap::new();
@@ -90,91 +144,214 @@ impl ParameterSpace {
             entry
                 .check()
                 .map_err(|(field, m)| Error::scenario(file, format!("{key}.{field}"), m))?;
-            let sectors: Vec<usize> = match &entry.sector {
-                Selector::All => (0..data.sectors().len()).collect(),
-                Selector::Code(c) => vec![
-                    data.sector_id(c)
-                        .ok_or_else(|| {
-                            Error::scenario(
-                                file,
-                                format!("{key}.sector"),
-                                format!("unknown sector code `{c}`"),
-                            )
-                        })?
-                        .0,
-                ],
-            };
-            let countries: Vec<usize> = if entry.param == Param::Epsilon {
-                match &entry.country {
-                    Selector::All => (0..n).collect(),
-                    Selector::Code(c) => vec![
-                        data.country_id(c)
-                            .ok_or_else(|| {
-                                Error::scenario(
-                                    file,
-                                    format!("{key}.country"),
-                                    format!("unknown country code `{c}`"),
-                                )
-                            })?
-                            .0,
-                    ],
-                }
-            } else {
-                vec![0]
-            };
-            let mut shared_dim = None;
-            for &s in &sectors {
-                for &c in &countries {
-                    let dim = match shared_dim {
-                        Some(d) => d,
-                        None => {
-                            let d = sp.push_dim(entry.dist);
-                            if entry.shared {
-                                shared_dim = Some(d);
-                            }
-                            d
+            let items = sp.matched_items(entry, data, names, &key, file)?;
+            if items.is_empty() {
+                return Err(Error::scenario(
+                    file,
+                    &key,
+                    format!(
+                        "{} matches no cell with a baseline flow{}{}",
+                        entry.param.name(),
+                        if matches!(entry.param, Param::Ntb | Param::Tariff)
+                            && entry.mode == Mode::Scale
+                        {
+                            " and a nonzero rate to scale"
+                        } else {
+                            ""
+                        },
+                        if entry.param == Param::Flows && !entry.domestic {
+                            " (domestic sales are selected with domestic = true)"
+                        } else {
+                            ""
                         }
+                    ),
+                ));
+            }
+            let mut shared_dim = None;
+            for item in items {
+                let dim = match shared_dim {
+                    Some(d) => d,
+                    None => {
+                        let d = sp.push_dim(entry.dist);
+                        if entry.shared {
+                            shared_dim = Some(d);
+                        }
+                        d
+                    }
+                };
+                if entry.param == Param::Tariff && entry.shared && entry.exporter == Selector::All {
+                    let link = MfnLink {
+                        sector: item.sector,
+                        importer: item.country,
+                        dim,
+                        mode: entry.mode,
                     };
-                    let item = Item {
-                        param: entry.param,
-                        sector: s,
-                        country: c,
+                    if !sp.mfn.contains(&link) {
+                        sp.mfn.push(link);
+                    }
+                }
+                // the item, and the other sigma when the rule of two ties it
+                let mut cell = vec![(item, false, Role::Direct)];
+                if entry.link == Link::RuleOfTwo {
+                    let (other, role) = match entry.param {
+                        Param::SigmaM => (Param::SigmaD, Role::Half),
+                        _ => (Param::SigmaM, Role::Twice),
                     };
-                    sp.claim(&mut owner, item, e, false, &key, file, data)?;
+                    let role = if entry.mode == Mode::Scale {
+                        Role::Direct
+                    } else {
+                        role
+                    };
+                    cell.push((Item::new(other, item.sector, 0), true, role));
+                }
+                for (item, linked, role) in cell {
+                    sp.claim(&mut owner, item, e, linked, &key, file, data)?;
                     let idx = sp.push_item(item, data);
                     sp.assigns.push(Assign {
                         dim,
                         item: idx,
                         mode: entry.mode,
-                        role: Role::Direct,
+                        role,
                     });
-                    if entry.link == Link::RuleOfTwo {
-                        let (other, role) = match entry.param {
-                            Param::SigmaM => (Param::SigmaD, Role::Half),
-                            _ => (Param::SigmaM, Role::Twice),
-                        };
-                        let follower = Item {
-                            param: other,
-                            sector: s,
-                            country: 0,
-                        };
-                        sp.claim(&mut owner, follower, e, true, &key, file, data)?;
-                        let fidx = sp.push_item(follower, data);
-                        sp.assigns.push(Assign {
-                            dim,
-                            item: fidx,
-                            mode: entry.mode,
-                            role: if entry.mode == Mode::Scale {
-                                Role::Direct
-                            } else {
-                                role
-                            },
-                        });
-                    }
                 }
             }
         }
         Ok(sp)
+    }
+
+    /// The items `entry` matches, in order (sector, then importer, then exporter).
+    fn matched_items(
+        &mut self,
+        entry: &VaryEntry,
+        data: &Dataset,
+        names: &PolicyNames,
+        key: &str,
+        file: &str,
+    ) -> Result<Vec<Item>> {
+        let n = data.n_countries();
+        let codes = |sel: &Selector, field: &str, sector: bool| -> Result<Vec<usize>> {
+            match sel {
+                Selector::All if sector => Ok((0..data.sectors().len()).collect()),
+                Selector::All => Ok((0..n).collect()),
+                Selector::Code(c) => {
+                    let id = if sector {
+                        data.sector_id(c).map(|s| s.0)
+                    } else {
+                        data.country_id(c).map(|c| c.0)
+                    };
+                    id.map(|i| vec![i]).ok_or_else(|| {
+                        Error::scenario(
+                            file,
+                            format!("{key}.{field}"),
+                            format!(
+                                "unknown {} code `{c}`",
+                                if sector { "sector" } else { "country" }
+                            ),
+                        )
+                    })
+                }
+            }
+        };
+        let p = entry.param;
+        let mut out = Vec::new();
+        match p {
+            Param::SigmaM | Param::SigmaD | Param::Eta => {
+                for s in codes(&entry.sector, "sector", true)? {
+                    out.push(Item::new(p, s, 0));
+                }
+            }
+            Param::Epsilon => {
+                let countries = codes(&entry.country, "country", false)?;
+                for s in codes(&entry.sector, "sector", true)? {
+                    for &c in &countries {
+                        out.push(Item::new(p, s, c));
+                    }
+                }
+            }
+            Param::Ntb | Param::Tariff | Param::Flows => {
+                let importers = codes(&entry.importer, "importer", false)?;
+                let exporters = codes(&entry.exporter, "exporter", false)?;
+                for s in codes(&entry.sector, "sector", true)? {
+                    let market = &data.markets()[s];
+                    let flows = market.flows();
+                    let rate = match p {
+                        Param::Ntb => Some(market.ntb()),
+                        Param::Tariff => Some(market.tariffs()),
+                        _ => None,
+                    };
+                    for &j in &importers {
+                        for &i in &exporters {
+                            if (i == j) != entry.domestic || flows.get(i, j) <= 0.0 {
+                                continue;
+                            }
+                            // scaling a zero rate changes nothing: such a cell is not an item
+                            if entry.mode == Mode::Scale && rate.is_some_and(|m| m.get(i, j) == 0.0)
+                            {
+                                continue;
+                            }
+                            out.push(Item {
+                                exporter: i,
+                                ..Item::new(p, s, j)
+                            });
+                        }
+                    }
+                }
+            }
+            Param::NtbCut | Param::Shock => {
+                let (field, wanted, known): (&str, &str, Vec<&str>) = if p == Param::NtbCut {
+                    (
+                        "union",
+                        entry.union.as_deref().unwrap_or_default(),
+                        names.unions.iter().map(String::as_str).collect(),
+                    )
+                } else {
+                    (
+                        "component",
+                        entry.component.as_deref().unwrap_or_default(),
+                        names.components.iter().map(|c| c.0.as_str()).collect(),
+                    )
+                };
+                if !known.contains(&wanted) {
+                    let list = if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    return Err(Error::scenario(
+                        file,
+                        format!("{key}.{field}"),
+                        format!(
+                            "no scenario has the {field} `{wanted}` (the scenarios have: {list})"
+                        ),
+                    ));
+                }
+                if let Some((_, Some(why))) = names.components.iter().find(|c| c.0 == wanted) {
+                    if p == Param::Shock {
+                        return Err(Error::scenario(
+                            file,
+                            format!("{key}.component"),
+                            format!("`{wanted}` cannot be partly implemented: {why}"),
+                        ));
+                    }
+                }
+                let target = match self.targets.iter().position(|t| t == wanted) {
+                    Some(t) => t,
+                    None => {
+                        self.targets.push(wanted.to_string());
+                        self.targets.len() - 1
+                    }
+                };
+                out.push(Item {
+                    target,
+                    ..Item::new(p, 0, 0)
+                });
+            }
+        }
+        Ok(out)
     }
 
     fn push_dim(&mut self, dist: Distribution) -> usize {
@@ -195,8 +372,32 @@ impl ParameterSpace {
     }
 
     fn push_item(&mut self, item: Item, data: &Dataset) -> usize {
+        let (label, base) = self.describe(item, data);
+        self.items.push(item);
+        self.labels.push(label);
+        self.base.push(base);
+        self.items.len() - 1
+    }
+
+    /// The label of `item` (`sigma_m.AGR`, `epsilon.AGR.HOM`,
+    /// `ntb.MACH.CHN->KAZ`, `ntb_cut.CU`, `shock.CU: CET`) and its base value.
+    fn describe(&self, item: Item, data: &Dataset) -> (String, f64) {
         let sector = &data.sectors()[item.sector];
-        let (label, base) = match item.param {
+        let market = &data.markets()[item.sector];
+        let code = |c: usize| &data.countries()[c].code;
+        let cell = |m: &crate::model::Matrix| {
+            (
+                format!(
+                    "{}.{}.{}->{}",
+                    item.param.name(),
+                    sector.code,
+                    code(item.exporter),
+                    code(item.country)
+                ),
+                m.get(item.exporter, item.country),
+            )
+        };
+        match item.param {
             Param::SigmaM => (
                 format!("sigma_m.{}", sector.code),
                 sector.elasticities.sigma_import,
@@ -207,18 +408,17 @@ impl ParameterSpace {
             ),
             Param::Eta => (format!("eta.{}", sector.code), sector.elasticities.demand),
             Param::Epsilon => (
-                format!(
-                    "epsilon.{}.{}",
-                    sector.code,
-                    data.countries()[item.country].code
-                ),
-                data.markets()[item.sector].supply()[item.country],
+                format!("epsilon.{}.{}", sector.code, code(item.country)),
+                market.supply()[item.country],
             ),
-        };
-        self.items.push(item);
-        self.labels.push(label);
-        self.base.push(base);
-        self.items.len() - 1
+            Param::Ntb => cell(market.ntb()),
+            Param::Tariff => cell(market.tariffs()),
+            Param::Flows => cell(market.flows()),
+            Param::NtbCut | Param::Shock => (
+                format!("{}.{}", item.param.name(), self.targets[item.target]),
+                1.0,
+            ),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -234,13 +434,15 @@ impl ParameterSpace {
     ) -> Result<()> {
         if let Some(&(prev, prev_linked)) = owner.get(&item) {
             let sector = &data.sectors()[item.sector].code;
-            let what = if item.param == Param::Epsilon {
-                format!(
+            let what = match item.param {
+                Param::Epsilon => format!(
                     "epsilon of sector {sector}, country {}",
                     data.countries()[item.country].code
-                )
-            } else {
-                format!("{} of sector {sector}", item.param.name())
+                ),
+                Param::SigmaM | Param::SigmaD | Param::Eta => {
+                    format!("{} of sector {sector}", item.param.name())
+                }
+                _ => self.describe(item, data).0,
             };
             let how = |l: bool| {
                 if l {
@@ -271,9 +473,28 @@ impl ParameterSpace {
         &self.items
     }
 
-    /// Labels of the items: `sigma_m.AGR`, `sigma_d.AGR`, `eta.MAN`, `epsilon.AGR.HOM`.
+    /// Labels of the items: `sigma_m.AGR`, `sigma_d.AGR`, `eta.MAN`,
+    /// `epsilon.AGR.HOM`, `ntb.MACH.CHN->KAZ` (sector, exporter -> importer),
+    /// `tariff...`, `flows...`, `ntb_cut.CU`, `shock.CU: CET`.
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// The unions and components that policy items name ([`Item::target`]).
+    pub fn targets(&self) -> &[String] {
+        &self.targets
+    }
+
+    /// True when every item is an elasticity: draws then reuse the markets
+    /// prepared once (the fast path); otherwise each draw rebuilds its data
+    /// and policies.
+    pub fn elasticities_only(&self) -> bool {
+        self.items.iter().all(|i| i.param.is_elasticity())
+    }
+
+    /// MFN rates that follow a shared tariff draw.
+    pub(crate) fn mfn_links(&self) -> &[MfnLink] {
+        &self.mfn
     }
 
     /// Number of independent random dimensions (`N` of the quadrature).
@@ -313,6 +534,9 @@ pub(crate) fn check_value(param: Param, label: &str, v: f64) -> std::result::Res
         Param::SigmaM | Param::SigmaD => (v.is_finite() && v > 0.0, "finite and > 0"),
         Param::Eta => (v.is_finite() && v >= 0.0, "finite and >= 0"),
         Param::Epsilon => (v >= 0.0, ">= 0 or inf"),
+        Param::Ntb | Param::Flows | Param::NtbCut => (v.is_finite() && v >= 0.0, "finite and >= 0"),
+        Param::Tariff => (v.is_finite() && v > -1.0, "finite and > -1"),
+        Param::Shock => (v.is_finite(), "finite"),
     };
     if ok {
         Ok(())

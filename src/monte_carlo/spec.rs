@@ -1,9 +1,16 @@
-//! The Monte Carlo definition: which elasticities are uncertain, how they are
-//! distributed and how a drawn value changes the data (`[montecarlo]`).
+//! The Monte Carlo definition: which elasticities, data cells and policy
+//! settings are uncertain, how they are distributed, how a drawn value
+//! changes the data or the policy (`[montecarlo]`), and which outputs are
+//! tracked beyond the country totals.
 //!
 //! ```text
 //! mode = set:    value = x                         x drawn from the entry's distribution
 //! mode = scale:  value = base * x                  (base = inf stays inf)
+//! ntb, tariff:   one item per (importer, exporter, sector) cell with a baseline flow,
+//!                off the diagonal; the drawn value is the cell's baseline rate
+//! flows:         scale only; off-diagonal cells, or domestic sales (domestic = true)
+//! ntb_cut:       scale only; a union's ntb_cut in every stage = min(1, ntb_cut * x)
+//! shock:         scale only; a component's rate = before + x * (rate it sets - before)
 //! link = rule-of-two, scale:  the other sigma     = its base * x       (same factor)
 //! link = rule-of-two, set:    sigma_d = sigma_m / 2 when sigma_m is drawn,
 //!                             sigma_m = 2 sigma_d when sigma_d is drawn
@@ -17,10 +24,12 @@ use serde::{Deserialize, Serialize};
 
 use super::distribution::Distribution;
 use super::sampling::Sampling;
+use super::track::Tracked;
 use crate::error::{Error, Result};
 use crate::scenario::Selector;
 
-/// Which elasticity an entry varies.
+/// What an entry varies: an elasticity, a cell of the baseline data, or a
+/// policy setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -33,6 +42,18 @@ pub enum Param {
     Eta,
     /// `epsilon`, supply elasticity (per sector and country).
     Epsilon,
+    /// `ntb`, the baseline non-tariff wedge of a cell (importer, exporter, sector).
+    Ntb,
+    /// `tariff`, the baseline tariff of a cell (importer, exporter, sector).
+    Tariff,
+    /// `flows`, the baseline flow of a cell (scale only; `domestic = true`
+    /// selects domestic sales).
+    Flows,
+    /// `ntb_cut` of a named union, in every stage (scale only, clamped to [0, 1]).
+    NtbCut,
+    /// `shock`: how much of what a decomposition component changes is
+    /// implemented (scale only).
+    Shock,
 }
 
 impl Param {
@@ -43,14 +64,48 @@ impl Param {
             Param::SigmaD => "sigma_d",
             Param::Eta => "eta",
             Param::Epsilon => "epsilon",
+            Param::Ntb => "ntb",
+            Param::Tariff => "tariff",
+            Param::Flows => "flows",
+            Param::NtbCut => "ntb_cut",
+            Param::Shock => "shock",
         }
     }
 
+    /// Every parameter kind, in the order the documentation lists them.
+    pub const ALL: [Param; 9] = [
+        Param::SigmaM,
+        Param::SigmaD,
+        Param::Eta,
+        Param::Epsilon,
+        Param::Ntb,
+        Param::Tariff,
+        Param::Flows,
+        Param::NtbCut,
+        Param::Shock,
+    ];
+
     /// Parses [`Param::name`].
     pub fn parse(s: &str) -> Option<Self> {
-        [Param::SigmaM, Param::SigmaD, Param::Eta, Param::Epsilon]
-            .into_iter()
-            .find(|p| p.name() == s)
+        Param::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// True for an elasticity (`sigma_m`, `sigma_d`, `eta`, `epsilon`).
+    pub fn is_elasticity(self) -> bool {
+        matches!(
+            self,
+            Param::SigmaM | Param::SigmaD | Param::Eta | Param::Epsilon
+        )
+    }
+
+    /// True for a cell of the baseline data (`ntb`, `tariff`, `flows`).
+    pub fn is_data(self) -> bool {
+        matches!(self, Param::Ntb | Param::Tariff | Param::Flows)
+    }
+
+    /// True for a policy setting (`ntb_cut`, `shock`).
+    pub fn is_policy(self) -> bool {
+        matches!(self, Param::NtbCut | Param::Shock)
     }
 }
 
@@ -88,6 +143,21 @@ pub struct VaryEntry {
     pub sector: Selector,
     /// Country code or every country (epsilon only).
     pub country: Selector,
+    /// Importer code or every importer (`ntb`, `tariff`, `flows`).
+    #[serde(default = "all", skip_serializing_if = "is_all")]
+    pub importer: Selector,
+    /// Exporter code or every *other* country (`ntb`, `tariff`, `flows`).
+    #[serde(default = "all", skip_serializing_if = "is_all")]
+    pub exporter: Selector,
+    /// `flows` only: select domestic sales (the diagonal) instead of trade.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub domestic: bool,
+    /// `ntb_cut` only: the union's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub union: Option<String>,
+    /// `shock` only: the decomposition component's label (e.g. `CU: CET`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
     /// Set or scale.
     pub mode: Mode,
     /// One draw shared by every matched item (true) or one per item (false).
@@ -106,6 +176,11 @@ impl VaryEntry {
             param,
             sector: Selector::All,
             country: Selector::All,
+            importer: Selector::All,
+            exporter: Selector::All,
+            domestic: false,
+            union: None,
+            component: None,
             mode,
             shared: false,
             link: Link::None,
@@ -125,6 +200,37 @@ impl VaryEntry {
         self
     }
 
+    /// Only importer `code` (`"*"`: every importer); data items only.
+    pub fn with_importer(mut self, code: &str) -> Self {
+        self.importer = Selector::parse(code);
+        self
+    }
+
+    /// Only exporter `code` (`"*"`: every country other than the importer);
+    /// data items only.
+    pub fn with_exporter(mut self, code: &str) -> Self {
+        self.exporter = Selector::parse(code);
+        self
+    }
+
+    /// `flows` only: domestic sales (`true`) instead of trade (`false`, the default).
+    pub fn with_domestic(mut self, domestic: bool) -> Self {
+        self.domestic = domestic;
+        self
+    }
+
+    /// `ntb_cut` only: the union whose cut is scaled.
+    pub fn with_union(mut self, name: &str) -> Self {
+        self.union = Some(name.to_string());
+        self
+    }
+
+    /// `shock` only: the decomposition component whose changes are scaled.
+    pub fn with_component(mut self, label: &str) -> Self {
+        self.component = Some(label.to_string());
+        self
+    }
+
     /// One draw for every matched item (`true`) or one each (`false`, the default).
     pub fn with_shared(mut self, shared: bool) -> Self {
         self.shared = shared;
@@ -139,26 +245,72 @@ impl VaryEntry {
 
     /// Checks the combination of settings; the error names the field at fault.
     pub(crate) fn check(&self) -> std::result::Result<(), (&'static str, String)> {
-        if self.param != Param::Epsilon && self.country != Selector::All {
-            return Err((
+        let p = self.param;
+        let name = p.name();
+        let refuse = |field: &'static str, why: &str| Err((field, format!("{name}: {why}")));
+        if p != Param::Epsilon && self.country != Selector::All {
+            return refuse(
                 "country",
-                format!(
-                    "{} is a sector parameter: only epsilon varies by country",
-                    self.param.name()
-                ),
-            ));
+                "only epsilon varies by country (data cells take importer and exporter)",
+            );
         }
-        if self.link == Link::RuleOfTwo && !matches!(self.param, Param::SigmaM | Param::SigmaD) {
-            return Err((
+        if !p.is_data() && (self.importer != Selector::All || self.exporter != Selector::All) {
+            let field = if self.importer != Selector::All {
+                "importer"
+            } else {
+                "exporter"
+            };
+            return refuse(
+                field,
+                "only ntb, tariff and flows select cells by importer and exporter",
+            );
+        }
+        if self.domestic && p != Param::Flows {
+            return refuse("domestic", "only flows select domestic sales");
+        }
+        if self.domestic && self.exporter != Selector::All {
+            return refuse(
+                "exporter",
+                "domestic sales are a country's sales to itself: give the importer only",
+            );
+        }
+        if self.link == Link::RuleOfTwo && !matches!(p, Param::SigmaM | Param::SigmaD) {
+            return refuse(
                 "link",
-                format!(
-                    "rule-of-two links sigma_m and sigma_d; it cannot apply to {}",
-                    self.param.name()
-                ),
-            ));
+                "rule-of-two links sigma_m and sigma_d; it cannot apply here",
+            );
+        }
+        if (p == Param::Flows || p.is_policy()) && self.mode != Mode::Scale {
+            return refuse("mode", "only mode = \"scale\" is available");
+        }
+        if p.is_policy() && self.sector != Selector::All {
+            return refuse("sector", "a policy setting is not selected by sector");
+        }
+        match (p, &self.union) {
+            (Param::NtbCut, None) => return refuse("union", "name the union (union = \"NAME\")"),
+            (Param::NtbCut, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return refuse("union", "only ntb_cut names a union"),
+        }
+        match (p, &self.component) {
+            (Param::Shock, None) => {
+                return refuse(
+                    "component",
+                    "name the decomposition component (component = \"LABEL\", e.g. \"CU: CET\")",
+                );
+            }
+            (Param::Shock, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return refuse("component", "only shock names a component"),
         }
         Ok(())
     }
+}
+
+fn all() -> Selector {
+    Selector::All
+}
+
+fn is_all(s: &Selector) -> bool {
+    *s == Selector::All
 }
 
 /// A Monte Carlo definition: number of draws, seed, sampling method and the
@@ -183,6 +335,8 @@ pub struct MonteCarloSpec {
     seed: u64,
     sampling: Sampling,
     vary: Vec<VaryEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    track: Vec<Tracked>,
     source: String,
 }
 
@@ -201,6 +355,7 @@ impl MonteCarloSpec {
             seed: 0,
             sampling: Sampling::Random,
             vary,
+            track: Vec::new(),
             source: "<api>".to_string(),
         }
     }
@@ -224,6 +379,12 @@ impl MonteCarloSpec {
     /// Sets the sampling method.
     pub fn with_sampling(mut self, sampling: Sampling) -> Self {
         self.sampling = sampling;
+        self
+    }
+
+    /// Sets the outputs tracked draw by draw beyond the country totals.
+    pub fn with_track(mut self, track: Vec<Tracked>) -> Self {
+        self.track = track;
         self
     }
 
@@ -253,6 +414,11 @@ impl MonteCarloSpec {
         &self.vary
     }
 
+    /// Outputs tracked draw by draw beyond the country totals, in order.
+    pub fn track(&self) -> &[Tracked] {
+        &self.track
+    }
+
     /// Where it came from (file name, or `<api>`).
     pub fn source(&self) -> &str {
         &self.source
@@ -263,6 +429,7 @@ impl MonteCarloSpec {
         seed: u64,
         sampling: Sampling,
         vary: Vec<VaryEntry>,
+        track: Vec<Tracked>,
         source: &str,
     ) -> Self {
         MonteCarloSpec {
@@ -270,6 +437,7 @@ impl MonteCarloSpec {
             seed,
             sampling,
             vary,
+            track,
             source: source.to_string(),
         }
     }

@@ -3,7 +3,9 @@
 //! ```text
 //! [montecarlo]                      draws (1..=MAX_DRAWS, default 1000), seed (default 0),
 //!                                   sampling (random | latin-hypercube | quadrature)
-//! [[montecarlo.vary]]               param, sector, country, mode, shared, link, dist
+//! [[montecarlo.vary]]               param, sector, country | importer, exporter, domestic
+//!                                   | union | component, mode, shared, link, dist
+//! track = [{ sector, country } | { sector, exporter, importer }, ...]
 //! dist = { kind = "...", ... }      normal {mean, sd, min?, max?} | lognormal {mu, sigma}
 //!                                   | uniform {low, high} | triangular {low, mode, high} | fixed {value}
 //! ```
@@ -18,6 +20,7 @@ use serde::de::DeserializeOwned;
 use super::distribution::{Distribution, DistributionParameters};
 use super::sampling::Sampling;
 use super::spec::{DEFAULT_DRAWS, Link, Mode, MonteCarloSpec, Param, VaryEntry, check_draws};
+use super::track::Tracked;
 use crate::error::{Error, Result};
 use crate::scenario::Selector;
 
@@ -29,6 +32,17 @@ struct TableDto {
     sampling: Option<Sampling>,
     #[serde(default)]
     vary: Vec<toml::Value>,
+    #[serde(default)]
+    track: Vec<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackDto {
+    sector: String,
+    country: Option<String>,
+    exporter: Option<String>,
+    importer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,6 +51,12 @@ struct EntryDto {
     param: Param,
     sector: Option<String>,
     country: Option<String>,
+    importer: Option<String>,
+    exporter: Option<String>,
+    #[serde(default)]
+    domestic: bool,
+    union: Option<String>,
+    component: Option<String>,
     #[serde(default)]
     mode: Mode,
     #[serde(default)]
@@ -96,6 +116,11 @@ impl MonteCarloSpec {
                 param: e.param,
                 sector: e.sector.as_deref().map_or(Selector::All, Selector::parse),
                 country: e.country.as_deref().map_or(Selector::All, Selector::parse),
+                importer: e.importer.as_deref().map_or(Selector::All, Selector::parse),
+                exporter: e.exporter.as_deref().map_or(Selector::All, Selector::parse),
+                domestic: e.domestic,
+                union: e.union,
+                component: e.component,
                 mode: e.mode,
                 shared: e.shared,
                 link: e.link,
@@ -106,11 +131,37 @@ impl MonteCarloSpec {
                 .map_err(|(field, m)| Error::scenario(file, format!("{key}.{field}"), m))?;
             vary.push(entry);
         }
+        let mut track = Vec::with_capacity(dto.track.len());
+        for (k, v) in dto.track.into_iter().enumerate() {
+            let key = format!("montecarlo.track[{k}]");
+            let t: TrackDto = read(v, &key, file)?;
+            track.push(match (t.country, t.exporter, t.importer) {
+                (Some(c), None, None) => Tracked::sector_row(&t.sector, &c),
+                (None, Some(e), Some(i)) => Tracked::flow(&t.sector, &e, &i),
+                (Some(_), _, _) => {
+                    return Err(Error::scenario(
+                        file,
+                        format!("{key}.country"),
+                        "give either a country (a sector row) or an exporter and an importer (a flow), not both",
+                    ));
+                }
+                (None, e, _) => {
+                    let missing = if e.is_none() { "exporter" } else { "importer" };
+                    return Err(Error::scenario(
+                        file,
+                        format!("{key}.{missing}"),
+                        "missing: a tracked output is { sector, country } (a sector row) \
+                         or { sector, exporter, importer } (a flow)",
+                    ));
+                }
+            });
+        }
         Ok(MonteCarloSpec::from_parts(
             draws,
             dto.seed.unwrap_or(0),
             dto.sampling.unwrap_or_default(),
             vary,
+            track,
             file,
         ))
     }
@@ -139,30 +190,25 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let e = parse(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"sigma_m\"\ndist = { kind = \"normal\", mean = 1, sd = -1 }",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].dist.sd"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"sigma_x\"\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].param"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\nfoo = 1\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].foo"), "{e}");
-        let e = parse(&format!(
-            "[montecarlo]\n[[montecarlo.vary]]\nparam = \"eta\"\ncountry = \"HOM\"\n{FIXED}"
-        ))
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("montecarlo.vary[0].country"), "{e}");
+        // (the entry of [[montecarlo.vary]], the key its error must name)
+        let cases = [
+            (
+                "param = \"sigma_m\"\ndist = { kind = \"normal\", mean = 1, sd = -1 }".to_string(),
+                "dist.sd",
+            ),
+            (format!("param = \"sigma_x\"\n{FIXED}"), "param"),
+            (format!("param = \"eta\"\nfoo = 1\n{FIXED}"), "foo"),
+            (
+                format!("param = \"eta\"\ncountry = \"HOM\"\n{FIXED}"),
+                "country",
+            ),
+        ];
+        for (entry, key) in cases {
+            let e = parse(&format!("[montecarlo]\n[[montecarlo.vary]]\n{entry}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&format!("montecarlo.vary[0].{key}")), "{e}");
+        }
     }
 
     #[test]

@@ -10,26 +10,30 @@
 //! share_positive = #(v > 0) / n
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::sampling::Sampling;
 
-/// Summary statistics of one field over the usable draws.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// Summary statistics of one field over the usable draws, in the field's
+/// own units (US$ million for the embedded data's values; shares as
+/// fractions). Read back leniently: a statistic that is missing is `None`
+/// (a count, 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Metric {
-    /// Mean.
+    /// Mean (the field's units).
     pub mean: Option<f64>,
-    /// Standard deviation (n − 1; quadrature: n).
+    /// Standard deviation (n − 1; quadrature: n), in the field's units.
     pub sd: Option<f64>,
-    /// Monte Carlo standard error `sd/√n` (null under quadrature).
+    /// Monte Carlo standard error `sd/√n`, in the field's units (null under quadrature).
     pub mcse: Option<f64>,
-    /// 5th percentile.
+    /// 5th percentile (the field's units).
     pub p05: Option<f64>,
-    /// Median.
+    /// Median (the field's units).
     pub p50: Option<f64>,
-    /// 95th percentile.
+    /// 95th percentile (the field's units).
     pub p95: Option<f64>,
-    /// Share of draws with a value > 0.
+    /// Share of draws with a value > 0, as a fraction.
     pub share_positive: Option<f64>,
     /// Draws used.
     pub ok: u64,
@@ -56,15 +60,9 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
 pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec<f64>) -> Metric {
     let n = values.len();
     let mut m = Metric {
-        mean: None,
-        sd: None,
-        mcse: None,
-        p05: None,
-        p50: None,
-        p95: None,
-        share_positive: None,
         ok: n as u64,
         failed,
+        ..Metric::default()
     };
     if n == 0 {
         return m;

@@ -3,9 +3,11 @@
 //!
 //! ```text
 //! a draw that failed in any scenario is excluded from every summary (pairing stays intact)
-//! per scenario:  each country's totals over sectors, each union's sum over its members
+//! per scenario:  each country's totals over sectors, each union's sum over its members,
+//!                each tracked output (a country's sector row, a flow's counterfactual volume)
 //! differences:   scenario s minus scenario 0, draw by draw; for a union of s, its
-//!                aggregate minus the sum of the same members' totals in scenario 0
+//!                aggregate minus the sum of the same members' totals in scenario 0;
+//!                a tracked output minus the same output in scenario 0
 //! statistics:    see the stats module (mean, sd, mcse, p05, p50, p95, share > 0, ok, failed)
 //! ```
 
@@ -17,6 +19,7 @@ use super::block::DrawBlock;
 use super::layout::{Layout, RunMeta, UnionLayout};
 use super::sampling::Sampling;
 use super::stats::{Metric, metric};
+use super::track::Tracked;
 use crate::error::{Error, Result};
 use crate::run::Meta;
 
@@ -61,6 +64,18 @@ pub struct UnionSummary {
     pub metrics: Metrics,
 }
 
+/// A tracked output's summaries: `sector` with `country` (a sector row,
+/// metrics keyed by its change fields) or `exporter` and `importer` (a flow,
+/// metric `counterfactual`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackedSummary {
+    /// What is tracked.
+    #[serde(flatten)]
+    pub output: Tracked,
+    /// Per field.
+    pub metrics: Metrics,
+}
+
 /// One scenario's summaries.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioSummary {
@@ -70,6 +85,14 @@ pub struct ScenarioSummary {
     pub countries: Vec<CountrySummary>,
     /// Per union.
     pub unions: Vec<UnionSummary>,
+    /// Per tracked output (absent when none is tracked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tracked: Vec<TrackedSummary>,
+}
+
+/// The metrics of tracked output `t`.
+fn tracked_metrics<'a>(tracked: &'a [TrackedSummary], t: &Tracked) -> Option<&'a Metrics> {
+    tracked.iter().find(|x| x.output == *t).map(|x| &x.metrics)
 }
 
 /// The metrics of a country (by code) or, failing that, of a union (by name).
@@ -90,6 +113,11 @@ impl ScenarioSummary {
     pub fn entity(&self, name: &str) -> Option<&Metrics> {
         entity_metrics(&self.countries, &self.unions, name)
     }
+
+    /// The metrics of tracked output `t`.
+    pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
+        tracked_metrics(&self.tracked, t)
+    }
 }
 
 /// A later scenario minus the first, paired draw by draw.
@@ -103,12 +131,20 @@ pub struct DifferenceSummary {
     pub countries: Vec<CountrySummary>,
     /// Per union of the later scenario.
     pub unions: Vec<UnionSummary>,
+    /// Per tracked output (absent when none is tracked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tracked: Vec<TrackedSummary>,
 }
 
 impl DifferenceSummary {
     /// The metrics of a country (by code) or, failing that, of a union (by name).
     pub fn entity(&self, name: &str) -> Option<&Metrics> {
         entity_metrics(&self.countries, &self.unions, name)
+    }
+
+    /// The metrics of tracked output `t`.
+    pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
+        tracked_metrics(&self.tracked, t)
     }
 }
 
@@ -252,16 +288,45 @@ impl McSummary {
     /// a union's name) in `scenario`, in draw order: the series the metric
     /// summarises.
     pub fn series(&self, scenario: &str, entity: &str, field: &str) -> Option<Vec<f64>> {
+        let at = self.draws_kept.layout.locate(scenario, entity, field)?;
+        Some(self.values_at(at))
+    }
+
+    /// The summary of `field` of tracked output `t` in `scenario` (a sector
+    /// row's change field, or `counterfactual` for a flow).
+    pub fn tracked_metric(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
+        self.scenarios
+            .iter()
+            .find(|s| s.name == scenario)?
+            .tracked(t)?
+            .get(field)
+    }
+
+    /// The summary of the paired difference `scenario` minus the first
+    /// scenario, for `field` of tracked output `t`.
+    pub fn tracked_difference(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
+        self.differences
+            .iter()
+            .find(|d| d.scenario == scenario)?
+            .tracked(t)?
+            .get(field)
+    }
+
+    /// The usable draws' values of `field` of tracked output `t` in
+    /// `scenario`, in draw order.
+    pub fn tracked_series(&self, scenario: &str, t: &Tracked, field: &str) -> Option<Vec<f64>> {
+        let at = self.draws_kept.layout.locate_tracked(scenario, t, field)?;
+        Some(self.values_at(at))
+    }
+
+    fn values_at(&self, at: usize) -> Vec<f64> {
         let d = &self.draws_kept;
-        let at = d.layout.locate(scenario, entity, field)?;
         let stride = d.block.stride;
-        Some(
-            d.ok.iter()
-                .enumerate()
-                .filter(|(_, ok)| **ok)
-                .map(|(i, _)| d.block.values[i * stride + at])
-                .collect(),
-        )
+        d.ok.iter()
+            .enumerate()
+            .filter(|(_, ok)| **ok)
+            .map(|(i, _)| d.block.values[i * stride + at])
+            .collect()
     }
 
     /// Where each value of a draw sits.
@@ -332,12 +397,11 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
     let ok = block.ok_mask();
     let ok_draws: Vec<usize> = (0..block.len()).filter(|&i| ok[i]).collect();
     let failed = (block.len() - ok_draws.len()) as u64;
-    let nf = layout.fields().len();
-    // summary of the series v(draw) for every field; fields are independent,
-    // so they are computed in parallel and collected in field order
-    let metrics = |value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| -> Metrics {
+    // summary of the series v(draw) for every field named; fields are
+    // independent, so they are computed in parallel and collected in order
+    let summarise = |names: &[&str], value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| -> Metrics {
         Metrics(
-            (0..nf)
+            (0..names.len())
                 .into_par_iter()
                 .map_init(
                     || {
@@ -354,13 +418,38 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
                                 .map(|&i| value(&block.values[i * stride..(i + 1) * stride], fi)),
                         );
                         (
-                            layout.fields()[fi].clone(),
+                            names[fi].to_string(),
                             metric(buf, failed, meta.sampling, scratch),
                         )
                     },
                 )
                 .collect(),
         )
+    };
+    let field_names: Vec<&str> = layout.fields().iter().map(String::as_str).collect();
+    let metrics = |value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| summarise(&field_names, value);
+    let tracked = |s: usize, minus_first: bool| -> Vec<TrackedSummary> {
+        layout
+            .tracked()
+            .iter()
+            .enumerate()
+            .map(|(t, tr)| {
+                let (at, first) = (
+                    layout.tracked_range(s, t).start,
+                    layout.tracked_range(0, t).start,
+                );
+                TrackedSummary {
+                    output: tr.clone(),
+                    metrics: summarise(&tr.fields(), &|d, fi| {
+                        if minus_first {
+                            d[at + fi] - d[first + fi]
+                        } else {
+                            d[at + fi]
+                        }
+                    }),
+                }
+            })
+            .collect()
     };
     let nc = layout.countries().len();
     let gdp = |c: usize| meta.gdp.get(c).copied().flatten();
@@ -389,6 +478,7 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
             name: sl.name.clone(),
             countries,
             unions,
+            tracked: tracked(s, false),
         });
         if s == 0 {
             continue;
@@ -423,6 +513,7 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
             minus: layout.scenarios()[0].name.clone(),
             countries,
             unions,
+            tracked: tracked(s, true),
         });
     }
     let failures = block

@@ -22,9 +22,9 @@ use crate::model::{Market, Matrix};
 /// Counterfactual policy of one sector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectorPolicy {
-    /// Tariffs `t1[origin, destination]`.
+    /// Ad valorem tariffs `t1[origin, destination]`, as fractions (0.1 = 10%).
     pub tariffs: Matrix,
-    /// Non-tariff wedges `c1[origin, destination]`.
+    /// Ad valorem non-tariff wedges `c1[origin, destination]`, as fractions.
     pub ntb: Matrix,
     /// Banned flows, row-major `[origin * n + destination]`.
     pub banned: Vec<bool>,

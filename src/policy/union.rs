@@ -120,7 +120,7 @@ pub struct CustomsUnion {
     pub name: String,
     /// Member codes.
     pub members: Vec<String>,
-    /// Tariff on trade among members (default 0).
+    /// Ad valorem tariff on trade among members, as a fraction (default 0).
     pub internal_tariff: f64,
     /// Fraction of members' mutual non-tariff wedge removed, in [0, 1] (default 0).
     pub ntb_cut: f64,

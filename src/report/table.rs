@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::format::{amount, percent, share};
-use crate::monte_carlo::McSummary;
+use crate::monte_carlo::{McSummary, Metrics};
 use crate::simulation::RunResults;
 
 /// One table per scenario: each country's totals over sectors, then the unions.
@@ -25,6 +25,10 @@ pub fn table(results: &RunResults) -> String {
             s,
             "  changes from the {} baseline, {} (imports and trade effects: volumes at baseline prices)",
             results.meta.dataset, results.meta.units.values
+        );
+        let _ = writeln!(
+            s,
+            "  tariff revenue after any duty pooling; trade creation and diversion apply to union members (0 elsewhere)"
         );
         let _ = writeln!(
             s,
@@ -70,15 +74,11 @@ pub fn table(results: &RunResults) -> String {
                 amount(a.external_trade_suppression)
             );
             for m in &u.article_xxiv_members {
-                let v = &m.averages;
                 let _ = writeln!(
                     s,
-                    "    {} external tariff: simple {} -> {}, trade-weighted {} -> {}",
+                    "    {} external tariff: {}",
                     m.country,
-                    percent(v.simple_before, 2),
-                    percent(v.simple_after, 2),
-                    percent(v.weighted_before, 2),
-                    percent(v.weighted_after, 2)
+                    averages(&m.averages)
                 );
             }
         }
@@ -103,6 +103,19 @@ pub fn table(results: &RunResults) -> String {
     s
 }
 
+/// "simple 5.20% -> 6.10%, trade-weighted 4.00% -> 5.30%": external tariff
+/// averages before and after.
+fn averages(v: &crate::run::TariffAverages) -> String {
+    let pct = |x: f64| percent(x, 2);
+    format!(
+        "simple {} -> {}, trade-weighted {} -> {}",
+        pct(v.simple_before),
+        pct(v.simple_after),
+        pct(v.weighted_before),
+        pct(v.weighted_after)
+    )
+}
+
 /// A titled block of one line per label with each country's welfare.
 fn welfare_rows<'a>(
     s: &mut String,
@@ -119,32 +132,48 @@ fn welfare_rows<'a>(
     }
 }
 
-/// The Monte Carlo summary: each scenario's welfare by country (median,
-/// 90% band, P(gain)), then each paired difference.
+/// The Monte Carlo summary: each scenario's welfare by country and union
+/// (mean, median, 90% band, P(gain)), then each paired difference; the
+/// header names the units and the baseline.
 pub fn mc_table(summary: &McSummary) -> String {
     let mut s = String::new();
+    let (baseline, units) = match &summary.meta {
+        Some(m) => (
+            format!("the {} baseline", m.dataset),
+            m.units.values.clone(),
+        ),
+        None => (
+            "the baseline".to_string(),
+            "the data's value units".to_string(),
+        ),
+    };
     let _ = writeln!(
         s,
-        "{} draws, {} failed (left out); welfare: change from the baseline, in the data's value units",
-        summary.draws, summary.failed
+        "Monte Carlo: {} draws, {} failed (left out of every figure), seed {}",
+        summary.draws, summary.failed, summary.seed
     );
-    let mut block = |title: &str, rows: &[crate::monte_carlo::CountrySummary]| {
+    let _ = writeln!(s, "welfare: change from {baseline}, {units}");
+    let _ = writeln!(
+        s,
+        "(90% band: 5th to 95th percentile of the draws; P(gain): share of draws with welfare above zero)"
+    );
+    let mut block = |title: &str, rows: &mut dyn Iterator<Item = (&str, &Metrics)>| {
         let _ = writeln!(s, "{title}");
         let _ = writeln!(
             s,
-            "  {:<8} {:>11} {:>11} {:>25} {:>8}",
-            "country", "mean", "median", "90% band (p05 to p95)", "P(gain)"
+            "  {:<14} {:>11} {:>11} {:>25} {:>8}",
+            "country/union", "mean", "median", "90% band (p05 to p95)", "P(gain)"
         );
-        for c in rows {
-            let Some((_, m)) = c.metrics.0.iter().find(|(k, _)| k == "welfare") else {
+        for (name, metrics) in rows {
+            let Some(m) = metrics.get("welfare") else {
                 continue;
             };
             let f = |v: Option<f64>| v.map_or("-".to_string(), amount);
             let band = format!("{} to {}", f(m.p05), f(m.p95));
             let _ = writeln!(
                 s,
-                "  {:<8} {:>11} {:>11} {:>25} {:>8}",
-                c.country,
+                "  {:<14} {:>11} {:>11} {:>25} {:>8}",
+                name,
                 f(m.mean),
                 f(m.p50),
                 band,
@@ -153,12 +182,22 @@ pub fn mc_table(summary: &McSummary) -> String {
         }
     };
     for sc in &summary.scenarios {
-        block(&format!("scenario {}", sc.name), &sc.countries);
+        let countries = sc
+            .countries
+            .iter()
+            .map(|c| (c.country.as_str(), &c.metrics));
+        let unions = sc.unions.iter().map(|u| (u.name.as_str(), &u.metrics));
+        block(
+            &format!("scenario {}", sc.name),
+            &mut countries.chain(unions),
+        );
     }
     for d in &summary.differences {
+        let countries = d.countries.iter().map(|c| (c.country.as_str(), &c.metrics));
+        let unions = d.unions.iter().map(|u| (u.name.as_str(), &u.metrics));
         block(
             &format!("{} minus {} (paired draw by draw)", d.scenario, d.minus),
-            &d.countries,
+            &mut countries.chain(unions),
         );
     }
     s

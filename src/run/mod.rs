@@ -29,8 +29,8 @@ use crate::model::{Dataset, DomesticTreatment, Matrix};
 use crate::policy::PolicyState;
 use crate::scenario::CompiledScenario;
 use crate::solver::{
-    ExactSolution, LinearSectorSolution, ModelVariant, PreparedMarket, SmartSectorSolution,
-    SolverConfig, SolverReport, Workspace,
+    ExactSolution, LinearSectorSolution, MarketTerms, ModelVariant, PreparedMarket,
+    SmartSectorSolution, SolverConfig, SolverReport, Workspace, gsim_linear::solve_linear,
 };
 
 /// How scenarios are run (checked by the caller: the treatment is the one
@@ -103,7 +103,8 @@ pub(crate) fn solve_sector(
             Some(report)
         }
         ModelVariant::GsimLinear => {
-            let sol = LinearSectorSolution::solve(market, &sector.elasticities, sp, &sector.code)?;
+            let linear = solve_linear(market, &sector.elasticities, sp, &sector.code)?;
+            let sol = LinearSectorSolution::new(linear, MarketTerms::of(market, sp, true));
             country_outcomes(&sol, &[], union_of, &mut outcomes);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             None

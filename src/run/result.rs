@@ -35,7 +35,8 @@ impl Deref for CountryResult {
     }
 }
 
-/// One bilateral flow of one sector.
+/// One bilateral flow of one sector, in the data's value units (US$ million
+/// per year for the embedded data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowResult {
     /// Exporter code.
@@ -85,13 +86,13 @@ impl SectorResult {
 /// Average external tariffs before and after (Article XXIV:5 check), as fractions.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct TariffAverages {
-    /// Simple mean over sectors, baseline.
+    /// Simple mean over sectors, baseline (fraction).
     pub simple_before: f64,
-    /// Simple mean over sectors, counterfactual.
+    /// Simple mean over sectors, counterfactual (fraction).
     pub simple_after: f64,
-    /// Weighted by baseline imports from outsiders, baseline.
+    /// Weighted by baseline imports from outsiders, baseline (fraction).
     pub weighted_before: f64,
-    /// Weighted by baseline imports from outsiders, counterfactual.
+    /// Weighted by baseline imports from outsiders, counterfactual (fraction).
     pub weighted_after: f64,
 }
 

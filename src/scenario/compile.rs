@@ -447,9 +447,9 @@ pub(crate) struct CompiledScenario {
     pub unions: Vec<UnionMembership>,
     /// Rates the scenario raises above 100% (warned, not refused).
     pub warnings: Vec<String>,
-    items: Vec<Arc<Item>>,
-    item_component: Vec<usize>,
-    base: Arc<PolicyState>,
+    pub(super) items: Vec<Arc<Item>>,
+    pub(super) item_component: Vec<usize>,
+    pub(super) base: Arc<PolicyState>,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%

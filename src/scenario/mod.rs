@@ -14,9 +14,11 @@
 mod compile;
 mod item;
 mod resolve;
+mod scaling;
 mod union;
 
 pub(crate) use compile::{CompiledScenario, compile};
+pub(crate) use scaling::PolicyScaling;
 
 use std::fmt;
 

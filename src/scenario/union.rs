@@ -71,25 +71,24 @@ pub(super) fn compile_union(
         ));
     }
     let tag = Some(un.name.clone());
-    let mut items = vec![Item {
-        key: format!("{ukey}.internal_tariff"),
-        label: format!("{}: internal tariffs", un.name),
+    // an item of this union, set by its `field`
+    let item = |field: &str, what: &str, kind: ItemKind| Item {
+        key: format!("{ukey}.{field}"),
+        label: format!("{}: {what}", un.name),
         union: tag.clone(),
-        kind: ItemKind::Internal {
-            members: members.clone(),
-            rate: un.internal_tariff,
-        },
-    }];
+        kind,
+    };
+    let internal = ItemKind::Internal {
+        members: members.clone(),
+        rate: un.internal_tariff,
+    };
+    let mut items = vec![item("internal_tariff", "internal tariffs", internal)];
     if un.ntb_cut > 0.0 {
-        items.push(Item {
-            key: format!("{ukey}.ntb_cut"),
-            label: format!("{}: NTB cut", un.name),
-            union: tag.clone(),
-            kind: ItemKind::NtbCut {
-                members: members.clone(),
-                cut: un.ntb_cut,
-            },
-        });
+        let cut = ItemKind::NtbCut {
+            members: members.clone(),
+            cut: un.ntb_cut,
+        };
+        items.push(item("ntb_cut", "NTB cut", cut));
     }
     // CET: target rates per sector, read from the baseline
     let ckey = format!("{ukey}.cet");

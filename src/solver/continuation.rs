@@ -21,7 +21,7 @@
 //! step. Starting each step on the secant rather than at the last solution
 //! halves the markets it leaves unsolved within the default budget.
 
-use super::config::{ContinuationReport, SolverConfig, SolverReport, Termination};
+use super::config::{ContinuationReport, SolverReport, Termination};
 use super::newton::{self, RunSettings};
 use super::prepared::{PreparedMarket, next_id};
 use super::workspace::Workspace;
@@ -50,8 +50,10 @@ fn phase_in(pm: &PreparedMarket, el: &Elasticities, tau: f64, phased: &mut Prepa
     phased.id = next_id();
 }
 
-/// Continues in the policy after the direct search described by `report`
-/// failed; `ws.active` holds the active countries. Updates `report`: on
+/// Continues in the policy after the direct search, run with `direct` and
+/// described by `report`, failed; `ws.active` holds the active countries.
+/// The steps use the direct search's method and line search; the whole
+/// budget is `report.max_iter` and the last step's tolerance `direct.tol`. Updates `report`: on
 /// success the termination is `Converged` and `ws` holds the solution of `pm`;
 /// otherwise `ContinuationStalled`, with `ws` evaluated for `pm` at the last
 /// point of the path. Either way `report.residual` is the measure of `pm` at
@@ -60,7 +62,7 @@ pub(crate) fn solve(
     pm: &PreparedMarket,
     el: &Elasticities,
     supply: &[f64],
-    cfg: &SolverConfig,
+    direct: &RunSettings,
     ws: &mut Workspace,
     report: &mut SolverReport,
 ) {
@@ -72,10 +74,9 @@ pub(crate) fn solve(
         reached: 0.0,
     };
     let step = RunSettings {
-        method: cfg.method,
-        line_search: cfg.line_search,
-        tol: cfg.tol.max(CONTINUATION_STEP_TOL),
+        tol: direct.tol.max(CONTINUATION_STEP_TOL),
         max_iter: CONTINUATION_STEP_MAX_ITER,
+        ..*direct
     };
     let mut phased = pm.clone();
     // the path so far: its last point (tau) and the one before (tau_before)
@@ -84,7 +85,7 @@ pub(crate) fn solve(
     ws.path_point.iter_mut().for_each(|v| *v = 0.0);
     ws.path_before.iter_mut().for_each(|v| *v = 0.0);
     let converged = loop {
-        let left = cfg.max_iter.saturating_sub(report.iterations);
+        let left = report.max_iter.saturating_sub(report.iterations);
         if left == 0
             || cont.steps + cont.retried >= CONTINUATION_MAX_STEPS
             || dtau < CONTINUATION_MIN_STEP
@@ -108,7 +109,7 @@ pub(crate) fn solve(
         }
         let settings = RunSettings {
             max_iter: left.min(step.max_iter),
-            tol: if target == 1.0 { cfg.tol } else { step.tol },
+            tol: if target == 1.0 { direct.tol } else { step.tol },
             ..step
         };
         let run = if target == 1.0 {
@@ -150,8 +151,8 @@ pub(crate) fn solve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::Method;
     use crate::solver::test_fixtures::{hard_market, measure_from_state};
+    use crate::solver::{Method, SolverConfig};
 
     fn failed_direct(cfg: &SolverConfig) -> SolverReport {
         SolverReport {
@@ -208,7 +209,8 @@ mod tests {
         let mut ws = Workspace::new(m.n());
         newton::set_active(&pm, m.supply(), &mut ws);
         let mut report = failed_direct(&cfg);
-        solve(&pm, &el, m.supply(), &cfg, &mut ws, &mut report);
+        let settings = crate::solver::search::direct_settings(&cfg);
+        solve(&pm, &el, m.supply(), &settings, &mut ws, &mut report);
         assert!(report.converged(), "{report}");
         let c = report.continuation.expect("reported");
         assert_eq!((c.reached, c.direct), (1.0, Termination::LineSearchFailed));

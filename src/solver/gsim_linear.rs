@@ -30,22 +30,25 @@ use crate::error::{Error, Result};
 use crate::model::{Elasticities, Market, Matrix};
 use crate::policy::SectorPolicy;
 
-/// The GSIM linear solution of one sector: every rate of change the workbook reports.
+/// The GSIM linear solution of one sector: every rate of change the workbook
+/// reports. Changes are proportional (fractions: 0.01 = 1%); surplus and
+/// revenue are in the data's value units (US$ million for the embedded data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GsimLinearSolution {
-    /// World (producer) price change `x_r` of each exporter.
+    /// World (producer) price change `x_r` of each exporter (fraction).
     pub world_price_change: Vec<f64>,
-    /// Importer's composite (tariff-inclusive) price change `Phat_v`.
+    /// Importer's composite (tariff-inclusive) price change `Phat_v` (fraction).
     pub consumer_price_change: Vec<f64>,
-    /// Quantity change `Mhat[r][v]` of each flow, `[origin, destination]`.
+    /// Quantity change `Mhat[r][v]` of each flow (fraction), `[origin, destination]`.
     pub quantity_change: Matrix,
-    /// Consumer surplus change `dCS_v` (workbook form).
+    /// Consumer surplus change `dCS_v` (workbook form; value units).
     pub consumer_surplus: Vec<f64>,
-    /// Producer surplus change `dPS_r`.
+    /// Producer surplus change `dPS_r` (value units).
     pub producer_surplus: Vec<f64>,
-    /// Baseline tariff revenue of each importer, `sum_r t0 M`.
+    /// Baseline tariff revenue of each importer, `sum_r t0 M` (value units).
     pub tariff_revenue_baseline: Vec<f64>,
-    /// Counterfactual tariff revenue of each importer (before pooling), `sum_r t1 M1`.
+    /// Counterfactual tariff revenue of each importer (before pooling),
+    /// `sum_r t1 M1` (value units).
     pub tariff_revenue_counterfactual: Vec<f64>,
 }
 
@@ -225,33 +228,21 @@ pub fn solve_linear(
 #[derive(Debug, Clone)]
 pub(crate) struct LinearSectorSolution<'a> {
     sol: GsimLinearSolution,
-    market: &'a Market,
-    policy: &'a SectorPolicy,
+    terms: MarketTerms<'a>,
 }
 
 impl<'a> LinearSectorSolution<'a> {
-    /// Solves `market` under `policy` (see [`solve_linear`]).
-    ///
-    /// # Errors
-    /// As [`solve_linear`].
-    pub(crate) fn solve(
-        market: &'a Market,
-        el: &Elasticities,
-        policy: &'a SectorPolicy,
-        sector: &str,
-    ) -> Result<Self> {
-        let sol = solve_linear(market, el, policy, sector)?;
-        Ok(LinearSectorSolution {
-            sol,
-            market,
-            policy,
-        })
+    /// The accounts' view of `sol`, the [`solve_linear`] solution of a market
+    /// with these terms (the diagonal is one more taxed source).
+    pub(crate) fn new(sol: GsimLinearSolution, terms: MarketTerms<'a>) -> Self {
+        debug_assert!(terms.diagonal_is_import);
+        LinearSectorSolution { sol, terms }
     }
 }
 
 impl SectorSolution for LinearSectorSolution<'_> {
     fn terms(&self) -> MarketTerms<'_> {
-        MarketTerms::of(self.market, self.policy, true)
+        self.terms
     }
     fn producer_price(&self, origin: usize) -> f64 {
         1.0 + self.sol.world_price_change[origin]
@@ -260,7 +251,7 @@ impl SectorSolution for LinearSectorSolution<'_> {
         1.0 + self.sol.consumer_price_change[destination]
     }
     fn flow(&self, origin: usize, destination: usize) -> f64 {
-        self.market.flows().get(origin, destination)
+        self.terms.baseline_flow(origin, destination)
             * (1.0 + self.sol.quantity_change.get(origin, destination))
     }
     fn consumer_surplus(&self, destination: usize) -> f64 {

@@ -10,6 +10,7 @@ mod continuation;
 mod evaluate;
 pub mod gsim_linear;
 mod lu;
+mod market_solver;
 mod newton;
 mod predictor;
 mod prepared;
@@ -24,14 +25,13 @@ pub use config::{
     ContinuationReport, DomesticTreatment, Method, SolverConfig, SolverReport, Termination,
 };
 pub(crate) use gsim_linear::LinearSectorSolution;
-pub use predictor::Predictor;
-pub use prepared::PreparedMarket;
+pub use market_solver::MarketSolver;
+pub(crate) use predictor::Predictor;
+pub(crate) use prepared::PreparedMarket;
 pub(crate) use smart::SmartSectorSolution;
 pub(crate) use solution::ExactSolution;
-pub use solution::{
-    MarketTerms, SectorSolution, consumer_surplus_change, exprel, producer_surplus_change,
-};
-pub use workspace::Workspace;
+pub(crate) use solution::{MarketTerms, SectorSolution};
+pub(crate) use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
 
@@ -138,10 +138,11 @@ impl PreparedMarket {
     }
 }
 
-/// Solves one market under `policy` from a cold start: the one-call API.
+/// Solves one market under `policy` from a cold start: the one-call API
+/// (a [`MarketSolver`] solves the same market again and again).
 ///
 /// # Errors
-/// As [`PreparedMarket::new`] and [`PreparedMarket::solve_in`].
+/// As [`MarketSolver::new`] and [`MarketSolver::solve`].
 pub fn solve_market(
     market: &Market,
     elasticities: &Elasticities,
@@ -150,14 +151,11 @@ pub fn solve_market(
     config: &SolverConfig,
 ) -> Result<Equilibrium> {
     elasticities.validate()?;
-    let pm = PreparedMarket::new(market, policy, treatment)?;
-    let mut ws = Workspace::new(market.n());
-    let report = pm.solve_in(
+    let mut solver = MarketSolver::new(market, policy, treatment)?;
+    let report = solver.solve(
         elasticities,
         market.supply(),
         &config.with_warm_start(false),
-        &mut ws,
-        "market",
     )?;
-    Ok(pm.equilibrium(&ws, report))
+    Ok(solver.equilibrium(report))
 }

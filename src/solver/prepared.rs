@@ -191,11 +191,6 @@ impl PreparedMarket {
         self.output[i]
     }
 
-    /// Baseline expenditure at consumer prices `E0[j]`.
-    pub fn expenditure(&self, j: usize) -> f64 {
-        self.expenditure[j]
-    }
-
     /// Checks that bans are feasible for these elasticities and that prices are determined.
     /// `sector` names the sector in errors.
     ///

@@ -30,16 +30,7 @@ pub(crate) fn solve(
     ws: &mut Workspace,
 ) -> SolverReport {
     set_active(pm, supply, ws);
-    let settings = RunSettings {
-        method: cfg.method,
-        line_search: cfg.line_search,
-        tol: cfg.tol,
-        max_iter: if cfg.continuation {
-            cfg.max_iter.min(DIRECT_SEARCH_MAX_ITER)
-        } else {
-            cfg.max_iter
-        },
-    };
+    let settings = direct_settings(cfg);
     let run = iterate(pm, el, supply, &settings, ws);
     let mut report = SolverReport {
         method: cfg.method,
@@ -55,7 +46,22 @@ pub(crate) fn solve(
         && cfg.continuation
         && run.iterations < cfg.max_iter
     {
-        continuation::solve(pm, el, supply, cfg, ws, &mut report);
+        continuation::solve(pm, el, supply, &settings, ws, &mut report);
     }
     report
+}
+
+/// The settings of the direct search: those of `cfg`, with at most
+/// [`DIRECT_SEARCH_MAX_ITER`] steps when the continuation may follow.
+pub(super) fn direct_settings(cfg: &SolverConfig) -> RunSettings {
+    RunSettings {
+        method: cfg.method,
+        line_search: cfg.line_search,
+        tol: cfg.tol,
+        max_iter: if cfg.continuation {
+            cfg.max_iter.min(DIRECT_SEARCH_MAX_ITER)
+        } else {
+            cfg.max_iter
+        },
+    }
 }

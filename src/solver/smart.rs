@@ -36,7 +36,9 @@ use crate::policy::SectorPolicy;
 const PREFERENCE_GAP: f64 = 1e-12;
 
 /// SMART's results for one importer, every vector indexed by exporter (0 for
-/// the importer itself and for partners it does not import from).
+/// the importer itself and for partners it does not import from). Imports,
+/// trade effects, welfare and revenue are in the data's value units (US$
+/// million for the embedded data); tariffs are fractions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmartImporterResult {
     /// Importer index.
@@ -45,13 +47,13 @@ pub struct SmartImporterResult {
     pub price_ratio: Vec<f64>,
     /// True for the preferred group `k` (`P_r` below the import-weighted mean).
     pub preferred: Vec<bool>,
-    /// Baseline imports `M_r`.
+    /// Baseline imports `M_r` (value units).
     pub imports_baseline: Vec<f64>,
-    /// Trade creation `TC_r`.
+    /// Trade creation `TC_r` (value units).
     pub trade_creation: Vec<f64>,
-    /// Trade diversion `TD_r` (sums to zero over partners).
+    /// Trade diversion `TD_r` (value units; sums to zero over partners).
     pub trade_diversion: Vec<f64>,
-    /// Counterfactual imports `M1_r = max(0, M_r + TC_r + TD_r)`.
+    /// Counterfactual imports `M1_r = max(0, M_r + TC_r + TD_r)` (value units).
     pub imports_counterfactual: Vec<f64>,
     /// `sum_r 0.5 (t0_r + t1_r) TC_r`: SMART's welfare, right sign for tariff rises too.
     pub welfare_smart: f64,
@@ -223,8 +225,7 @@ fn importer_unchecked(
 #[derive(Debug, Clone)]
 pub(crate) struct SmartSectorSolution<'a> {
     importers: Vec<SmartImporterResult>,
-    market: &'a Market,
-    policy: &'a SectorPolicy,
+    terms: MarketTerms<'a>,
 }
 
 impl<'a> SmartSectorSolution<'a> {
@@ -244,15 +245,14 @@ impl<'a> SmartSectorSolution<'a> {
             .collect();
         Ok(SmartSectorSolution {
             importers,
-            market,
-            policy,
+            terms: MarketTerms::of(market, policy, false),
         })
     }
 }
 
 impl SectorSolution for SmartSectorSolution<'_> {
     fn terms(&self) -> MarketTerms<'_> {
-        MarketTerms::of(self.market, self.policy, false)
+        self.terms
     }
     fn producer_price(&self, _origin: usize) -> f64 {
         1.0
@@ -270,7 +270,7 @@ impl SectorSolution for SmartSectorSolution<'_> {
     }
     fn flow(&self, origin: usize, destination: usize) -> f64 {
         if origin == destination {
-            self.market.flows().get(origin, destination)
+            self.terms.baseline_flow(origin, destination)
         } else {
             self.importers[destination].imports_counterfactual[origin]
         }

@@ -46,6 +46,13 @@ impl<'a> MarketTerms<'a> {
     }
 }
 
+impl MarketTerms<'_> {
+    /// Baseline flow (volume) from `origin` to `destination`.
+    pub fn baseline_flow(&self, origin: usize, destination: usize) -> f64 {
+        self.baseline_flows[origin * self.n + destination]
+    }
+}
+
 /// A solved sector as the accounts read it. Indices are country indices;
 /// flows are `[origin, destination]` volumes at baseline prices.
 pub trait SectorSolution {

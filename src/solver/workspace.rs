@@ -195,9 +195,4 @@ impl Workspace {
     pub fn residual(&self) -> &[f64] {
         &self.residual
     }
-
-    /// Full Jacobian `dR_i/d ln p_k` of the last evaluation with `jacobian = true`, row-major.
-    pub fn jacobian(&self) -> &[f64] {
-        &self.jacobian
-    }
 }

@@ -75,9 +75,14 @@ pub(crate) struct McArgs {
     /// SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX).
     #[arg(long)]
     pub(crate) shard: Option<String>,
-    /// Also write one CSV row per draw (parameters and outcomes).
+    /// Also write one CSV row per draw (parameters and outcomes), with a
+    /// `.key.csv` file beside it naming what each column holds.
     #[arg(long)]
     pub(crate) draws_out: Option<PathBuf>,
+    /// Also write the summary as long-format CSV files (summary.csv,
+    /// meta.csv, README.md) into this folder.
+    #[arg(long, conflicts_with_all = ["shard", "replay"])]
+    pub(crate) csv: Option<PathBuf>,
     /// Stop at the first failed draw instead of recording it.
     #[arg(long)]
     pub(crate) fail_fast: bool,

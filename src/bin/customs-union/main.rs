@@ -6,7 +6,7 @@
 //!                   [--csv DIR] [--json] [--no-flows]
 //! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
 //!                  [--domestic nested|as-import-source] [--model armington]
-//!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--fail-fast] [--quiet]
+//!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--csv DIR] [--fail-fast] [--quiet]
 //!                  (--out FILE.json | --out DIR/ | --replay K)
 //! customs-union merge SHARD.json|DIR... --out FILE.json
 //! customs-union report RESULT.json --out REPORT.html [--country CODE]

@@ -8,7 +8,7 @@ use customs_union::monte_carlo;
 use customs_union::prelude::*;
 
 use crate::args::{McArgs, is_dir_target, model_and_treatment, parse_shard, usage};
-use crate::files::{data_files, dataset_for, load, refuse_overwrite, write_file};
+use crate::files::{data_files, dataset_for, load, refuse_csv_name, refuse_overwrite, write_file};
 
 pub(crate) fn outcome_map(
     names: &[String],
@@ -105,13 +105,19 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
             .build_global()
             .map_err(|e| usage("--threads", e.to_string()))?;
     }
+    if let Some(o) = &a.out {
+        refuse_csv_name(o)?;
+    }
     let mut inputs = vec![a.scenario.clone()];
     inputs.extend(data_files(a.source.data.as_deref()));
+    let draws_key = a.draws_out.as_deref().map(monte_carlo::draws_key_path);
     let outputs: Vec<PathBuf> = a
         .out
         .iter()
         .filter(|o| !is_dir_target(o))
         .chain(a.draws_out.iter())
+        .chain(draws_key.iter())
+        .chain(a.csv.iter())
         .cloned()
         .collect();
     refuse_overwrite(&outputs, &inputs)?;
@@ -181,11 +187,13 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
         pb.finish_and_clear();
     }
     let failed = block.failures.len();
-    let csv_text = match &a.draws_out {
+    let draws_csv = match &a.draws_out {
         Some(_) => {
-            let mut buf = Vec::new();
-            monte_carlo::write_draws_csv(&run, &block, &mut buf)?;
-            Some(String::from_utf8_lossy(&buf).into_owned())
+            let mut csv = Vec::new();
+            monte_carlo::write_draws_csv(&run, &block, &mut csv)?;
+            let mut key = Vec::new();
+            monte_carlo::write_draws_key(&run.meta, &mut key)?;
+            Some((csv, key))
         }
         None => None,
     };
@@ -216,12 +224,18 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
                     .lock()
                     .write_all(customs_union::report::mc_table(&summary).as_bytes());
             }
+            if let Some(dir) = &a.csv {
+                summary.write_csv(dir)?;
+            }
             (out.clone(), summary.to_json()?)
         }
     };
     write_file(&path, &text)?;
-    if let (Some(csv_path), Some(csv_text)) = (&a.draws_out, &csv_text) {
-        write_file(csv_path, csv_text)?;
+    if let (Some(csv_path), Some(key_path), Some((csv, key))) =
+        (&a.draws_out, &draws_key, &draws_csv)
+    {
+        customs_union::io::atomic::write_file(csv_path, csv)?;
+        customs_union::io::atomic::write_file(key_path, key)?;
     }
     if !a.quiet {
         say!(
@@ -231,6 +245,16 @@ pub(crate) fn mc_command(a: McArgs) -> Result<(), Error> {
             end,
             path.display()
         );
+        if let (Some(csv_path), Some(key_path)) = (&a.draws_out, &draws_key) {
+            say!(
+                "draws written to {} (columns named in {})",
+                csv_path.display(),
+                key_path.display()
+            );
+        }
+        if let Some(dir) = &a.csv {
+            say!("CSV files written to {}", dir.display());
+        }
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! One draw: its random numbers, its parameter values written into the
-//! elasticities, and every scenario's markets solved with them. Nothing here
-//! allocates unless the draw fails.
+//! elasticities, and every scenario's markets solved with them. When only
+//! elasticities vary, nothing here allocates unless the draw fails; draws
+//! that vary the data or the policy rebuild their markets first (the
+//! `rebuild` module) and share the accounting below.
 
-use super::MonteCarlo;
-use crate::accounts::{CountryOutcome, country_outcomes};
+use super::{MonteCarlo, PreparedScenario};
+use crate::accounts::{CountryOutcome, OutcomeField, country_outcomes};
 use crate::error::Error;
 use crate::model::Elasticities;
 use crate::monte_carlo::block::Failure;
@@ -11,15 +13,16 @@ use crate::monte_carlo::sampling::{Sampling, quadrature_coordinate};
 use crate::monte_carlo::seed::{draw_rng, unit};
 use crate::monte_carlo::space::check_value;
 use crate::monte_carlo::spec::Param;
-use crate::solver::{ExactSolution, Workspace};
+use crate::monte_carlo::track::TrackedIndex;
+use crate::solver::{ExactSolution, PreparedMarket, SectorSolution, Workspace};
 
 /// Per-thread buffers: everything a draw writes, allocated once per thread.
 pub(super) struct DrawState {
     pub(super) x: Vec<f64>,
-    vals: Vec<f64>,
+    pub(super) vals: Vec<f64>,
     pub(super) el: Vec<Elasticities>,
     pub(super) supply: Vec<f64>,
-    start: Vec<f64>,
+    pub(super) start: Vec<f64>,
     pub(super) ws: Workspace,
     outcomes: Vec<CountryOutcome>,
     totals: Vec<CountryOutcome>,
@@ -111,6 +114,8 @@ impl MonteCarlo {
                 Param::SigmaD => el.sigma_domestic = v,
                 Param::Eta => el.demand = v,
                 Param::Epsilon => st.supply[item.sector * n + item.country] = v,
+                // data and policy items: read by the rebuild of the draw
+                _ => {}
             }
         }
         Ok(())
@@ -138,10 +143,15 @@ impl MonteCarlo {
             let cause = Error::invalid("Monte Carlo sample", reason.clone());
             return Err(fail(st, None, reason, cause));
         }
+        if let Some(rb) = &self.rebuild {
+            return self.solve_rebuilt(rb, st, out).map_err(|f| {
+                let (scenario, reason, cause) = *f;
+                fail(st, scenario.as_deref(), reason, cause)
+            });
+        }
         let n = self.n;
-        let layout = &self.layout;
         for (si, sc) in self.scenarios.iter().enumerate() {
-            st.totals.fill(CountryOutcome::default());
+            self.open_scenario(si, st, out);
             for (s, pm) in sc.markets.iter().enumerate() {
                 let Some(pm) = pm else { continue };
                 let supply = &st.supply[s * n..(s + 1) * n];
@@ -156,41 +166,90 @@ impl MonteCarlo {
                 {
                     return Err(fail(st, Some(&sc.name), e.to_string(), e));
                 }
-                country_outcomes(
-                    &ExactSolution::new(pm, &st.ws, el.demand, supply),
-                    &sc.pools,
-                    &sc.union_of,
-                    &mut st.outcomes,
-                );
-                for (t, o) in st.totals.iter_mut().zip(&st.outcomes) {
-                    t.accumulate(o);
-                }
+                self.close_sector(si, s, sc, pm, st, out);
             }
-            for (c, t) in st.totals.iter().enumerate() {
-                out[layout.entity_range(si, c)].copy_from_slice(&t.additive());
-            }
-            for (u, members) in sc.unions.iter().enumerate() {
-                let mut agg = CountryOutcome::default();
-                for &m in members {
-                    agg.accumulate(&st.totals[m]);
-                }
-                out[layout.entity_range(si, n + u)].copy_from_slice(&agg.additive());
-            }
-            let range = layout.scenario_range(si);
-            if let Some(bad) = out[range.clone()].iter().position(|v| !v.is_finite()) {
-                let i = range.start + bad;
-                let fields = layout.fields().len();
-                let (e, f) = ((i - range.start) / fields, (i - range.start) % fields);
-                let reason = format!(
-                    "non-finite result: {}/{} = {}",
-                    layout.entity_name(si, e),
-                    layout.fields()[f],
-                    out[i]
-                );
+            if let Err(reason) = self.close_scenario(si, sc, st, out) {
                 let cause = Error::invalid("Monte Carlo result", reason.clone());
                 return Err(fail(st, Some(&sc.name), reason, cause));
             }
         }
         Ok(())
+    }
+
+    /// Clears scenario `si`'s totals and tracked outputs (a tracked output of
+    /// a sector without flows stays 0).
+    pub(super) fn open_scenario(&self, si: usize, st: &mut DrawState, out: &mut [f64]) {
+        st.totals.fill(CountryOutcome::default());
+        for t in 0..self.tracked.len() {
+            out[self.layout.tracked_range(si, t)].fill(0.0);
+        }
+    }
+
+    /// Adds sector `s`'s solution (held by `st.ws`, of market `pm`) to
+    /// scenario `si`'s totals, and writes its tracked outputs.
+    pub(super) fn close_sector(
+        &self,
+        si: usize,
+        s: usize,
+        sc: &PreparedScenario,
+        pm: &PreparedMarket,
+        st: &mut DrawState,
+        out: &mut [f64],
+    ) {
+        let n = self.n;
+        let supply = &st.supply[s * n..(s + 1) * n];
+        let sol = ExactSolution::new(pm, &st.ws, st.el[s].demand, supply);
+        country_outcomes(&sol, &sc.pools, &sc.union_of, &mut st.outcomes);
+        for (t, o) in st.totals.iter_mut().zip(&st.outcomes) {
+            t.accumulate(o);
+        }
+        for (t, tracked) in self.tracked.iter().enumerate() {
+            if tracked.sector() != s {
+                continue;
+            }
+            let range = self.layout.tracked_range(si, t);
+            match *tracked {
+                TrackedIndex::Row(_, c) => {
+                    for (slot, f) in out[range].iter_mut().zip(OutcomeField::changes()) {
+                        *slot = f.get(&st.outcomes[c]);
+                    }
+                }
+                TrackedIndex::Flow(_, i, j) => out[range.start] = sol.flow(i, j),
+            }
+        }
+    }
+
+    /// Writes scenario `si`'s country totals and union sums; the error names
+    /// the first value that is not finite.
+    pub(super) fn close_scenario(
+        &self,
+        si: usize,
+        sc: &PreparedScenario,
+        st: &DrawState,
+        out: &mut [f64],
+    ) -> Result<(), String> {
+        let layout = &self.layout;
+        for (c, t) in st.totals.iter().enumerate() {
+            out[layout.entity_range(si, c)].copy_from_slice(&t.additive());
+        }
+        for (u, members) in sc.unions.iter().enumerate() {
+            let mut agg = CountryOutcome::default();
+            for &m in members {
+                agg.accumulate(&st.totals[m]);
+            }
+            out[layout.entity_range(si, self.n + u)].copy_from_slice(&agg.additive());
+        }
+        let range = layout.scenario_range(si);
+        match out[range.clone()].iter().position(|v| !v.is_finite()) {
+            Some(bad) => {
+                let i = range.start + bad;
+                Err(format!(
+                    "non-finite result: {} = {}",
+                    layout.describe(i),
+                    out[i]
+                ))
+            }
+            None => Ok(()),
+        }
     }
 }

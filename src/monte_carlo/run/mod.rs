@@ -19,6 +19,7 @@
 
 mod draw;
 mod prepare;
+mod rebuild;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -29,13 +30,14 @@ use super::layout::{CSV_FIELDS, Layout, RunMeta};
 use super::resources::{MemoryEstimate, OutputPlan, available_memory, check_threads, estimate};
 use super::sampling::Sampling;
 use super::space::ParameterSpace;
+use super::track::TrackedIndex;
 use crate::error::{Error, Result};
-use crate::model::DomesticTreatment;
-use crate::model::Elasticities;
+use crate::model::{Dataset, DomesticTreatment, Elasticities};
 use crate::run::Meta;
 use crate::solver::SolverConfig;
 
 pub(crate) use prepare::PreparedScenario;
+use rebuild::Rebuild;
 
 /// How a run is carried out (none of it changes the results).
 #[derive(Clone, Copy, Default)]
@@ -71,7 +73,13 @@ pub struct MonteCarlo {
     sector_codes: Vec<String>,
     base_el: Vec<Elasticities>,
     base_supply: Vec<f64>,
+    /// The data the run was prepared on (each draw's data starts from it).
+    data: Dataset,
     scenarios: Vec<PreparedScenario>,
+    /// What draws that vary the data or the policy rebuild (None: only
+    /// elasticities vary, and every draw reuses the prepared markets).
+    rebuild: Option<Rebuild>,
+    tracked: Vec<TrackedIndex>,
     solver: SolverConfig,
     treatment: DomesticTreatment,
     layout: Layout,
@@ -106,14 +114,17 @@ impl MonteCarlo {
         self.draws
     }
 
-    /// The seed.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
-    /// The sampling method.
-    pub fn sampling(&self) -> Sampling {
-        self.sampling
+    /// What decides every draw's values besides the data, the scenarios and
+    /// the model, one per line as the run's fingerprint hashes them:
+    /// treatment, seed, draws and sampling method.
+    pub(crate) fn draw_identity(&self) -> String {
+        format!(
+            "treatment {}\nseed {}\ndraws {}\nsampling {}\n",
+            self.treatment.name(),
+            self.seed,
+            self.draws,
+            self.sampling.name()
+        )
     }
 
     /// The treatment of domestic sales every market is solved with.
@@ -152,8 +163,11 @@ impl MonteCarlo {
         } else {
             0
         };
+        let tracked: usize = (0..self.layout.tracked().len())
+            .map(|t| self.layout.tracked_range(0, t).len())
+            .sum();
         let csv_columns = (0..self.layout.scenarios().len())
-            .map(|s| self.layout.entities(s) * CSV_FIELDS.len())
+            .map(|s| self.layout.entities(s) * CSV_FIELDS.len() + tracked)
             .sum();
         estimate(
             end.saturating_sub(start),
@@ -267,17 +281,23 @@ impl MonteCarlo {
         })
     }
 
-    /// Replays draw `k` alone: the same numbers as in any run.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] when `k` is not a draw of the run.
-    pub fn replay_draw(&self, k: u64) -> Result<DrawRecord> {
+    /// Refuses a draw index outside the run.
+    fn check_draw(&self, k: u64) -> Result<()> {
         if k >= self.draws {
             return Err(Error::invalid(
                 "draw",
                 format!("{k} is not a draw of this run (0..{})", self.draws),
             ));
         }
+        Ok(())
+    }
+
+    /// Replays draw `k` alone: the same numbers as in any run.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `k` is not a draw of the run.
+    pub fn replay_draw(&self, k: u64) -> Result<DrawRecord> {
+        self.check_draw(k)?;
         let mut st = self.state();
         let mut out = vec![f64::NAN; self.stride()];
         let outcome = self

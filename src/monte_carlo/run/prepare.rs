@@ -3,6 +3,7 @@
 //! solved at the central parameter values.
 
 use super::MonteCarlo;
+use super::rebuild::Rebuild;
 use crate::accounts::OutcomeField;
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment, Elasticities};
@@ -10,10 +11,11 @@ use crate::monte_carlo::layout::{Layout, ScenarioLayout, UnionLayout};
 use crate::monte_carlo::resources::{Bytes, MemoryLimit, available_memory, lhs_bytes};
 use crate::monte_carlo::sampling::Sampling;
 use crate::monte_carlo::seed::{lhs_rng, permutation};
-use crate::monte_carlo::space::ParameterSpace;
+use crate::monte_carlo::space::{ParameterSpace, PolicyNames};
 use crate::monte_carlo::spec::{MonteCarloSpec, check_draws};
+use crate::monte_carlo::track::resolve_tracked;
 use crate::policy::RevenuePool;
-use crate::scenario::CompiledScenario;
+use crate::scenario::{CompiledScenario, Scenario};
 use crate::solver::{ModelVariant, Predictor, PreparedMarket, SolverConfig};
 
 /// One scenario's markets, ready for any draw.
@@ -50,10 +52,13 @@ fn check_model(model: ModelVariant) -> Result<()> {
 
 impl MonteCarlo {
     /// Prepares a run of `spec` over `scenarios` (compiled against `data`
-    /// with the same `treatment`), solved with `model` and `solver`. Every
-    /// (scenario, sector) market is prepared once, and solved once at the
-    /// central parameter values for the draws' starting point. With
-    /// quadrature, the number of draws is `2N` whatever `spec` says.
+    /// with the same `treatment` from `definitions`, read from `source`),
+    /// solved with `model` and `solver`. Every (scenario, sector) market is
+    /// prepared once, and solved once at the central parameter values for
+    /// the draws' starting point. With quadrature, the number of draws is
+    /// `2N` whatever `spec` says. When `spec` varies the data or the policy,
+    /// each draw rebuilds its data and recompiles `definitions` (see the
+    /// `rebuild` module).
     ///
     /// With every distribution `fixed` at the data's values, each draw
     /// equals a deterministic run of the same model and treatment.
@@ -63,13 +68,17 @@ impl MonteCarlo {
     /// [`ModelVariant::Armington`] (the linear variants are not available
     /// with uncertain elasticities), no scenario, or Latin hypercube
     /// permutations that would not fit in memory; as
-    /// [`ParameterSpace::resolve`]; [`Error::Scenario`] keyed
+    /// [`ParameterSpace::resolve`] and tracked outputs naming unknown codes;
+    /// [`Error::Scenario`] keyed
     /// `montecarlo.draws` or `montecarlo.sampling` for a number of draws out
     /// of range or quadrature without an uncertain parameter; [`Error::Model`]
     /// when a scenario's policy cannot be prepared under `treatment` (e.g. a
     /// diagonal tariff under [`DomesticTreatment::Nested`]).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         data: &Dataset,
+        source: &str,
+        definitions: &[Scenario],
         scenarios: &[CompiledScenario],
         spec: &MonteCarloSpec,
         model: ModelVariant,
@@ -77,7 +86,8 @@ impl MonteCarlo {
         solver: SolverConfig,
     ) -> Result<Self> {
         check_model(model)?;
-        let space = ParameterSpace::resolve(spec, data)?;
+        let space = ParameterSpace::resolve(spec, data, &policy_names(scenarios))?;
+        let tracked = resolve_tracked(spec.track(), data, spec.source())?;
         if scenarios.is_empty() {
             return Err(Error::invalid("Monte Carlo", "no scenario to run"));
         }
@@ -149,6 +159,7 @@ impl MonteCarlo {
                 unions: cs.unions.iter().map(|u| u.members.clone()).collect(),
             });
         }
+        let space_elasticities_only = space.elasticities_only();
         let fields = OutcomeField::ADDITIVE
             .iter()
             .map(|f| f.name().to_string())
@@ -163,12 +174,19 @@ impl MonteCarlo {
             sector_codes: data.sectors().iter().map(|s| s.code.clone()).collect(),
             base_el,
             base_supply,
+            rebuild: (!space_elasticities_only).then(|| Rebuild {
+                source: source.to_string(),
+                definitions: definitions.to_vec(),
+                compiled: scenarios.to_vec(),
+            }),
+            data: data.clone(),
+            tracked,
             scenarios: prepared,
             solver,
             treatment,
             info: None,
             gdp: data.countries().iter().map(|c| c.gdp).collect(),
-            layout: Layout::new(fields, codes, layouts),
+            layout: Layout::new(fields, codes, layouts).with_tracked(spec.track().to_vec()),
         };
         mc.solve_central();
         Ok(mc)
@@ -183,6 +201,16 @@ impl MonteCarlo {
         }
         if self.apply_values(&mut st).is_err() {
             return;
+        }
+        if let Some(rb) = &self.rebuild {
+            // the central draw's own data and policies: every draw starts
+            // from their solution
+            let Ok(markets) = self.rebuilt_markets(rb, &st) else {
+                return;
+            };
+            for (sc, m) in self.scenarios.iter_mut().zip(markets) {
+                sc.markets = m;
+            }
         }
         let cfg = self.solver.with_warm_start(false);
         let n = self.n;
@@ -210,6 +238,24 @@ impl MonteCarlo {
             sc.predictors = p;
         }
     }
+}
+
+/// The unions and components the scenarios name, for policy items.
+fn policy_names(scenarios: &[CompiledScenario]) -> PolicyNames {
+    let mut names = PolicyNames::default();
+    for cs in scenarios {
+        for u in cs.union_names() {
+            if !names.unions.contains(&u) {
+                names.unions.push(u);
+            }
+        }
+        for (c, label) in cs.components.iter().enumerate() {
+            if !names.components.iter().any(|(l, _)| l == label) {
+                names.components.push((label.clone(), cs.unscalable(c)));
+            }
+        }
+    }
+    names
 }
 
 /// Refuses Latin hypercube permutations (4 bytes per draw and dimension,

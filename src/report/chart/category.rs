@@ -13,8 +13,8 @@
 
 use super::svg::{Anchor, Canvas, wrap_lines};
 use super::{
-    BASELINE_COLOR, Figure, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, WHISKER_COLOR,
-    axis::Scale, header, notes, style, tick_width, unit_line, value_axis,
+    BASELINE_COLOR, Figure, Heading, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, WHISKER_COLOR,
+    axis::Scale, notes, style, tick_width, value_axis,
 };
 use crate::report::format;
 
@@ -95,8 +95,7 @@ impl Series {
 /// A chart of groups by series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryChart {
-    title: String,
-    subtitle: Option<String>,
+    heading: Heading,
     unit: String,
     categories: Vec<String>,
     series: Vec<Series>,
@@ -112,8 +111,7 @@ impl CategoryChart {
     /// `unit`, and one group per category.
     pub fn new(title: impl Into<String>, unit: impl Into<String>, categories: Vec<String>) -> Self {
         CategoryChart {
-            title: title.into(),
-            subtitle: None,
+            heading: Heading::new(title),
             unit: unit.into(),
             categories,
             series: Vec::new(),
@@ -127,7 +125,7 @@ impl CategoryChart {
 
     /// A line under the title (e.g. the scenario, or the number of draws).
     pub fn subtitle(mut self, s: impl Into<String>) -> Self {
-        self.subtitle = Some(s.into());
+        self.heading.subtitle = Some(s.into());
         self
     }
 
@@ -247,15 +245,9 @@ impl CategoryChart {
         let label_x = PAD + tick_width(&scale);
         let left = label_x + 8.0;
         let right = width - PAD;
-        let y = header(
-            &mut c,
-            width,
-            &self.title,
-            self.subtitle.as_deref(),
-            &legend,
-        );
-        let top = unit_line(&mut c, y, &self.unit);
-        let bottom = top + self.plot_height;
+        let (top, bottom) = self
+            .heading
+            .draw(&mut c, width, &legend, &self.unit, self.plot_height);
         value_axis(&mut c, &scale, label_x, left, right, top, bottom);
         let n = self.categories.len().max(1);
         let group = (right - left) / n as f64;
@@ -326,7 +318,7 @@ impl CategoryChart {
         }
         let y = bottom + 6.0 + TICK_SIZE + (max_lines - 1) as f64 * GROUP_LABEL_SIZE * 1.25 + 4.0;
         let y = notes(&mut c, width, y, &notes_text);
-        Figure::new(width, (y + PAD).ceil(), &self.title, c.into_body())
+        Figure::new(width, (y + PAD).ceil(), &self.heading.title, c.into_body())
     }
 }
 

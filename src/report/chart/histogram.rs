@@ -10,8 +10,8 @@
 
 use super::svg::{Anchor, Canvas};
 use super::{
-    Figure, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, UNIT_SIZE, axis::Scale, header, notes,
-    style, tick_width, unit_line, value_axis,
+    Figure, Heading, LegendItem, PAD, PALETTE, Swatch, TICK_SIZE, UNIT_SIZE, axis::Scale, notes,
+    style, tick_width, value_axis,
 };
 use crate::report::format;
 
@@ -21,8 +21,7 @@ const MEDIAN_COLOR: &str = "#D55E00";
 /// A histogram of draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Histogram {
-    title: String,
-    subtitle: Option<String>,
+    heading: Heading,
     unit: String,
     values: Vec<f64>,
     bins: Option<usize>,
@@ -38,8 +37,7 @@ impl Histogram {
     /// `title`, with values in `unit`.
     pub fn new(title: impl Into<String>, unit: impl Into<String>, values: Vec<f64>) -> Self {
         Histogram {
-            title: title.into(),
-            subtitle: None,
+            heading: Heading::new(title),
             unit: unit.into(),
             values,
             bins: None,
@@ -53,7 +51,7 @@ impl Histogram {
 
     /// A line under the title (e.g. the number of draws).
     pub fn subtitle(mut self, s: impl Into<String>) -> Self {
-        self.subtitle = Some(s.into());
+        self.heading.subtitle = Some(s.into());
         self
     }
 
@@ -148,15 +146,9 @@ impl Histogram {
         let right = width
             - PAD
             - 0.5 * super::svg::text_width(&x_scale.label(x_scale.hi), TICK_SIZE, false);
-        let y = header(
-            &mut c,
-            width,
-            &self.title,
-            self.subtitle.as_deref(),
-            &legend,
-        );
-        let top = unit_line(&mut c, y, "draws");
-        let bottom = top + self.plot_height;
+        let (top, bottom) = self
+            .heading
+            .draw(&mut c, width, &legend, "draws", self.plot_height);
         let xmap = |v: f64| x_scale.map(v, left, right);
         if let Some((a, b)) = self.band {
             c.rect(
@@ -217,7 +209,7 @@ impl Histogram {
             style(UNIT_SIZE, false, super::MUTED, Anchor::Middle),
         );
         let y = notes(&mut c, width, unit_y + 2.0, &self.notes);
-        Figure::new(width, (y + PAD).ceil(), &self.title, c.into_body())
+        Figure::new(width, (y + PAD).ceil(), &self.heading.title, c.into_body())
     }
 }
 

@@ -241,12 +241,37 @@ fn header(
     y
 }
 
-/// The unit of the value axis on its own line from `y`, above the plot;
-/// returns the plot's top.
-fn unit_line(c: &mut Canvas, y: f64, unit: &str) -> f64 {
-    let y = y + 8.0 + UNIT_SIZE;
-    c.text(PAD, y, unit, style(UNIT_SIZE, false, MUTED, Anchor::Start));
-    y + 14.0
+/// The top of a chart: a title, an optional subtitle under it, then (with
+/// the legend) the unit of the value axis on its own line above the plot.
+#[derive(Debug, Clone, PartialEq)]
+struct Heading {
+    title: String,
+    subtitle: Option<String>,
+}
+
+impl Heading {
+    fn new(title: impl Into<String>) -> Self {
+        Heading {
+            title: title.into(),
+            subtitle: None,
+        }
+    }
+
+    /// Draws the heading, `legend` and `unit` across a chart `width` wide;
+    /// returns the top and bottom of a plot `plot_height` tall under them.
+    fn draw(
+        &self,
+        c: &mut Canvas,
+        width: f64,
+        legend: &[LegendItem],
+        unit: &str,
+        plot_height: f64,
+    ) -> (f64, f64) {
+        let y = header(c, width, &self.title, self.subtitle.as_deref(), legend) + 8.0 + UNIT_SIZE;
+        c.text(PAD, y, unit, style(UNIT_SIZE, false, MUTED, Anchor::Start));
+        let top = y + 14.0;
+        (top, top + plot_height)
+    }
 }
 
 /// Notes under a chart from `y`; returns the y below them.

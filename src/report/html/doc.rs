@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::monte_carlo::Metric;
 
 /// What a result says about itself (`meta`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -101,6 +102,17 @@ pub(crate) struct UnionView {
     pub fields: BTreeMap<String, Value>,
 }
 
+/// A union as the report names it: (name, members).
+pub(crate) trait UnionParts {
+    fn parts(&self) -> (&str, &[String]);
+}
+
+impl UnionParts for UnionView {
+    fn parts(&self) -> (&str, &[String]) {
+        (&self.name, &self.members)
+    }
+}
+
 impl UnionView {
     /// The union's aggregate as a row.
     pub fn row(&self) -> Row {
@@ -185,21 +197,6 @@ pub(crate) struct RunDoc {
     pub warnings: Vec<String>,
 }
 
-/// Summary statistics of one field over the draws.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct MetricView {
-    pub mean: Option<f64>,
-    pub sd: Option<f64>,
-    pub mcse: Option<f64>,
-    pub p05: Option<f64>,
-    pub p50: Option<f64>,
-    pub p95: Option<f64>,
-    pub share_positive: Option<f64>,
-    pub ok: Option<u64>,
-    pub failed: Option<u64>,
-}
-
 /// A country's or union's metrics.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct McEntity {
@@ -208,7 +205,13 @@ pub(crate) struct McEntity {
     #[serde(default)]
     pub members: Vec<String>,
     #[serde(default)]
-    pub metrics: BTreeMap<String, MetricView>,
+    pub metrics: BTreeMap<String, Metric>,
+}
+
+impl UnionParts for McEntity {
+    fn parts(&self) -> (&str, &[String]) {
+        (&self.country, &self.members)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -40,6 +40,7 @@ mod run;
 
 use crate::error::{Error, Result};
 use doc::{Document, MetaView};
+use page::{Cell, Page, Table};
 
 /// What to put in a report beyond the result itself.
 #[derive(Debug, Clone, Default)]
@@ -119,6 +120,188 @@ fn chosen_country(
             .or(countries.first())
             .cloned()
             .unwrap_or_default()),
+    }
+}
+
+/// A scenario as a report introduces it.
+struct Intro<'a> {
+    name: &'a str,
+    description: &'a str,
+    /// Its unions: (name, members).
+    unions: Vec<(&'a str, &'a [String])>,
+}
+
+/// What a report's sections read: the document `D` (a `run` or an `mc`
+/// result), its scenarios as introduced, the wording, the countries shown
+/// and the one the report dwells on.
+struct Ctx<'a, D> {
+    doc: &'a D,
+    meta: &'a MetaView,
+    intros: Vec<Intro<'a>>,
+    words: Wording,
+    countries: Vec<String>,
+    /// The country of the report's last sections ("" for none).
+    chosen: String,
+    options: &'a ReportOptions,
+}
+
+impl<'a> Intro<'a> {
+    /// A scenario `name` with its `description` and `unions`.
+    fn new<U: doc::UnionParts>(name: &'a str, description: &'a str, unions: &'a [U]) -> Self {
+        Intro {
+            name,
+            description,
+            unions: unions.iter().map(U::parts).collect(),
+        }
+    }
+}
+
+impl<'a, D> Ctx<'a, D> {
+    /// The context of a report of `doc`.
+    ///
+    /// # Errors
+    /// As [`chosen_country`].
+    fn new(
+        doc: &'a D,
+        meta: &'a MetaView,
+        intros: Vec<Intro<'a>>,
+        countries: Vec<String>,
+        options: &'a ReportOptions,
+    ) -> Result<Self> {
+        let first_member = intros
+            .iter()
+            .flat_map(|s| &s.unions)
+            .find_map(|(_, members)| members.first());
+        let chosen = chosen_country(options.country.as_deref(), &countries, first_member)?;
+        let items: Vec<(&str, &str)> = intros.iter().map(|s| (s.name, s.description)).collect();
+        let words = Wording::new(meta, &items);
+        Ok(Ctx {
+            doc,
+            meta,
+            intros,
+            words,
+            countries,
+            chosen,
+            options,
+        })
+    }
+
+    /// The page of these `sections`, in order, titled and introduced as
+    /// [`Ctx::finish`] does.
+    fn render(&self, sections: &[fn(&mut Page, &Self)], kind: &str, how: &str) -> String {
+        let mut page = Page::default();
+        for section in sections {
+            section(&mut page, self);
+        }
+        self.finish(page, kind, how)
+    }
+
+    /// The opening section: the facts of the run (the report's own
+    /// `specific` ones between the common ones), the scenarios, and how to
+    /// read the figures.
+    fn what_was_run(
+        &self,
+        page: &mut Page,
+        specific: Vec<(&str, Option<String>)>,
+        howto: &[String],
+    ) {
+        let m = self.meta;
+        page.h2("what-was-run", "What was run");
+        let dataset = m.dataset.clone().map(|d| match &m.dataset_fingerprint {
+            Some(f) => format!("{d} (fingerprint {}…)", &f[..f.len().min(12)]),
+            None => d,
+        });
+        let mut facts = vec![
+            ("Scenario file", m.scenario_file.clone()),
+            ("Dataset", dataset),
+            ("Model", m.model.is_some().then(|| model_phrase(m))),
+        ];
+        facts.extend(specific);
+        facts.extend([
+            ("Values", Some(self.words.units.clone())),
+            ("Rates", m.units.rates.clone()),
+            ("Prices", m.units.prices.clone()),
+            ("Tool version", m.tool_version.clone()),
+            ("Result file", self.options.source.clone()),
+        ]);
+        let items: Vec<(String, String)> = facts
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.filter(|v| !v.is_empty())?)))
+            .collect();
+        page.definitions(&items);
+        let mut t = Table::new(&[
+            ("scenario", false),
+            ("what it does", false),
+            ("unions (members)", false),
+            ("label in charts", false),
+        ]);
+        for (s, label) in self.intros.iter().zip(&self.words.labels) {
+            let unions: Vec<String> = s
+                .unions
+                .iter()
+                .map(|(name, members)| format!("{name} ({})", members.join(", ")))
+                .collect();
+            let description = if s.description.is_empty() {
+                "(the result does not describe it)"
+            } else {
+                s.description
+            };
+            t.plain(vec![
+                Cell::text(s.name),
+                Cell::text(description),
+                Cell::text(unions.join("; ")),
+                Cell::text(label),
+            ]);
+        }
+        page.table(&t.caption("Scenarios, in file order"));
+        page.howto(howto);
+    }
+
+    /// Whether any scenario forms a union.
+    fn any_union(&self) -> bool {
+        self.intros.iter().any(|s| !s.unions.is_empty())
+    }
+
+    /// Opens the section on trade creation, diversion and suppression with
+    /// its explanation, unless no scenario forms a union; returns whether it
+    /// did.
+    fn trade_section(&self, page: &mut Page, howto: &[String]) -> bool {
+        if !self.any_union() {
+            return false;
+        }
+        page.h2("trade", "Trade creation, diversion and suppression");
+        page.howto(howto);
+        true
+    }
+
+    /// Each scenario that forms a union: its index, its label, and its
+    /// unions' members.
+    fn members_by_scenario(&self) -> Vec<(usize, &str, Vec<&'a String>)> {
+        self.intros
+            .iter()
+            .zip(&self.words.labels)
+            .enumerate()
+            .map(|(k, (s, label))| {
+                let members = s.unions.iter().flat_map(|(_, m)| m.iter()).collect();
+                (k, label.as_str(), members)
+            })
+            .filter(|(_, _, members): &(usize, &str, Vec<&String>)| !members.is_empty())
+            .collect()
+    }
+
+    /// The finished page: titled "Customs-union `kind`: the scenario file",
+    /// its lede saying how the scenarios were run (`how`).
+    fn finish(&self, page: Page, kind: &str, how: &str) -> String {
+        let title = format!(
+            "Customs-union {kind}: {}",
+            self.meta.scenario_file.as_deref().unwrap_or("results")
+        );
+        let lede = format!(
+            "{} {how}. Every figure is a change from {} unless it says otherwise.",
+            scenarios_phrase(self.intros.len()),
+            self.words.baseline
+        );
+        page.finish(&title, &lede, &footer(self.meta, self.options))
     }
 }
 

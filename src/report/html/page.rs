@@ -145,6 +145,11 @@ impl Table {
         self.rows.push((cells, class));
     }
 
+    /// Adds a plain row (no class).
+    pub fn plain(&mut self, cells: Vec<Cell>) {
+        self.row(cells, "");
+    }
+
     fn write(&self, out: &mut String) {
         out.push_str("<div class=\"wide\"><table>");
         if let Some(c) = &self.caption {

@@ -2,10 +2,7 @@
 
 use super::doc::{PartView, Row, RunDoc, ScenarioView};
 use super::page::{Cell, Page, Table};
-use super::{
-    ReportOptions, Wording, chosen_country, field_label, footer, model_phrase, scenarios_phrase,
-    titled,
-};
+use super::{Intro, ReportOptions, field_label, model_phrase, titled};
 use crate::error::Result;
 use crate::report::chart::{CategoryChart, Series, TOTAL_COLOR};
 use crate::report::format;
@@ -28,14 +25,7 @@ const TRADE_FIELDS: [&str; 5] = [
     "external_trade_suppression",
 ];
 
-struct Ctx<'a> {
-    doc: &'a RunDoc,
-    units: String,
-    short: String,
-    baseline: String,
-    labels: Vec<String>,
-    countries: Vec<String>,
-}
+type Ctx<'a> = super::Ctx<'a, RunDoc>;
 
 impl Ctx<'_> {
     fn label_of(&self, scenario: &str) -> String {
@@ -43,7 +33,7 @@ impl Ctx<'_> {
             .scenarios
             .iter()
             .position(|s| s.name == scenario)
-            .map_or(scenario.to_string(), |k| self.labels[k].clone())
+            .map_or(scenario.to_string(), |k| self.words.labels[k].clone())
     }
 }
 
@@ -71,135 +61,66 @@ pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
     } else {
         doc.countries.clone()
     };
-    let first_member = doc
+    let intros = doc
         .scenarios
         .iter()
-        .flat_map(|s| s.unions.iter())
-        .find_map(|u| u.members.first());
-    let chosen = chosen_country(options.country.as_deref(), &countries, first_member)?;
-    let items: Vec<(&str, &str)> = doc
-        .scenarios
-        .iter()
-        .map(|s| (s.name.as_str(), s.description.as_str()))
-        .collect();
-    let Wording {
-        units,
-        short,
-        baseline,
-        labels,
-    } = Wording::new(&doc.meta, &items);
-    let cx = Ctx {
-        doc,
-        units,
-        short,
-        baseline,
-        labels,
-        countries,
-    };
-    let mut page = Page::default();
-    what_was_run(&mut page, &cx, options);
-    welfare(&mut page, &cx);
-    trade(&mut page, &cx);
-    decomposition(&mut page, &cx);
-    article_xxiv(&mut page, &cx);
-    quotas(&mut page, &cx);
-    if !chosen.is_empty() {
-        imports(&mut page, &cx, &chosen);
-    }
-    diagnostics(&mut page, &cx);
-    let title = format!(
-        "Customs-union simulation: {}",
-        doc.meta.scenario_file.as_deref().unwrap_or("results")
-    );
-    let lede = format!(
-        "{} on the {} data, {}. Every figure is a change from {} unless it says otherwise.",
-        scenarios_phrase(doc.scenarios.len()),
+        .map(|s| Intro::new(&s.name, &s.description, &s.unions));
+    let cx = Ctx::new(doc, &doc.meta, intros.collect(), countries, options)?;
+    let how = format!(
+        "on the {} data, {}",
         doc.meta.dataset.as_deref().unwrap_or("given"),
-        model_phrase(&doc.meta),
-        cx.baseline
+        model_phrase(&doc.meta)
     );
-    Ok(page.finish(&title, &lede, &footer(&doc.meta, options)))
+    let sections: &[fn(&mut Page, &Ctx)] = &[
+        what_was_run,
+        welfare,
+        trade,
+        decomposition,
+        article_xxiv,
+        quotas,
+        imports,
+        diagnostics,
+    ];
+    Ok(cx.render(sections, "simulation", &how))
 }
 
-fn what_was_run(page: &mut Page, cx: &Ctx, options: &ReportOptions) {
+fn what_was_run(page: &mut Page, cx: &Ctx) {
     let doc = cx.doc;
-    let m = &doc.meta;
-    page.h2("what-was-run", "What was run");
-    let mut items = Vec::new();
-    let mut put = |k: &str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            items.push((k.to_string(), v));
+    let solver = doc.solver.method.clone().map(|meth| {
+        let mut s = meth;
+        if let Some(t) = doc.solver.tol {
+            s.push_str(&format!(", tolerance {t:e}"));
         }
-    };
-    put("Scenario file", m.scenario_file.clone());
-    put(
-        "Dataset",
-        m.dataset.clone().map(|d| match &m.dataset_fingerprint {
-            Some(f) => format!("{d} (fingerprint {}…)", &f[..f.len().min(12)]),
-            None => d,
-        }),
-    );
-    put("Model", Some(model_phrase(m)));
-    put(
-        "Solver",
-        doc.solver.method.clone().map(|meth| {
-            let mut s = meth;
-            if let Some(t) = doc.solver.tol {
-                s.push_str(&format!(", tolerance {t:e}"));
-            }
-            if let Some(n) = doc.solver.max_iter {
-                s.push_str(&format!(", at most {n} iterations"));
-            }
-            s
-        }),
-    );
-    put(
-        "Countries",
-        (!cx.countries.is_empty()).then(|| cx.countries.join(", ")),
-    );
-    put(
-        "Sectors",
-        (!doc.sectors.is_empty()).then(|| doc.sectors.join(", ")),
-    );
-    put("Values", Some(cx.units.clone()));
-    put("Rates", m.units.rates.clone());
-    put("Prices", m.units.prices.clone());
-    put("Tool version", m.tool_version.clone());
-    put("Result file", options.source.clone());
-    page.definitions(&items);
-    let mut t = Table::new(&[
-        ("scenario", false),
-        ("what it does", false),
-        ("unions (members)", false),
-        ("label in charts", false),
-    ]);
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
-        let unions: Vec<String> = s
-            .unions
-            .iter()
-            .map(|u| format!("{} ({})", u.name, u.members.join(", ")))
-            .collect();
-        t.row(
-            vec![
-                Cell::text(&s.name),
-                Cell::text(&s.description),
-                Cell::text(unions.join("; ")),
-                Cell::text(label),
-            ],
-            "",
-        );
-    }
-    page.table(&t.caption("Scenarios, in file order"));
-    page.howto(&[
-        format!(
-            "Each scenario is compared with {}: the data as they are, before any change. A scenario that extends another includes the other's changes, so its numbers are cumulative.",
-            cx.baseline
+        if let Some(n) = doc.solver.max_iter {
+            s.push_str(&format!(", at most {n} iterations"));
+        }
+        s
+    });
+    let specific = vec![
+        ("Solver", solver),
+        (
+            "Countries",
+            (!cx.countries.is_empty()).then(|| cx.countries.join(", ")),
         ),
-        format!(
-            "Values (surplus, revenue, welfare) are in {}. Imports and trade effects are volumes: quantities valued at baseline prices, in the same units, so that price changes do not show up as trade.",
-            cx.units
+        (
+            "Sectors",
+            (!doc.sectors.is_empty()).then(|| doc.sectors.join(", ")),
         ),
-    ]);
+    ];
+    cx.what_was_run(
+        page,
+        specific,
+        &[
+            format!(
+                "Each scenario is compared with {}: the data as they are, before any change. A scenario that extends another includes the other's changes, so its numbers are cumulative.",
+                cx.words.baseline
+            ),
+            format!(
+                "Values (surplus, revenue, welfare) are in {}. Imports and trade effects are volumes: quantities valued at baseline prices, in the same units, so that price changes do not show up as trade.",
+                cx.words.units
+            ),
+        ],
+    );
     if !doc.warnings.is_empty() {
         page.h3("Warnings");
         page.warnings(&doc.warnings);
@@ -215,12 +136,12 @@ fn welfare(page: &mut Page, cx: &Ctx) {
         "A positive number is a gain. Union rows add up their members.".to_string(),
     ]);
     let mut chart = CategoryChart::new(
-        format!("Welfare by country: change from {}", cx.baseline),
-        cx.short.clone(),
+        format!("Welfare by country: change from {}", cx.words.baseline),
+        cx.words.short.clone(),
         cx.countries.clone(),
     )
     .subtitle("One bar per scenario; each scenario is measured from the baseline.");
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+    for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {
         chart = chart.series(Series::bars(
             label.clone(),
             cx.countries
@@ -230,7 +151,7 @@ fn welfare(page: &mut Page, cx: &Ctx) {
         ));
     }
     page.figure(&chart.figure());
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+    for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {
         page.h3(&titled(&s.name, label));
         let parts: Vec<&str> = WELFARE_PARTS
             .iter()
@@ -255,10 +176,9 @@ fn welfare(page: &mut Page, cx: &Ctx) {
             let mut cells = vec![Cell::text(&row.country), amount_cell(row.get("welfare"))];
             cells.extend(parts.iter().map(|f| amount_cell(row.get(f))));
             if pct {
-                cells.push(
-                    row.get("welfare_pct_gdp")
-                        .map_or_else(Cell::none, |v| Cell::num(format!("{v:.3}%"))),
-                );
+                cells.push(row.get("welfare_pct_gdp").map_or_else(Cell::none, |v| {
+                    Cell::num(format!("{}%", format::grouped(v, 3)))
+                }));
             }
             t.row(cells, class);
         };
@@ -270,10 +190,13 @@ fn welfare(page: &mut Page, cx: &Ctx) {
             row.country = format!("union {} ({})", u.name, u.members.join(", "));
             add(&row, "union");
         }
-        page.table(&t.caption(format!("Change from {}, {}", cx.baseline, cx.units)));
+        page.table(&t.caption(format!(
+            "Change from {}, {}",
+            cx.words.baseline, cx.words.units
+        )));
         let mut chart = CategoryChart::new(
-            format!("Welfare and its parts: change from {}", cx.baseline),
-            cx.short.clone(),
+            format!("Welfare and its parts: change from {}", cx.words.baseline),
+            cx.words.short.clone(),
             cx.countries.clone(),
         )
         .subtitle(format!("Scenario: {label}"));
@@ -301,21 +224,15 @@ fn welfare(page: &mut Page, cx: &Ctx) {
 }
 
 fn trade(page: &mut Page, cx: &Ctx) {
-    let doc = cx.doc;
-    if doc.scenarios.iter().all(|s| s.unions.is_empty()) {
-        return;
-    }
-    page.h2("trade", "Trade creation, diversion and suppression");
-    page.howto(&[
+    if !cx.trade_section(page, &[
         "For each union member, the change in its imports from partners (ΔMp) and from outside the union (ΔMo) is split three ways. Trade diversion is the part of the new partner imports that replaces imports from outside: TD = max(0, min(ΔMp, −ΔMo)). Trade creation is the rest of the change in partner imports: TC = ΔMp − TD. External trade suppression is the fall in outside imports that no partner import replaces: ETS = −ΔMo − TD.".to_string(),
         "Negative trade creation means the member buys less from its partners than before (ΔMp < 0): for example when a higher common external tariff raises the cost of partners' goods, or a partner's goods become dearer. Negative external trade suppression means the member buys more from outside the union (for example when its external tariff falls under the common schedule). Both are reported as computed, not set to zero.".to_string(),
-        format!("All are volumes (quantities at baseline prices) in {}; countries outside every union have none.", cx.short),
-    ]);
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
-        let members: Vec<&String> = s.unions.iter().flat_map(|u| u.members.iter()).collect();
-        if members.is_empty() {
-            continue;
-        }
+        format!("All are volumes (quantities at baseline prices) in {}; countries outside every union have none.", cx.words.short),
+    ]) {
+        return;
+    }
+    for (k, label, members) in cx.members_by_scenario() {
+        let s = &cx.doc.scenarios[k];
         page.h3(&titled(&s.name, label));
         let mut head = vec![("member".to_string(), false)];
         head.extend(TRADE_FIELDS.iter().map(|f| (field_label(f), true)));
@@ -344,12 +261,15 @@ fn trade(page: &mut Page, cx: &Ctx) {
         }
         page.table(&t.caption(format!(
             "Volumes: change from {}, {}",
-            cx.baseline, cx.short
+            cx.words.baseline, cx.words.short
         )));
         let names: Vec<String> = members.iter().map(|m| m.to_string()).collect();
         let mut chart = CategoryChart::new(
-            format!("Trade effects of members: change from {}", cx.baseline),
-            format!("{} (volumes at baseline prices)", cx.short),
+            format!(
+                "Trade effects of members: change from {}",
+                cx.words.baseline
+            ),
+            format!("{} (volumes at baseline prices)", cx.words.short),
             names.clone(),
         )
         .subtitle(format!("Scenario: {label}"));
@@ -397,7 +317,7 @@ fn side_by_side(cx: &Ctx, s: &ScenarioView, d: &[PartView], stages: &[PartView])
                 .map(|p| amount_cell(value(&p.countries, c, "welfare"))),
         );
         cells.push(amount_cell(value(&s.totals.countries, c, "welfare")));
-        t.row(cells, "");
+        t.plain(cells);
     }
     t
 }
@@ -410,7 +330,7 @@ fn parts_chart(
     s: &ScenarioView,
 ) -> CategoryChart {
     let mut chart =
-        CategoryChart::new(title, cx.short.clone(), cx.countries.clone()).subtitle(subtitle);
+        CategoryChart::new(title, cx.words.short.clone(), cx.countries.clone()).subtitle(subtitle);
     for (name, p) in parts {
         chart = chart.series(Series::bars(
             name.clone(),
@@ -444,13 +364,13 @@ fn decomposition(page: &mut Page, cx: &Ctx) {
         "The two differ because the components interact. Duty pooling, for example, shares out the revenue that the common external tariff raised: measured stage by stage, the pooling stage carries that interaction; the Shapley split shares it between the tariff and the pooling. Neither is wrong: stages answer \"what did each step add, given the steps before it\", Shapley values answer \"what is each component worth on average\".".to_string(),
         "A component that changes nothing is left out of the charts and named under them.".to_string(),
     ]);
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+    for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {
         let Some(d) = &s.decomposition else { continue };
         page.h3(&titled(&s.name, label));
         let stages: &[PartView] = s.stages.as_deref().filter(|st| st.len() > 1).unwrap_or(&[]);
         page.table(&side_by_side(cx, s, d, stages).caption(format!(
             "Welfare, {}: Shapley values and stages both add up to the total",
-            cx.short
+            cx.words.short
         )));
         if stages.is_empty() {
             page.small("This scenario extends no other, so it has a single stage: the total.");
@@ -467,7 +387,7 @@ fn decomposition(page: &mut Page, cx: &Ctx) {
                 cx,
                 format!(
                     "Welfare by component (Shapley): change from {}",
-                    cx.baseline
+                    cx.words.baseline
                 ),
                 format!("Scenario: {label}"),
                 &named,
@@ -483,7 +403,7 @@ fn decomposition(page: &mut Page, cx: &Ctx) {
                     cx,
                     format!(
                         "Welfare by stage: each stage's change over the one before, from {}",
-                        cx.baseline
+                        cx.words.baseline
                     ),
                     format!("Scenario: {label}"),
                     &named,
@@ -511,7 +431,7 @@ fn article_xxiv(page: &mut Page, cx: &Ctx) {
     ]);
     // (the union's name, members and averages as shown, where first shown)
     let mut shown: Vec<(String, String)> = Vec::new();
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+    for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {
         for u in &s.unions {
             let Some(a) = &u.article_xxiv else { continue };
             let heading = format!(
@@ -577,7 +497,7 @@ fn quotas(page: &mut Page, cx: &Ctx) {
     page.howto(&[
         "Each quota covers the flows of one sector named by importer and exporter (`*`: every one). Volume is the quota; the counterfactual is the volume that flows. The regime says whether the quota binds (at), does not (under), or is exceeded at the out-of-quota tariff (over). The rent rate is the ad-valorem wedge the quota adds to the price, and the rent goes to its holder.".to_string(),
     ]);
-    for (s, label) in doc.scenarios.iter().zip(&cx.labels) {
+    for (s, label) in doc.scenarios.iter().zip(&cx.words.labels) {
         let Some(q) = s.quotas.as_ref().filter(|q| !q.is_empty()) else {
             continue;
         };
@@ -593,26 +513,23 @@ fn quotas(page: &mut Page, cx: &Ctx) {
             ("holder", false),
         ]);
         for x in q {
-            t.row(
-                vec![
-                    Cell::text(&x.sector),
-                    Cell::text(&x.importer),
-                    Cell::text(&x.exporter),
-                    amount_cell(x.volume),
-                    amount_cell(x.counterfactual),
-                    Cell::text(&x.regime),
-                    x.rent_rate
-                        .map_or_else(Cell::none, |v| Cell::num(format::percent(v, 1))),
-                    amount_cell(x.rent),
-                    Cell::text(&x.holder),
-                ],
-                "",
-            );
+            t.plain(vec![
+                Cell::text(&x.sector),
+                Cell::text(&x.importer),
+                Cell::text(&x.exporter),
+                amount_cell(x.volume),
+                amount_cell(x.counterfactual),
+                Cell::text(&x.regime),
+                x.rent_rate
+                    .map_or_else(Cell::none, |v| Cell::num(format::percent(v, 1))),
+                amount_cell(x.rent),
+                Cell::text(&x.holder),
+            ]);
         }
         page.table(&t.caption(format!(
             "{} (volumes and rents in {})",
             titled(&s.name, label),
-            cx.short
+            cx.words.short
         )));
     }
 }
@@ -635,7 +552,12 @@ fn imports_of(s: &ScenarioView, country: &str, origins: &[String]) -> Vec<(f64, 
     out
 }
 
-fn imports(page: &mut Page, cx: &Ctx, country: &str) {
+/// (Nothing without a chosen country.)
+fn imports(page: &mut Page, cx: &Ctx) {
+    let country = cx.chosen.as_str();
+    if country.is_empty() {
+        return;
+    }
     let doc = cx.doc;
     let origins: Vec<String> = cx
         .countries
@@ -652,7 +574,7 @@ fn imports(page: &mut Page, cx: &Ctx, country: &str) {
     page.howto(&[
         format!(
             "{country}'s imports from each origin, summed over sectors (its own domestic sales are left out), in the baseline and in each scenario. Volumes: quantities at baseline prices, in {}.",
-            cx.short
+            cx.words.short
         ),
         "Trade diversion shows as imports moving from outsiders to union partners; the shares tell how the mix of suppliers changes.".to_string(),
     ]);
@@ -676,13 +598,13 @@ fn imports(page: &mut Page, cx: &Ctx, country: &str) {
     let mut chart = CategoryChart::new(
         format!(
             "Imports of {country} by origin: {} and each scenario",
-            cx.baseline.trim_start_matches("the ")
+            cx.words.baseline.trim_start_matches("the ")
         ),
-        format!("{} (volumes at baseline prices)", cx.short),
+        format!("{} (volumes at baseline prices)", cx.words.short),
         origins.clone(),
     )
     .series(Series::bars("baseline", baseline.clone()).baseline());
-    for (p, label) in per.iter().zip(&cx.labels) {
+    for (p, label) in per.iter().zip(&cx.words.labels) {
         chart = chart.series(Series::bars(label.clone(), p.iter().map(|x| x.1).collect()));
     }
     page.figure(&chart.figure());
@@ -714,7 +636,7 @@ fn imports(page: &mut Page, cx: &Ctx, country: &str) {
             });
             cells.push(share_cell(x, *total));
         }
-        t.row(cells, "");
+        t.plain(cells);
     }
     let mut cells = vec![
         Cell::text("total"),
@@ -733,7 +655,7 @@ fn imports(page: &mut Page, cx: &Ctx, country: &str) {
     t.row(cells, "total");
     page.table(&t.caption(format!(
         "Volumes in {}; change from the baseline in percent; share of {country}'s imports",
-        cx.short
+        cx.words.short
     )));
 }
 
@@ -770,7 +692,7 @@ fn total_imports(page: &mut Page, cx: &Ctx, country: &str) {
     t.row(cells, "total");
     page.table(&t.caption(format!(
         "Volumes in {}; change from the baseline in percent",
-        cx.short
+        cx.words.short
     )));
 }
 
@@ -811,21 +733,18 @@ fn diagnostics(page: &mut Page, cx: &Ctx) {
             .iter()
             .filter_map(|x| x.residual)
             .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
-        t.row(
-            vec![
-                Cell::text(&s.name),
-                Cell::num(solved.to_string()),
-                Cell::num(if skipped.is_empty() {
-                    "0".to_string()
-                } else {
-                    skipped.join(", ")
-                }),
-                iters.map_or_else(Cell::none, |n| Cell::num(n.to_string())),
-                resid.map_or_else(Cell::none, |r| Cell::num(format!("{r:.1e}"))),
-                Cell::text(s.warnings.join("; ")),
-            ],
-            "",
-        );
+        t.plain(vec![
+            Cell::text(&s.name),
+            Cell::num(solved.to_string()),
+            Cell::num(if skipped.is_empty() {
+                "0".to_string()
+            } else {
+                skipped.join(", ")
+            }),
+            iters.map_or_else(Cell::none, |n| Cell::num(n.to_string())),
+            resid.map_or_else(Cell::none, |r| Cell::num(format!("{r:.1e}"))),
+            Cell::text(s.warnings.join("; ")),
+        ]);
     }
     page.table(&t);
 }

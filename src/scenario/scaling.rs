@@ -1,0 +1,108 @@
+//! Scaling parts of a compiled policy, for policy uncertainty: a union's NTB
+//! cut in every stage, and what one decomposition component changes.
+//!
+//! ```text
+//! ntb_cut of union U:      cut' = min(1, max(0, cut * f))          (every stage that states U)
+//! shock on component C:    rate' = before + f * (rate C sets - before)   (every cell C touches;
+//!                          before = the rate just before C acts: the baseline for a first stage)
+//! ```
+//! A component that pools revenue or bans a flow has no rate to scale and is
+//! refused by name ([`CompiledScenario::unscalable`]).
+
+use super::Action;
+use super::compile::CompiledScenario;
+use super::item::ItemKind;
+use crate::policy::PolicyState;
+
+/// Factors scaling a compiled policy: union name → factor on its NTB cut,
+/// component label → share of its change implemented.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PolicyScaling {
+    /// `(union name, factor)`.
+    pub ntb_cut: Vec<(String, f64)>,
+    /// `(component label, factor)`.
+    pub shock: Vec<(String, f64)>,
+}
+
+impl CompiledScenario {
+    /// Names of the unions the scenario's `extends` chain states, in order
+    /// of first appearance.
+    pub fn union_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for it in &self.items {
+            if let Some(u) = &it.union {
+                if !out.contains(u) {
+                    out.push(u.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Why component `c` (an index into [`CompiledScenario::components`])
+    /// cannot be partly implemented (it pools revenue or bans a flow), if so.
+    pub fn unscalable(&self, c: usize) -> Option<String> {
+        self.items
+            .iter()
+            .zip(&self.item_component)
+            .filter(|(_, ic)| **ic == c)
+            .find_map(|(it, _)| match &it.kind {
+                ItemKind::Pool(_) => {
+                    Some("it pools tariff revenue, which has no rate to scale".into())
+                }
+                ItemKind::Change {
+                    action: Action::Ban,
+                    ..
+                } => Some("it bans a flow, which cannot be done in part".into()),
+                _ => None,
+            })
+    }
+
+    /// The counterfactual policy with every component, scaled by `scaling`.
+    /// With nothing to scale it equals [`CompiledScenario::policy`].
+    pub fn policy_scaled(&self, scaling: &PolicyScaling) -> PolicyState {
+        let mut p = PolicyState::clone(&self.base);
+        for (it, &c) in self.items.iter().zip(&self.item_component) {
+            let label = &self.components[c];
+            let cut = it
+                .union
+                .as_ref()
+                .and_then(|u| scaling.ntb_cut.iter().find(|(n, _)| n == u));
+            let scaled;
+            let it = match (&it.kind, cut) {
+                (ItemKind::NtbCut { members, cut }, Some((_, f))) => {
+                    scaled = super::item::Item {
+                        kind: ItemKind::NtbCut {
+                            members: members.clone(),
+                            cut: (cut * f).clamp(0.0, 1.0),
+                        },
+                        ..super::item::Item::clone(it)
+                    };
+                    &scaled
+                }
+                _ => it,
+            };
+            match scaling.shock.iter().find(|(l, _)| l == label) {
+                None | Some(&(_, 1.0)) => it.apply(&mut p),
+                Some(&(_, f)) => {
+                    let before: Vec<_> = p
+                        .sectors
+                        .iter()
+                        .map(|s| (s.tariffs.clone(), s.ntb.clone()))
+                        .collect();
+                    it.apply(&mut p);
+                    for (sp, (t0, c0)) in p.sectors.iter_mut().zip(&before) {
+                        for (m, m0) in [(&mut sp.tariffs, t0), (&mut sp.ntb, c0)] {
+                            for (v, &b) in m.as_mut_slice().iter_mut().zip(m0.as_slice()) {
+                                if *v != b {
+                                    *v = b + f * (*v - b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p
+    }
+}
