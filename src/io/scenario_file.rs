@@ -109,8 +109,22 @@ pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
     parse_scenario_file(&text, &path.display().to_string())
 }
 
+/// Line numbers of byte offsets: the newlines are found once, each look-up
+/// is a binary search (a file of thousands of changes names each one's line).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Self {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    Lines::of(text).line(offset)
 }
 
 /// Parses scenario-file text; `file` names it in errors.
@@ -174,6 +188,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         }
         solver = Some(cfg);
     }
+    let lines = Lines::of(text);
     let mut scenarios = Vec::new();
     for (k, sc) in dto.scenario.into_iter().enumerate() {
         let base = format!("scenario[{k}] (`{}`)", sc.name);
@@ -218,7 +233,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             for (c, sp) in list.into_iter().enumerate() {
                 let start = sp.span().start;
                 let ch = sp.into_inner();
-                let key = format!("{base}.{tag}[{c}] (line {})", line_of(text, start));
+                let key = format!("{base}.{tag}[{c}] (line {})", lines.line(start));
                 let given = [
                     ch.set.is_some(),
                     ch.add.is_some(),
