@@ -183,8 +183,22 @@ pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
     parse_scenario_file(&text, &path.display().to_string())
 }
 
+/// Line numbers of byte offsets: the newlines are found once, each look-up
+/// is a binary search (a file of thousands of changes names each one's line).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Self {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    Lines::of(text).line(offset)
 }
 
 /// Parses scenario-file text; `file` names it in errors.
@@ -248,6 +262,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         }
         solver = Some(cfg);
     }
+    let lines = Lines::of(text);
     let mut scenarios = Vec::new();
     for (k, sc) in dto.scenario.into_iter().enumerate() {
         let base = format!("scenario[{k}] (`{}`)", sc.name);
@@ -299,7 +314,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             for (c, sp) in list.into_iter().enumerate() {
                 let start = sp.span().start;
                 let ch = sp.into_inner();
-                let key = format!("{base}.{tag}[{c}] (line {})", line_of(text, start));
+                let key = format!("{base}.{tag}[{c}] (line {})", lines.line(start));
                 let keys = [
                     ch.set.is_some(),
                     ch.add.is_some(),
@@ -345,7 +360,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         let mut quotas = Vec::new();
         for (q, sp) in sc.quota.into_iter().enumerate() {
             let start = sp.span().start;
-            let key = format!("{base}.quota[{q}] (line {})", line_of(text, start));
+            let key = format!("{base}.quota[{q}] (line {})", lines.line(start));
             let mut quota = parse_quota(file, &key, sp.into_inner())?;
             quota.after_changes = changes.iter().filter(|(s, _)| *s < start).count();
             quotas.push(quota);

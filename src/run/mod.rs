@@ -21,6 +21,8 @@ pub use result::{
     UnionResult, Units,
 };
 
+use rayon::prelude::*;
+
 use crate::accounts::{
     CountryOutcome, QuotaOutcome, country_outcomes, pool_and_close, quota_outcomes,
 };
@@ -217,6 +219,65 @@ fn preferences(
     (prefs, raised)
 }
 
+/// Sector `s`'s result row under `policy`, with the outcomes the totals
+/// sum (`None` for a sector without flows, which is skipped).
+fn sector_result(
+    data: &Dataset,
+    s: usize,
+    policy: &PolicyState,
+    opts: &RunOptions,
+    union_of: &[Option<usize>],
+    codes: &[&str],
+    ws: &mut Workspace,
+) -> Result<(SectorResult, Option<SectorOutcomes>)> {
+    let n = codes.len();
+    let market = &data.markets()[s];
+    let code = &data.sectors()[s].code;
+    if market.is_empty() {
+        let unit_prices = CountryOutcome {
+            producer_price: 1.0,
+            consumer_price_index: 1.0,
+            ..CountryOutcome::default()
+        };
+        let skipped = SectorResult {
+            sector: code.clone(),
+            countries: labelled(codes, vec![unit_prices; n]),
+            flows: Vec::new(),
+            iterations: 0,
+            residual: 0.0,
+            skipped: true,
+        };
+        return Ok((skipped, None));
+    }
+    let sol = solve_sector(data, s, policy, opts, union_of, ws)?;
+    let x0 = market.flows();
+    let mut flows = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let b = x0.get(i, j);
+            if b > 0.0 {
+                let x = sol.flows.get(i, j);
+                flows.push(FlowResult {
+                    exporter: codes[i].to_string(),
+                    importer: codes[j].to_string(),
+                    baseline: b,
+                    counterfactual: x,
+                    counterfactual_value: sol.outcomes[i].producer_price * x,
+                });
+            }
+        }
+    }
+    let result = SectorResult {
+        sector: code.clone(),
+        countries: labelled(codes, sol.outcomes.clone()),
+        flows,
+        iterations: sol.report.map_or(0, |r| r.iterations),
+        residual: sol.report.map_or(0.0, |r| r.residual),
+        skipped: false,
+    };
+    Ok((result, Some(sol)))
+}
+
 /// Runs one compiled scenario.
 ///
 /// # Errors
@@ -230,67 +291,43 @@ pub(crate) fn run_scenario(
     let n = data.n_countries();
     let policy = cs.policy();
     let union_of = cs.union_of(n);
-    let mut ws = Workspace::new(n);
     let mut sectors = Vec::with_capacity(data.sectors().len());
     let mut totals = vec![CountryOutcome::default(); n];
     let mut unpooled = vec![0.0; n];
     let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
     let mut quotas = Vec::new();
-    for (s, market) in data.markets().iter().enumerate() {
-        let code = &data.sectors()[s].code;
-        if market.is_empty() {
-            warnings.push(format!(
-                "sector {code}: every flow is zero; skipped (all results 0)"
-            ));
-            let unit_prices = CountryOutcome {
-                producer_price: 1.0,
-                consumer_price_index: 1.0,
-                ..CountryOutcome::default()
-            };
-            sectors.push(SectorResult {
-                sector: code.clone(),
-                countries: labelled(&codes, vec![unit_prices; n]),
-                flows: Vec::new(),
-                iterations: 0,
-                residual: 0.0,
-                skipped: true,
-            });
-            continue;
-        }
-        let sol = solve_sector(data, s, &policy, opts, &union_of, &mut ws)?;
-        for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
-            t.accumulate(o);
-        }
-        for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
-            *t += r;
-        }
-        quotas.extend(sol.quotas.iter().map(|q| QuotaResult::new(code, q, &codes)));
-        let x0 = market.flows();
-        let mut flows = Vec::new();
-        for i in 0..n {
-            for j in 0..n {
-                let b = x0.get(i, j);
-                if b > 0.0 {
-                    let x = sol.flows.get(i, j);
-                    flows.push(FlowResult {
-                        exporter: codes[i].to_string(),
-                        importer: codes[j].to_string(),
-                        baseline: b,
-                        counterfactual: x,
-                        counterfactual_value: sol.outcomes[i].producer_price * x,
-                    });
+    // sectors are independent: solved in parallel, then summed in sector
+    // order, so the bytes of the results do not depend on the thread count
+    let solved: Vec<Result<(SectorResult, Option<SectorOutcomes>)>> = (0..data.sectors().len())
+        .into_par_iter()
+        .map_init(
+            || Workspace::new(n),
+            |ws, s| sector_result(data, s, &policy, opts, &union_of, &codes, ws),
+        )
+        .collect();
+    for solved in solved {
+        let (result, sol) = solved?;
+        match sol {
+            None => warnings.push(format!(
+                "sector {}: every flow is zero; skipped (all results 0)",
+                result.sector
+            )),
+            Some(sol) => {
+                for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
+                    t.accumulate(o);
                 }
+                for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
+                    *t += r;
+                }
+                quotas.extend(
+                    sol.quotas
+                        .iter()
+                        .map(|q| QuotaResult::new(&result.sector, q, &codes)),
+                );
             }
         }
-        sectors.push(SectorResult {
-            sector: code.clone(),
-            countries: labelled(&codes, sol.outcomes),
-            flows,
-            iterations: sol.report.map_or(0, |r| r.iterations),
-            residual: sol.report.map_or(0.0, |r| r.residual),
-            skipped: false,
-        });
+        sectors.push(result);
     }
     let unions: Vec<UnionResult> = cs
         .unions
