@@ -1618,7 +1618,7 @@ fn data_and_policy_definitions_are_checked() {
         (
             format!("[[montecarlo.vary]]\nparam = \"eta\"\nimporter = \"HOM\"\n{f}"),
             "montecarlo.vary[0].importer",
-            "ntb, tariff and flows",
+            "ntb, tariff, flows and quota_volume",
         ),
         (
             format!("[[montecarlo.vary]]\nparam = \"ntb\"\nimporter = \"OUT\"\n{f}"),
@@ -1734,4 +1734,325 @@ fn the_border_cost_wedge_drives_the_band_of_the_2011_union() {
         mc.tracked_difference("cu-2011", &flow, "counterfactual")
             .is_some()
     );
+}
+
+// ---------------------------------------------------------------- quota volumes
+
+/// The toy scenarios and a third stage with two quotas: HOM's imports of
+/// AGR from OUT at half their baseline volume (by share), and PAR's exports
+/// of MAN to every destination limited to `volume`.
+fn quota_text(volume: f64) -> String {
+    format!(
+        "{TOY}\n[[scenario]]\nname = \"quotas\"\nextends = \"customs-union\"\n\
+         [[scenario.quota]]\nimporter = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"\nshare = 0.5\n\
+         [[scenario.quota]]\nimporter = \"*\"\nexporter = \"PAR\"\nsector = \"MAN\"\nvolume = {volume:?}\n"
+    )
+}
+
+/// Half of PAR's baseline MAN exports to its partners.
+fn par_export_volume(data: &customs_union::Dataset) -> f64 {
+    let par = data.country_id("PAR").unwrap().0;
+    let x = data.markets()[data.sector_id("MAN").unwrap().0].flows();
+    0.5 * (0..x.n())
+        .filter(|&j| j != par)
+        .map(|j| x.get(par, j))
+        .sum::<f64>()
+}
+
+fn fixed_quota_volume(selector: &str, factor: f64) -> String {
+    format!(
+        "[[montecarlo.vary]]\nparam = \"quota_volume\"\n{selector}\nshared = true\n\
+         dist = {{ kind = \"fixed\", value = {factor:?} }}\n"
+    )
+}
+
+fn run_text(data: &customs_union::Dataset, text: &str) -> customs_union::RunResults {
+    Simulation::new(data)
+        .run(&ScenarioSet::from_toml_str(text, "w.toml").unwrap())
+        .unwrap()
+}
+
+#[test]
+fn a_fixed_quota_volume_factor_equals_run_with_the_volume_scaled() {
+    let data = toy().dataset;
+    let v = par_export_volume(&data);
+    let base = quota_text(v);
+    let cases = [
+        // one quota by its identity: its share-set volume times 1.1
+        (
+            fixed_quota_volume(
+                "importer = \"HOM\"\nexporter = \"OUT\"\nsector = \"AGR\"",
+                1.1,
+            ),
+            base.replace("share = 0.5", "share = 0.55"),
+        ),
+        // "*" on the importer matches the export quota's own "*"
+        (
+            fixed_quota_volume("sector = \"MAN\"", 0.8),
+            quota_text(v * 0.8),
+        ),
+        // every quota by one shared draw
+        (
+            fixed_quota_volume("", 0.7),
+            quota_text(v * 0.7).replace("share = 0.5", "share = 0.35"),
+        ),
+    ];
+    let unscaled = run_text(&data, &base);
+    for (vary, want) in cases {
+        let text = format!("{base}\n[montecarlo]\ndraws = 2\n{vary}");
+        let set = ScenarioSet::from_toml_str(&text, "q.toml").unwrap();
+        for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
+            let mc = Simulation::new(&data)
+                .treatment(treatment)
+                .monte_carlo(&set)
+                .unwrap();
+            assert_eq!((mc.ok, mc.failed), (2, 0), "{vary}");
+            let plain = Simulation::new(&data)
+                .treatment(treatment)
+                .run(&ScenarioSet::from_toml_str(&want, "w.toml").unwrap())
+                .unwrap();
+            assert_draws_equal_run(&mc, &plain, &vary);
+        }
+        // the quotas bind: the factor changes the outcome
+        let plain = run_text(&data, &want);
+        let w = |r: &customs_union::RunResults| r[2].country("HOM").unwrap().welfare;
+        assert!((w(&plain) - w(&unscaled)).abs() > 1e-9, "{vary}");
+    }
+}
+
+/// The toy data with a baseline quota on HOM's imports of AGR from OUT.
+fn toy_with_baseline_quota() -> (customs_union::Dataset, f64) {
+    use customs_union::model::{BaselineQuota, QuotaHolder};
+    let data = toy().dataset;
+    let (hom, out) = (
+        data.country_id("HOM").unwrap().0,
+        data.country_id("OUT").unwrap().0,
+    );
+    let agr = data.sector_id("AGR").unwrap().0;
+    let markets = data
+        .markets()
+        .iter()
+        .enumerate()
+        .map(|(s, m)| {
+            if s != agr {
+                return m.clone();
+            }
+            m.clone()
+                .with_restrictions(
+                    None,
+                    vec![BaselineQuota {
+                        importer: Some(hom),
+                        exporter: Some(out),
+                        premium: 0.1,
+                        holder: QuotaHolder::Importer,
+                    }],
+                )
+                .unwrap()
+        })
+        .collect();
+    let x0 = data.markets()[agr].flows().get(out, hom);
+    let quota =
+        customs_union::Dataset::new(data.countries().to_vec(), data.sectors().to_vec(), markets)
+            .unwrap();
+    (quota, x0)
+}
+
+#[test]
+fn a_baseline_quota_is_scaled_in_every_scenario() {
+    let (data, x0) = toy_with_baseline_quota();
+    let f = 1.3;
+    let text = format!(
+        "{TOY}\n[montecarlo]\ndraws = 2\n{}",
+        fixed_quota_volume("importer = \"HOM\"", f)
+    );
+    let set = ScenarioSet::from_toml_str(&text, "b.toml").unwrap();
+    let mc = Simulation::new(&data).monte_carlo(&set).unwrap();
+    // the same quota at f times its baseline volume from the first stage on
+    let want = TOY.replacen(
+        "cet = { rule = \"none\" }\n",
+        &format!(
+            "cet = {{ rule = \"none\" }}\n[[scenario.quota]]\nimporter = \"HOM\"\nexporter = \"OUT\"\n\
+             sector = \"AGR\"\nvolume = {:?}\n",
+            x0 * f
+        ),
+        1,
+    );
+    assert_ne!(want, TOY);
+    let plain = run_text(&data, &want);
+    assert_draws_equal_run(&mc, &plain, "baseline quota");
+    let unscaled = run_text(&data, TOY);
+    for k in 0..2 {
+        let w = |r: &customs_union::RunResults| r[k].country("HOM").unwrap().welfare;
+        assert!((w(&plain) - w(&unscaled)).abs() > 1e-9, "scenario {k}");
+    }
+    let run = Simulation::new(&data).prepare_monte_carlo(&set).unwrap();
+    assert_eq!(run.space().labels(), ["quota_volume.AGR.OUT->HOM"]);
+}
+
+#[test]
+fn varied_flows_recompute_share_quota_volumes() {
+    let data = toy().dataset;
+    let (hom, out) = (
+        data.country_id("HOM").unwrap().0,
+        data.country_id("OUT").unwrap().0,
+    );
+    let v = par_export_volume(&data);
+    let text = format!(
+        "{}\n[montecarlo]\ndraws = 2\n[[montecarlo.vary]]\nparam = \"flows\"\nimporter = \"HOM\"\n\
+         exporter = \"OUT\"\nsector = \"AGR\"\ndist = {{ kind = \"fixed\", value = 1.25 }}\n",
+        quota_text(v)
+    );
+    let set = ScenarioSet::from_toml_str(&text, "s.toml").unwrap();
+    let mc = Simulation::new(&data).monte_carlo(&set).unwrap();
+    let want_data = edited(&data, |s, x, _, _, _| {
+        if s == 0 {
+            x.set(out, hom, x.get(out, hom) * 1.25);
+        }
+    });
+    // half of the drawn flow, not half of the loaded one
+    let plain = run_text(&want_data, &quota_text(v));
+    assert_draws_equal_run(&mc, &plain, "share quota on drawn flows");
+    let stale = run_text(
+        &want_data,
+        &quota_text(v).replace(
+            "share = 0.5",
+            &format!(
+                "volume = {:?}",
+                0.5 * data.markets()[0].flows().get(out, hom)
+            ),
+        ),
+    );
+    let w = |r: &customs_union::RunResults| r[2].country("HOM").unwrap().welfare;
+    assert!((w(&plain) - w(&stale)).abs() > 1e-9);
+}
+
+fn quota_mc_text() -> String {
+    format!(
+        "{}\n[montecarlo]\nseed = 5\n\
+         [[montecarlo.vary]]\nparam = \"quota_volume\"\n\
+         dist = {{ kind = \"uniform\", low = 0.6, high = 1.4 }}\n\
+         [[montecarlo.vary]]\nparam = \"sigma_m\"\nshared = true\n\
+         dist = {{ kind = \"uniform\", low = 0.8, high = 1.2 }}\n",
+        quota_text(par_export_volume(&toy().dataset))
+    )
+}
+
+#[test]
+fn quota_volume_draws_are_identical_across_threads_and_shards() {
+    let run = prepare(&toy(), &quota_mc_text(), Some(30));
+    assert_eq!(
+        run.meta.parameters[..2],
+        ["quota_volume.AGR.OUT->HOM", "quota_volume.MAN.PAR->*"]
+    );
+    let a = run.mc.run(&ctl(1)).unwrap();
+    let b = run.mc.run(&ctl(2)).unwrap();
+    assert!(a.failures.is_empty(), "{:?}", a.failures);
+    assert_eq!(bits(&a.values), bits(&b.values));
+    let json = run.summarize(a).unwrap().to_json().unwrap();
+    assert_eq!(json, run.summarize(b).unwrap().to_json().unwrap());
+    let (meta, block) = merge_shards(&shards(&run, 3)).unwrap();
+    assert_eq!(summarize(&meta, block).unwrap().to_json().unwrap(), json);
+    // independent draws: the two quotas get different factors
+    let p = run.mc.parameters(0);
+    assert_ne!(p[0], p[1]);
+}
+
+#[test]
+fn a_non_positive_quota_factor_is_a_failed_draw() {
+    let text = quota_mc_text().replace("low = 0.6, high = 1.4", "low = -0.5, high = 1.5");
+    let run = prepare(&toy(), &text, Some(60));
+    let block = run.mc.run(&ctl(2)).unwrap();
+    let expect: Vec<u64> = (0..60)
+        .filter(|&k| run.mc.parameters(k)[..2].iter().any(|&f| f <= 0.0))
+        .collect();
+    assert!(!expect.is_empty() && expect.len() < 60);
+    let got: Vec<u64> = block.failures.iter().map(|f| f.draw).collect();
+    assert_eq!(got, expect);
+    for f in &block.failures {
+        assert_eq!(f.scenario, None);
+        assert!(
+            f.reason.contains("quota_volume.") && f.reason.contains("> 0"),
+            "{}",
+            f.reason
+        );
+    }
+}
+
+#[test]
+fn quota_volume_definitions_are_checked() {
+    let v = par_export_volume(&toy().dataset);
+    let err = |base: &str, vary: &str| {
+        let text = format!("{base}\n[montecarlo]\ndraws = 2\n{vary}");
+        let e = match ScenarioSet::from_toml_str(&text, "e.toml") {
+            Err(e) => e,
+            Ok(set) => Simulation::new(&toy().dataset)
+                .prepare_monte_carlo(&set)
+                .unwrap_err(),
+        };
+        e.to_string()
+    };
+    let q = quota_text(v);
+    let f = "dist = { kind = \"fixed\", value = 1 }";
+    let entry =
+        |keys: &str| format!("[[montecarlo.vary]]\nparam = \"quota_volume\"\n{keys}\n{f}\n");
+    let cases = [
+        (
+            q.clone(),
+            entry("importer = \"PAR\""),
+            "montecarlo.vary[0]",
+            "matches no quota",
+        ),
+        (
+            TOY.to_string(),
+            entry(""),
+            "montecarlo.vary[0]",
+            "matches no quota",
+        ),
+        (
+            q.clone(),
+            format!(
+                "{}{}",
+                entry("sector = \"AGR\""),
+                entry("importer = \"HOM\"")
+            ),
+            "montecarlo.vary[1]",
+            "quota_volume.AGR.OUT->HOM is varied twice",
+        ),
+        (
+            q.clone(),
+            entry("mode = \"set\""),
+            "montecarlo.vary[0].mode",
+            "scale",
+        ),
+        (
+            q.clone(),
+            entry("exporter = \"XX\""),
+            "montecarlo.vary[0].exporter",
+            "unknown country",
+        ),
+        (
+            q.clone(),
+            entry("sector = \"XX\""),
+            "montecarlo.vary[0].sector",
+            "unknown sector",
+        ),
+        (
+            q.clone(),
+            entry("union = \"HP\""),
+            "montecarlo.vary[0].union",
+            "only ntb_cut",
+        ),
+        (
+            q.clone(),
+            format!(
+                "[[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\nsector = \"AGR\"\n{f}\n"
+            ),
+            "montecarlo.vary[0].sector",
+            "not selected by sector",
+        ),
+    ];
+    for (base, vary, key, says) in cases {
+        let e = err(&base, &vary);
+        assert!(e.contains(key) && e.contains(says), "{vary}\n -> {e}");
+    }
 }

@@ -1,7 +1,7 @@
 //! The uncertain parameters resolved against a dataset and the scenarios:
 //! which items (one elasticity of one sector, or of one sector and country;
-//! one cell of the baseline data; one union's NTB cut or one decomposition
-//! component) a run changes, the independent dimensions that drive them, and
+//! one cell of the baseline data; one union's NTB cut, one decomposition
+//! component or one quota's volume) a run changes, the independent dimensions that drive them, and
 //! the values a draw gives.
 //!
 //! ```text
@@ -13,7 +13,11 @@
 //!               wedge cell whose rate is 0 is not an item (scaling it changes nothing)
 //! feasible:     sigma_m, sigma_d finite and > 0;  eta finite and >= 0;  epsilon >= 0 or inf;
 //!               ntb, flows finite and >= 0;  tariff finite and > -1;
-//!               ntb_cut factor finite and >= 0;  shock factor finite
+//!               ntb_cut factor finite and >= 0;  shock factor finite;
+//!               quota_volume factor finite and > 0
+//! quotas:       one item per quota (sector, importer, exporter) in force in some scenario's
+//!               policy; a selector code matches that code only, "*" matches any country
+//!               and also a global (exporter "*") or export (importer "*") quota's own "*"
 //! ```
 
 use std::collections::HashMap;
@@ -31,7 +35,7 @@ use crate::scenario::Selector;
 pub struct Item {
     /// What is varied.
     pub param: Param,
-    /// Sector index (0 for a policy item).
+    /// Sector index (a quota's sector; 0 for another policy item).
     pub sector: usize,
     /// Country index: epsilon's country, or a data cell's importer (0 otherwise).
     pub country: usize,
@@ -53,10 +57,17 @@ impl Item {
     }
 }
 
-/// The names policy items may refer to: the unions and the decomposition
-/// components of the scenarios of a run.
+/// A quota's identity: (sector, importer, exporter); `None` is the `*` of
+/// an export quota (importer) or a global import quota (exporter).
+pub(crate) type QuotaId = (usize, Option<usize>, Option<usize>);
+
+/// The names policy items may refer to: the unions, the decomposition
+/// components and the quotas in force of the scenarios of a run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PolicyNames {
+    /// Quotas in force in some scenario's counterfactual policy, in order of
+    /// first appearance.
+    pub(crate) quotas: Vec<QuotaId>,
     /// Union names, in order of first appearance.
     pub(crate) unions: Vec<String>,
     /// Component labels, in order of first appearance, with why a component
@@ -106,6 +117,8 @@ pub struct ParameterSpace {
     items: Vec<Item>,
     labels: Vec<String>,
     targets: Vec<String>,
+    /// The quota each target names (`None` for a union or a component).
+    target_quotas: Vec<Option<QuotaId>>,
     pub(crate) base: Vec<f64>,
     pub(crate) dims: Vec<Dim>,
     assigns: Vec<Assign>,
@@ -132,6 +145,7 @@ impl ParameterSpace {
             items: Vec::new(),
             labels: Vec::new(),
             targets: Vec::new(),
+            target_quotas: Vec::new(),
             base: Vec::new(),
             dims: Vec::new(),
             assigns: Vec::new(),
@@ -145,6 +159,18 @@ impl ParameterSpace {
                 .check()
                 .map_err(|(field, m)| Error::scenario(file, format!("{key}.{field}"), m))?;
             let items = sp.matched_items(entry, data, names, &key, file)?;
+            if items.is_empty() && entry.param == Param::QuotaVolume {
+                return Err(Error::scenario(
+                    file,
+                    &key,
+                    format!(
+                        "quota_volume matches no quota in force (sector {}, importer {}, \
+                         exporter {}; quotas come from the data and the scenarios' quota \
+                         entries)",
+                        entry.sector, entry.importer, entry.exporter
+                    ),
+                ));
+            }
             if items.is_empty() {
                 return Err(Error::scenario(
                     file,
@@ -297,6 +323,44 @@ impl ParameterSpace {
                     }
                 }
             }
+            Param::QuotaVolume => {
+                let sectors = codes(&entry.sector, "sector", true)?;
+                let side = |sel: &Selector, field: &str| -> Result<Option<usize>> {
+                    Ok(match sel {
+                        Selector::All => None,
+                        Selector::Code(_) => Some(codes(sel, field, false)?[0]),
+                    })
+                };
+                let (imp, exp) = (
+                    side(&entry.importer, "importer")?,
+                    side(&entry.exporter, "exporter")?,
+                );
+                let matches =
+                    |want: Option<usize>, got: Option<usize>| want.is_none() || want == got;
+                let mut found: Vec<QuotaId> = names
+                    .quotas
+                    .iter()
+                    .copied()
+                    .filter(|&(s, j, i)| sectors.contains(&s) && matches(imp, j) && matches(exp, i))
+                    .collect();
+                found.sort_unstable_by_key(|&(s, j, i)| {
+                    (s, j.map_or(0, |j| j + 1), i.map_or(0, |i| i + 1))
+                });
+                for q in found {
+                    let target = match self.target_quotas.iter().position(|t| *t == Some(q)) {
+                        Some(t) => t,
+                        None => {
+                            self.targets.push(quota_label(q, data));
+                            self.target_quotas.push(Some(q));
+                            self.targets.len() - 1
+                        }
+                    };
+                    out.push(Item {
+                        target,
+                        ..Item::new(p, q.0, 0)
+                    });
+                }
+            }
             Param::NtbCut | Param::Shock => {
                 let (field, wanted, known): (&str, &str, Vec<&str>) = if p == Param::NtbCut {
                     (
@@ -338,10 +402,12 @@ impl ParameterSpace {
                         ));
                     }
                 }
-                let target = match self.targets.iter().position(|t| t == wanted) {
+                let named = |(t, q): (&String, &Option<QuotaId>)| t == wanted && q.is_none();
+                let target = match self.targets.iter().zip(&self.target_quotas).position(named) {
                     Some(t) => t,
                     None => {
                         self.targets.push(wanted.to_string());
+                        self.target_quotas.push(None);
                         self.targets.len() - 1
                     }
                 };
@@ -414,7 +480,7 @@ impl ParameterSpace {
             Param::Ntb => cell(market.ntb()),
             Param::Tariff => cell(market.tariffs()),
             Param::Flows => cell(market.flows()),
-            Param::NtbCut | Param::Shock => (
+            Param::NtbCut | Param::Shock | Param::QuotaVolume => (
                 format!("{}.{}", item.param.name(), self.targets[item.target]),
                 1.0,
             ),
@@ -475,14 +541,22 @@ impl ParameterSpace {
 
     /// Labels of the items: `sigma_m.AGR`, `sigma_d.AGR`, `eta.MAN`,
     /// `epsilon.AGR.HOM`, `ntb.MACH.CHN->KAZ` (sector, exporter -> importer),
-    /// `tariff...`, `flows...`, `ntb_cut.CU`, `shock.CU: CET`.
+    /// `tariff...`, `flows...`, `ntb_cut.CU`, `shock.CU: CET`,
+    /// `quota_volume.MEAT.*->KAZ` (sector, exporter -> importer; `*` on a
+    /// global or export quota's open side).
     pub fn labels(&self) -> &[String] {
         &self.labels
     }
 
-    /// The unions and components that policy items name ([`Item::target`]).
+    /// The unions, components and quotas (`MEAT.*->KAZ`) that policy items
+    /// name ([`Item::target`]).
     pub fn targets(&self) -> &[String] {
         &self.targets
+    }
+
+    /// The quota a `quota_volume` item scales.
+    pub(crate) fn quota_of(&self, item: &Item) -> Option<QuotaId> {
+        self.target_quotas.get(item.target).copied().flatten()
     }
 
     /// True when every item is an elasticity: draws then reuse the markets
@@ -537,6 +611,7 @@ pub(crate) fn check_value(param: Param, label: &str, v: f64) -> std::result::Res
         Param::Ntb | Param::Flows | Param::NtbCut => (v.is_finite() && v >= 0.0, "finite and >= 0"),
         Param::Tariff => (v.is_finite() && v > -1.0, "finite and > -1"),
         Param::Shock => (v.is_finite(), "finite"),
+        Param::QuotaVolume => (v.is_finite() && v > 0.0, "finite and > 0"),
     };
     if ok {
         Ok(())
@@ -545,4 +620,10 @@ pub(crate) fn check_value(param: Param, label: &str, v: f64) -> std::result::Res
             "infeasible sampled value: {label} = {v} (must be {rule})"
         ))
     }
+}
+
+/// A quota's name in labels: `SECTOR.EXPORTER->IMPORTER`, `*` on an open side.
+fn quota_label((s, j, i): QuotaId, data: &Dataset) -> String {
+    let code = |c: Option<usize>| c.map_or("*", |c| data.countries()[c].code.as_str());
+    format!("{}.{}->{}", data.sectors()[s].code, code(i), code(j))
 }

@@ -11,6 +11,8 @@
 //! flows:         scale only; off-diagonal cells, or domestic sales (domestic = true)
 //! ntb_cut:       scale only; a union's ntb_cut in every stage = min(1, ntb_cut * x)
 //! shock:         scale only; a component's rate = before + x * (rate it sets - before)
+//! quota_volume:  scale only; one item per quota in force (sector, importer, exporter);
+//!                its volume in every scenario and stage = volume * x  (x must be > 0)
 //! link = rule-of-two, scale:  the other sigma     = its base * x       (same factor)
 //! link = rule-of-two, set:    sigma_d = sigma_m / 2 when sigma_m is drawn,
 //!                             sigma_m = 2 sigma_d when sigma_d is drawn
@@ -54,6 +56,9 @@ pub enum Param {
     /// `shock`: how much of what a decomposition component changes is
     /// implemented (scale only).
     Shock,
+    /// `quota_volume`: the volume of each matched quota in force, in every
+    /// scenario and stage (scale only).
+    QuotaVolume,
 }
 
 impl Param {
@@ -69,11 +74,12 @@ impl Param {
             Param::Flows => "flows",
             Param::NtbCut => "ntb_cut",
             Param::Shock => "shock",
+            Param::QuotaVolume => "quota_volume",
         }
     }
 
     /// Every parameter kind, in the order the documentation lists them.
-    pub const ALL: [Param; 9] = [
+    pub const ALL: [Param; 10] = [
         Param::SigmaM,
         Param::SigmaD,
         Param::Eta,
@@ -83,6 +89,7 @@ impl Param {
         Param::Flows,
         Param::NtbCut,
         Param::Shock,
+        Param::QuotaVolume,
     ];
 
     /// Parses [`Param::name`].
@@ -103,9 +110,15 @@ impl Param {
         matches!(self, Param::Ntb | Param::Tariff | Param::Flows)
     }
 
-    /// True for a policy setting (`ntb_cut`, `shock`).
+    /// True for a policy setting (`ntb_cut`, `shock`, `quota_volume`).
     pub fn is_policy(self) -> bool {
-        matches!(self, Param::NtbCut | Param::Shock)
+        matches!(self, Param::NtbCut | Param::Shock | Param::QuotaVolume)
+    }
+
+    /// True when entries select by importer and exporter (`ntb`, `tariff`,
+    /// `flows`, `quota_volume`).
+    pub fn selects_pairs(self) -> bool {
+        self.is_data() || self == Param::QuotaVolume
     }
 }
 
@@ -143,10 +156,12 @@ pub struct VaryEntry {
     pub sector: Selector,
     /// Country code or every country (epsilon only).
     pub country: Selector,
-    /// Importer code or every importer (`ntb`, `tariff`, `flows`).
+    /// Importer code or every importer (`ntb`, `tariff`, `flows`,
+    /// `quota_volume`: `"*"` also matches an export quota's `*`).
     #[serde(default = "all", skip_serializing_if = "is_all")]
     pub importer: Selector,
-    /// Exporter code or every *other* country (`ntb`, `tariff`, `flows`).
+    /// Exporter code or every *other* country (`ntb`, `tariff`, `flows`,
+    /// `quota_volume`: `"*"` also matches a global quota's `*`).
     #[serde(default = "all", skip_serializing_if = "is_all")]
     pub exporter: Selector,
     /// `flows` only: select domestic sales (the diagonal) instead of trade.
@@ -254,7 +269,8 @@ impl VaryEntry {
                 "only epsilon varies by country (data cells take importer and exporter)",
             );
         }
-        if !p.is_data() && (self.importer != Selector::All || self.exporter != Selector::All) {
+        if !p.selects_pairs() && (self.importer != Selector::All || self.exporter != Selector::All)
+        {
             let field = if self.importer != Selector::All {
                 "importer"
             } else {
@@ -262,7 +278,7 @@ impl VaryEntry {
             };
             return refuse(
                 field,
-                "only ntb, tariff and flows select cells by importer and exporter",
+                "only ntb, tariff, flows and quota_volume select by importer and exporter",
             );
         }
         if self.domestic && p != Param::Flows {
@@ -283,8 +299,11 @@ impl VaryEntry {
         if (p == Param::Flows || p.is_policy()) && self.mode != Mode::Scale {
             return refuse("mode", "only mode = \"scale\" is available");
         }
-        if p.is_policy() && self.sector != Selector::All {
-            return refuse("sector", "a policy setting is not selected by sector");
+        if p.is_policy() && p != Param::QuotaVolume && self.sector != Selector::All {
+            return refuse(
+                "sector",
+                "a union's cut or a component is not selected by sector",
+            );
         }
         match (p, &self.union) {
             (Param::NtbCut, None) => return refuse("union", "name the union (union = \"NAME\")"),

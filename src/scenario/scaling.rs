@@ -1,10 +1,13 @@
 //! Scaling parts of a compiled policy, for policy uncertainty: a union's NTB
-//! cut in every stage, and what one decomposition component changes.
+//! cut in every stage, what one decomposition component changes, and the
+//! volume of a quota in force.
 //!
 //! ```text
 //! ntb_cut of union U:      cut' = min(1, max(0, cut * f))          (every stage that states U)
 //! shock on component C:    rate' = before + f * (rate C sets - before)   (every cell C touches;
 //!                          before = the rate just before C acts: the baseline for a first stage)
+//! quota (s, importer, exporter):  volume' = volume * f   (the quota in force once every
+//!                          item has acted: a scenario's own, or the data's at its baseline volume)
 //! ```
 //! A component that pools revenue or bans a flow has no rate to scale and is
 //! refused by name ([`CompiledScenario::unscalable`]).
@@ -22,6 +25,8 @@ pub(crate) struct PolicyScaling {
     pub ntb_cut: Vec<(String, f64)>,
     /// `(component label, factor)`.
     pub shock: Vec<(String, f64)>,
+    /// `((sector, importer, exporter), factor)`; `None` is a quota's `*` side.
+    pub quota_volume: Vec<((usize, Option<usize>, Option<usize>), f64)>,
 }
 
 impl CompiledScenario {
@@ -103,6 +108,25 @@ impl CompiledScenario {
                 }
             }
         }
+        for &((s, importer, exporter), f) in &scaling.quota_volume {
+            let quotas = &mut p.sectors[s].restrictions.quotas;
+            if let Some(q) = quotas.iter_mut().find(|q| q.is(importer, exporter)) {
+                q.volume *= f;
+            }
+        }
         p
+    }
+
+    /// The quotas in force once every item has acted, as
+    /// `(sector, importer, exporter)`.
+    pub fn quotas_in_force(&self) -> Vec<(usize, Option<usize>, Option<usize>)> {
+        let p = self.policy();
+        let mut out = Vec::new();
+        for (s, sp) in p.sectors.iter().enumerate() {
+            for q in &sp.restrictions.quotas {
+                out.push((s, q.importer, q.exporter));
+            }
+        }
+        out
     }
 }

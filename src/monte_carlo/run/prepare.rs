@@ -12,7 +12,7 @@ use crate::monte_carlo::resources::{Bytes, MemoryLimit, available_memory, lhs_by
 use crate::monte_carlo::sampling::Sampling;
 use crate::monte_carlo::seed::{lhs_rng, permutation};
 use crate::monte_carlo::space::{ParameterSpace, PolicyNames};
-use crate::monte_carlo::spec::{MonteCarloSpec, check_draws};
+use crate::monte_carlo::spec::{MonteCarloSpec, Param, check_draws};
 use crate::monte_carlo::track::resolve_tracked;
 use crate::policy::RevenuePool;
 use crate::scenario::{CompiledScenario, Scenario};
@@ -86,7 +86,8 @@ impl MonteCarlo {
         solver: SolverConfig,
     ) -> Result<Self> {
         check_model(model)?;
-        let space = ParameterSpace::resolve(spec, data, &policy_names(scenarios))?;
+        let quotas = spec.vary().iter().any(|e| e.param == Param::QuotaVolume);
+        let space = ParameterSpace::resolve(spec, data, &policy_names(scenarios, quotas))?;
         let tracked = resolve_tracked(spec.track(), data, spec.source())?;
         if scenarios.is_empty() {
             return Err(Error::invalid("Monte Carlo", "no scenario to run"));
@@ -240,10 +241,18 @@ impl MonteCarlo {
     }
 }
 
-/// The unions and components the scenarios name, for policy items.
-fn policy_names(scenarios: &[CompiledScenario]) -> PolicyNames {
+/// The unions and components the scenarios name, and (with `quotas`) the
+/// quotas in force in their policies, for policy items.
+fn policy_names(scenarios: &[CompiledScenario], quotas: bool) -> PolicyNames {
     let mut names = PolicyNames::default();
     for cs in scenarios {
+        if quotas {
+            for q in cs.quotas_in_force() {
+                if !names.quotas.contains(&q) {
+                    names.quotas.push(q);
+                }
+            }
+        }
         for u in cs.union_names() {
             if !names.unions.contains(&u) {
                 names.unions.push(u);

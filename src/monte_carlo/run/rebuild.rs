@@ -9,7 +9,7 @@
 //!              (exporter "*"), as editing the data's "*" row would; otherwise it stays as loaded
 //! recompiled:  supplies, shares and expenditure (PreparedMarket), CET and Article XXIV weights,
 //!              preferences (drawn rate vs MFN), collection shares: all read the drawn data
-//! policy:      compiled.policy_scaled(ntb_cut factors, shock factors)
+//! policy:      compiled.policy_scaled(ntb_cut, shock and quota_volume factors)
 //! start:       the solution at the central values (of the central draw's own data and policy)
 //! ```
 //! Only draws of a run with a data or policy item come here; a run that
@@ -102,6 +102,10 @@ impl MonteCarlo {
     fn drawn_scaling(&self, vals: &[f64]) -> PolicyScaling {
         let mut scaling = PolicyScaling::default();
         for (item, &v) in self.space.items().iter().zip(vals) {
+            if let Some(q) = self.space.quota_of(item) {
+                scaling.quota_volume.push((q, v));
+                continue;
+            }
             let list = match item.param {
                 Param::NtbCut => &mut scaling.ntb_cut,
                 Param::Shock => &mut scaling.shock,
