@@ -28,7 +28,7 @@ use super::distribution::Distribution;
 use super::spec::{Link, Mode, MonteCarloSpec, Param, VaryEntry};
 use crate::error::{Error, Result};
 use crate::model::Dataset;
-use crate::scenario::Selector;
+use crate::scenario::{QuotaId, Selector};
 
 /// One value of the data or of the policy that a run changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,10 +56,6 @@ impl Item {
         }
     }
 }
-
-/// A quota's identity: (sector, importer, exporter); `None` is the `*` of
-/// an export quota (importer) or a global import quota (exporter).
-pub(crate) type QuotaId = (usize, Option<usize>, Option<usize>);
 
 /// The names policy items may refer to: the unions, the decomposition
 /// components and the quotas in force of the scenarios of a run.

@@ -21,7 +21,7 @@ mod union;
 pub use quota::{QuotaAmount, QuotaChange};
 
 pub(crate) use compile::{CompiledScenario, compile};
-pub(crate) use scaling::PolicyScaling;
+pub(crate) use scaling::{PolicyScaling, QuotaId};
 
 use std::fmt;
 

@@ -17,6 +17,10 @@ use super::compile::CompiledScenario;
 use super::item::ItemKind;
 use crate::policy::PolicyState;
 
+/// A quota's identity: (sector, importer, exporter); `None` is the `*` of
+/// an export quota (importer) or a global import quota (exporter).
+pub(crate) type QuotaId = (usize, Option<usize>, Option<usize>);
+
 /// Factors scaling a compiled policy: union name → factor on its NTB cut,
 /// component label → share of its change implemented.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,7 +30,7 @@ pub(crate) struct PolicyScaling {
     /// `(component label, factor)`.
     pub shock: Vec<(String, f64)>,
     /// `((sector, importer, exporter), factor)`; `None` is a quota's `*` side.
-    pub quota_volume: Vec<((usize, Option<usize>, Option<usize>), f64)>,
+    pub quota_volume: Vec<(QuotaId, f64)>,
 }
 
 impl CompiledScenario {
@@ -119,7 +123,7 @@ impl CompiledScenario {
 
     /// The quotas in force once every item has acted, as
     /// `(sector, importer, exporter)`.
-    pub fn quotas_in_force(&self) -> Vec<(usize, Option<usize>, Option<usize>)> {
+    pub(crate) fn quotas_in_force(&self) -> Vec<QuotaId> {
         let p = self.policy();
         let mut out = Vec::new();
         for (s, sp) in p.sectors.iter().enumerate() {
