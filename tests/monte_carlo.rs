@@ -1410,6 +1410,26 @@ fn assert_draws_equal_run(
     compared
 }
 
+/// The two draws of the Monte Carlo run `mc` (data, definition), all
+/// fixed, each equal a deterministic run of `plain` under `treatment`.
+fn assert_fixed_draws_equal_run(
+    treatment: DomesticTreatment,
+    mc: (&customs_union::Dataset, &ScenarioSet),
+    plain: (&customs_union::Dataset, &ScenarioSet),
+    what: &str,
+) {
+    let summary = Simulation::new(mc.0)
+        .treatment(treatment)
+        .monte_carlo(mc.1)
+        .unwrap();
+    assert_eq!((summary.ok, summary.failed), (2, 0), "{what}");
+    let results = Simulation::new(plain.0)
+        .treatment(treatment)
+        .run(plain.1)
+        .unwrap();
+    assert_draws_equal_run(&summary, &results, what);
+}
+
 #[test]
 fn a_fixed_data_item_equals_run_on_the_edited_data() {
     let data = toy().dataset;
@@ -1465,16 +1485,7 @@ fn a_fixed_data_item_equals_run_on_the_edited_data() {
         let text = format!("{TOY}\n[montecarlo]\ndraws = 2\n{vary}");
         let set = ScenarioSet::from_toml_str(&text, "fixed.toml").unwrap();
         for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
-            let mc = Simulation::new(&data)
-                .treatment(treatment)
-                .monte_carlo(&set)
-                .unwrap();
-            assert_eq!((mc.ok, mc.failed), (2, 0), "{vary}");
-            let plain = Simulation::new(&want_data)
-                .treatment(treatment)
-                .run(&set)
-                .unwrap();
-            assert_draws_equal_run(&mc, &plain, vary);
+            assert_fixed_draws_equal_run(treatment, (&data, &set), (&want_data, &set), vary);
             // and the draw's dataset is the edited data
             let prepared = Simulation::new(&data)
                 .treatment(treatment)
@@ -1569,18 +1580,22 @@ fn no_cet_text() -> String {
     )
 }
 
+/// The error of a Monte Carlo definition `vary` on the toy data and the
+/// scenarios `base`, read or prepared.
+fn definition_error(base: &str, vary: &str) -> String {
+    let text = format!("{base}\n[montecarlo]\ndraws = 2\n{vary}");
+    let e = match ScenarioSet::from_toml_str(&text, "e.toml") {
+        Err(e) => e,
+        Ok(set) => Simulation::new(&toy().dataset)
+            .prepare_monte_carlo(&set)
+            .unwrap_err(),
+    };
+    e.to_string()
+}
+
 #[test]
 fn data_and_policy_definitions_are_checked() {
-    let err = |vary: &str| {
-        let text = format!("{TOY}\n[montecarlo]\ndraws = 2\n{vary}");
-        let e = match ScenarioSet::from_toml_str(&text, "e.toml") {
-            Err(e) => e,
-            Ok(set) => Simulation::new(&toy().dataset)
-                .prepare_monte_carlo(&set)
-                .unwrap_err(),
-        };
-        e.to_string()
-    };
+    let err = |vary: &str| definition_error(TOY, vary);
     let f = "dist = { kind = \"fixed\", value = 1 }";
     let cases = [
         (
@@ -1801,17 +1816,9 @@ fn a_fixed_quota_volume_factor_equals_run_with_the_volume_scaled() {
     for (vary, want) in cases {
         let text = format!("{base}\n[montecarlo]\ndraws = 2\n{vary}");
         let set = ScenarioSet::from_toml_str(&text, "q.toml").unwrap();
+        let want_set = ScenarioSet::from_toml_str(&want, "w.toml").unwrap();
         for treatment in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
-            let mc = Simulation::new(&data)
-                .treatment(treatment)
-                .monte_carlo(&set)
-                .unwrap();
-            assert_eq!((mc.ok, mc.failed), (2, 0), "{vary}");
-            let plain = Simulation::new(&data)
-                .treatment(treatment)
-                .run(&ScenarioSet::from_toml_str(&want, "w.toml").unwrap())
-                .unwrap();
-            assert_draws_equal_run(&mc, &plain, &vary);
+            assert_fixed_draws_equal_run(treatment, (&data, &set), (&data, &want_set), &vary);
         }
         // the quotas bind: the factor changes the outcome
         let plain = run_text(&data, &want);
@@ -1981,16 +1988,7 @@ fn a_non_positive_quota_factor_is_a_failed_draw() {
 #[test]
 fn quota_volume_definitions_are_checked() {
     let v = par_export_volume(&toy().dataset);
-    let err = |base: &str, vary: &str| {
-        let text = format!("{base}\n[montecarlo]\ndraws = 2\n{vary}");
-        let e = match ScenarioSet::from_toml_str(&text, "e.toml") {
-            Err(e) => e,
-            Ok(set) => Simulation::new(&toy().dataset)
-                .prepare_monte_carlo(&set)
-                .unwrap_err(),
-        };
-        e.to_string()
-    };
+    let err = definition_error;
     let q = quota_text(v);
     let f = "dist = { kind = \"fixed\", value = 1 }";
     let entry =
