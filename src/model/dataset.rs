@@ -164,16 +164,11 @@ impl Dataset {
         })
     }
 
-    /// Names where the data came from (kept in every result's metadata).
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = source.into();
-        self
-    }
-
-    /// Sets the units of every value.
-    pub fn with_units(mut self, units: impl Into<String>) -> Self {
-        self.units = units.into();
-        self
+    setters! {
+        /// Names where the data came from (kept in every result's metadata).
+        with_source(source: impl Into<String>) -> source = source.into();
+        /// Sets the units of every value.
+        with_units(units: impl Into<String>) -> units = units.into();
     }
 
     /// Adds what the loader noticed.
