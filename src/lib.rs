@@ -79,19 +79,22 @@ pub use solver::{
 /// Everything an economist's program needs, in one import:
 /// `use customs_union::prelude::*;`. It exports no `Result` alias.
 pub mod prelude {
+    pub use crate::accounts::QuotaRegime;
     pub use crate::accounts::{CountryOutcome, OutcomeField};
     pub use crate::error::{Error, Infeasible};
     pub use crate::model::{
-        Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix, Sector,
+        BaselineQuota, Country, Dataset, DomesticTreatment, Elasticities, Market, Matrix,
+        QuotaHolder, Sector,
     };
     pub use crate::monte_carlo::{
         Distribution, McSummary, Metric, MonteCarloSpec, Sampling, Tracked,
     };
-    pub use crate::policy::{CetException, CetRule, CustomsUnion, RevenueSharing};
+    pub use crate::policy::{CetException, CetRule, CustomsUnion, InternalQuotas, RevenueSharing};
     pub use crate::run::{
-        ComponentContribution, CountryResult, FlowResult, ScenarioResult, SectorResult, UnionResult,
+        ComponentContribution, CountryResult, FlowResult, QuotaResult, ScenarioResult,
+        SectorResult, UnionResult,
     };
-    pub use crate::scenario::{Action, PolicyChange, Scenario};
+    pub use crate::scenario::{Action, PolicyChange, QuotaChange, Scenario};
     pub use crate::simulation::{Meta, RunResults, ScenarioSet, Simulation};
     pub use crate::solver::{Method, ModelVariant, SolverConfig, SolverReport};
 }

@@ -278,10 +278,18 @@ impl<'a> Simulation<'a> {
             solver: self.solver_for(set),
             decompose: self.decompose,
         };
-        let mut scenarios = compiled
-            .iter()
-            .map(|cs| run_scenario(self.data, cs, &opts))
-            .collect::<Result<Vec<_>>>()?;
+        // the data's fingerprint (a hash of its whole content) is taken
+        // while the scenarios run
+        let (scenarios, meta) = rayon::join(
+            || {
+                compiled
+                    .iter()
+                    .map(|cs| run_scenario(self.data, cs, &opts))
+                    .collect::<Result<Vec<_>>>()
+            },
+            || self.meta(set),
+        );
+        let mut scenarios = scenarios?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
                 set.scenarios
@@ -301,7 +309,7 @@ impl<'a> Simulation<'a> {
             }
         }
         Ok(RunResults {
-            meta: self.meta(set)?,
+            meta: meta?,
             solver: opts.solver,
             countries: self
                 .data
@@ -439,6 +447,37 @@ mod tests {
             back[0].country("HOM").unwrap().welfare,
             r[0].country("HOM").unwrap().welfare
         );
+    }
+
+    #[test]
+    fn sectors_solved_on_one_thread_or_several_give_the_same_bytes() {
+        let data = Dataset::embedded("eaeu2009").unwrap();
+        let set = ScenarioSet::new(vec![
+            Scenario::new("cet").with_union(
+                CustomsUnion::new(
+                    "CU",
+                    &["KAZ", "RUS", "BLR"],
+                    CetRule::Adopt {
+                        country: "RUS".into(),
+                    },
+                )
+                .with_pooling(&[("RUS", 0.8797), ("KAZ", 0.0733), ("BLR", 0.0470)]),
+            ),
+        ]);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let r = Simulation::new(&data).decompose(true).run(&set).unwrap();
+                r.to_json().unwrap()
+            })
+        };
+        let one = on(1);
+        assert!(one.contains("\"flows\""));
+        assert_eq!(one, on(2));
+        assert_eq!(one, on(3));
     }
 
     #[test]

@@ -1041,9 +1041,9 @@ fn a_run_that_cannot_fit_in_memory_is_refused_before_any_draw() {
     let start = std::time::Instant::now();
     let plan = OutputPlan::summary(2);
     let est = run.mc.memory_estimate(0, run.mc.draws(), &plan);
-    // 2 scenarios x (4 countries + 1 union) x 19 fields of 8 bytes, a failure slot,
+    // 2 scenarios x (4 countries + 1 union) x 21 fields of 8 bytes, a failure slot,
     // the usable-draw index and two sort buffers per thread
-    assert_eq!(est.per_draw, 8 * 190 + 8 + 9 + 16 * 2);
+    assert_eq!(est.per_draw, 8 * 210 + 8 + 9 + 16 * 2);
     let e = run.mc.run(&ctl(2)).unwrap_err().to_string();
     assert!(e.contains("memory") && e.contains("shards"), "{e}");
     assert!(start.elapsed().as_secs() < 10);

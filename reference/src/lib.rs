@@ -16,6 +16,7 @@
 //! solve       Newton on log prices with a finite-difference Jacobian
 //! accounts    welfare, trade creation and diversion, totals, union aggregates
 //! pooling     duty pooling by shares
+//! quotas      quotas, tariff-rate quotas and export taxes (regimes tried in turn)
 //! ranges      the parameter ranges the model promises, shared by:
 //! generate    the seeded generator (a seed names a case)
 //! strategies  proptest strategies for markets, policies, datasets, scenarios
@@ -34,6 +35,7 @@ pub mod generate;
 pub mod model;
 pub mod policy;
 pub mod pooling;
+pub mod quotas;
 pub mod ranges;
 pub mod rng;
 pub mod solve;
@@ -48,6 +50,7 @@ pub use generate::*;
 pub use model::*;
 pub use policy::*;
 pub use pooling::*;
+pub use quotas::*;
 pub use rng::*;
 pub use solve::*;
 pub use unions::*;

@@ -7,7 +7,7 @@
 //!                                                        too when it is a taxed source)
 //! pooled:   TR1[m] = (1 - k[m]) TR1[m] + share[m] * sum_{j in union} k[j] TR1[j]
 //!           (k = the share of duties each member collects; sector by sector)
-//! welfare = dCS + dPS + (TR1 - TR0)
+//! welfare = dCS + dPS + (TR1 - TR0) + d quota_rent + d export_tax_revenue   (accounts/quota.rs)
 //! dMp = sum_{partners} (x - x0),  dMo = sum_{outsiders} (x - x0)   (and at new prices p x - x0)
 //! ```
 
@@ -72,12 +72,16 @@ pub fn country_outcomes<S: SectorSolution>(
         }
         out[j] = o;
     }
+    if let Some(r) = terms.restrictions {
+        super::quota::restriction_accounts(sol, r, &mut out[..n]);
+    }
     pool_and_close(pools, &mut out[..n]);
 }
 
 /// Pays pooled (collected) revenue out, then sets each country's revenue
-/// change and `welfare = consumer_surplus + producer_surplus + tariff_revenue`.
-/// With no pools it only closes the accounts.
+/// change and `welfare = consumer_surplus + producer_surplus + tariff_revenue +
+/// quota_rent + export_tax_revenue` (quota rent and export taxes are never
+/// pooled). With no pools it only closes the accounts.
 pub(crate) fn pool_and_close(pools: &[RevenuePool], out: &mut [CountryOutcome]) {
     for pool in pools {
         let total: f64 = pool
@@ -97,6 +101,10 @@ pub(crate) fn pool_and_close(pools: &[RevenuePool], out: &mut [CountryOutcome]) 
     }
     for o in out.iter_mut() {
         o.tariff_revenue = o.tariff_revenue_counterfactual - o.tariff_revenue_baseline;
-        o.welfare = o.consumer_surplus + o.producer_surplus + o.tariff_revenue;
+        o.welfare = o.consumer_surplus
+            + o.producer_surplus
+            + o.tariff_revenue
+            + o.quota_rent
+            + o.export_tax_revenue;
     }
 }

@@ -2,7 +2,7 @@
 //! or over a union's members), and the one list of its fields.
 //!
 //! ```text
-//! welfare = consumer_surplus + producer_surplus + tariff_revenue
+//! welfare = consumer_surplus + producer_surplus + tariff_revenue + quota_rent + export_tax_revenue
 //! tariff_revenue = tariff_revenue_counterfactual (after pooling) - tariff_revenue_baseline
 //! dMp = sum_{partners} dx,  dMo = sum_{outsiders} dx      (volumes, baseline prices)
 //! TD  = max(0, min(dMp, -dMo)),  TC = dMp - TD,  ETS = -dMo - TD
@@ -30,7 +30,8 @@ pub struct CountryOutcome {
     pub producer_surplus: f64,
     /// Change in tariff revenue, after pooling (value units).
     pub tariff_revenue: f64,
-    /// `consumer_surplus + producer_surplus + tariff_revenue` (value units).
+    /// `consumer_surplus + producer_surplus + tariff_revenue + quota_rent +
+    /// export_tax_revenue` (value units).
     pub welfare: f64,
     /// Tariff revenue at baseline (value units).
     pub tariff_revenue_baseline: f64,
@@ -62,6 +63,12 @@ pub struct CountryOutcome {
     pub trade_diversion_value: f64,
     /// External trade suppression at the new producer prices (value units).
     pub external_trade_suppression_value: f64,
+    /// Change in quota rent received (as a quota's holder; value units).
+    #[serde(default)]
+    pub quota_rent: f64,
+    /// Change in export-tax revenue (as the exporter; never pooled; value units).
+    #[serde(default)]
+    pub export_tax_revenue: f64,
 }
 
 macro_rules! outcome_fields {
@@ -81,7 +88,7 @@ macro_rules! outcome_fields {
         impl OutcomeField {
             /// The stored additive fields (every field but the two price
             /// levels and the derived `ImportsChange`), in storage order.
-            pub const ADDITIVE: [OutcomeField; 19] = [$( OutcomeField::$variant, )*];
+            pub const ADDITIVE: [OutcomeField; 21] = [$( OutcomeField::$variant, )*];
 
             /// The field's name in JSON and CSV output (snake_case).
             pub const fn name(self) -> &'static str {
@@ -157,6 +164,10 @@ outcome_fields! {
     TradeDiversionValue => trade_diversion_value, true;
     /// External trade suppression at new prices.
     ExternalTradeSuppressionValue => external_trade_suppression_value, true;
+    /// Change in quota rent received.
+    QuotaRent => quota_rent, true;
+    /// Change in export-tax revenue.
+    ExportTaxRevenue => export_tax_revenue, true;
 }
 
 impl OutcomeField {
@@ -186,7 +197,7 @@ pub fn trade_effects(d_partners: f64, d_outside: f64) -> (f64, f64, f64) {
 
 impl CountryOutcome {
     /// The additive fields, in [`OutcomeField::ADDITIVE`] order.
-    pub fn additive(&self) -> [f64; 19] {
+    pub fn additive(&self) -> [f64; 21] {
         OutcomeField::ADDITIVE.map(|f| f.get(self))
     }
 
@@ -256,7 +267,7 @@ mod tests {
         for n in names {
             assert_eq!(OutcomeField::parse(n).unwrap().name(), n);
         }
-        assert_eq!(OutcomeField::changes().count(), 15);
+        assert_eq!(OutcomeField::changes().count(), 17);
     }
 
     #[test]

@@ -42,11 +42,31 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 /// # Errors
 /// [`Error::Io`] naming the file; the previous file, if any, is left intact.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_streamed(path, |w| w.write_all(bytes))
+}
+
+/// Writes what `write` produces to `path` atomically, through a buffer into
+/// the temporary file as it comes: a large document is never held whole in
+/// memory. The previous file is replaced only once `write` has succeeded
+/// and the file is synced.
+///
+/// # Errors
+/// [`Error::Io`] naming the file; the previous file, if any, is left intact.
+pub fn write_streamed(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(named(&parent))?;
     let tmp = temp_name(path)?;
-    let result =
-        write_synced(&tmp, bytes).and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
+    let streamed = || -> Result<()> {
+        let f = fs::File::create(&tmp).map_err(named(&tmp))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        write(&mut w).map_err(named(path))?;
+        let f = w.into_inner().map_err(|e| named(path)(e.into_error()))?;
+        f.sync_all().map_err(named(path))
+    };
+    let result = streamed().and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -109,6 +129,20 @@ mod tests {
         write_file(&p, b"one").unwrap();
         write_file(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_stream_that_fails_leaves_the_previous_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("out.json");
+        write_streamed(&p, |w| w.write_all(b"whole")).unwrap();
+        let failed = write_streamed(&p, |w| {
+            w.write_all(b"part")?;
+            Err(std::io::Error::other("interrupted"))
+        });
+        assert!(failed.unwrap_err().to_string().contains("out.json"));
+        assert_eq!(fs::read(&p).unwrap(), b"whole");
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
     }
 

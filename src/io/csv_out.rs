@@ -11,6 +11,7 @@
 //! decomposition.csv  scenario,component,country,field,value  (change fields; with the decomposition)
 //! stages.csv         scenario,stage,country,field,value      (change fields; with the decomposition)
 //! unions.csv         scenario,union,field,value            (aggregates and Article XXIV averages)
+//! quota_results.csv  scenario,sector,importer,exporter,volume,counterfactual,regime,rent_rate,rent,holder
 //! meta.csv           key,value
 //! README.md          units and fields
 //!
@@ -33,13 +34,14 @@ use crate::run::{CountryResult, Meta, TariffAverages};
 use crate::simulation::RunResults;
 
 /// The files `write_csv` writes; none collides with a data file's name.
-pub const RUN_CSV_FILES: [&str; 8] = [
+pub const RUN_CSV_FILES: [&str; 9] = [
     "totals.csv",
     "by_sector.csv",
     "bilateral.csv",
     "decomposition.csv",
     "stages.csv",
     "unions.csv",
+    "quota_results.csv",
     "meta.csv",
     "README.md",
 ];
@@ -48,13 +50,15 @@ pub const RUN_CSV_FILES: [&str; 8] = [
 pub const MC_CSV_FILES: [&str; 3] = ["summary.csv", "meta.csv", "README.md"];
 
 /// Data-folder file names: a folder holding one is never written over.
-const DATA_FILES: [&str; 6] = [
+const DATA_FILES: [&str; 8] = [
     "countries.csv",
     "sectors.csv",
     "flows.csv",
     "tariffs.csv",
     "ntb.csv",
     "supply.csv",
+    "quotas.csv",
+    "export_taxes.csv",
 ];
 
 struct Table {
@@ -167,6 +171,7 @@ fn readme(results: &RunResults) -> String {
          | `decomposition.csv` | scenario, component, country, field, value | Shapley values of each component (change fields; empty without the decomposition) |\n\
          | `stages.csv` | scenario, stage, country, field, value | each stage's change over its parent along `extends` (empty without the decomposition) |\n\
          | `unions.csv` | scenario, union, field, value | members' sums, `welfare_pct_gdp`, Article XXIV averages (`article_xxiv_*`, members' as `article_xxiv_<code>_*`), each member's share of collected duties before pooling (`duty_collected_share_<code>_baseline`, `_counterfactual`) |\n\
+         | `quota_results.csv` | scenario, sector, importer, exporter, volume, counterfactual, regime, rent_rate, rent, holder | every quota in force: its volume, filled volume, regime (under, at, over), rent wedge, rent level and who receives it (`*`: every destination or every other origin) |\n\
          | `meta.csv` | key, value | what was run |\n\n\
          Fields: {}, and in decompositions and stages `imports_change`.\n",
         m.dataset,
@@ -251,8 +256,37 @@ impl RunResults {
             Table::long("decomposition.csv", &["scenario", "component", "country"])?;
         let mut stages = Table::long("stages.csv", &["scenario", "stage", "country"])?;
         let mut unions = Table::long("unions.csv", &["scenario", "union"])?;
+        let mut quotas = Table::new(
+            "quota_results.csv",
+            &[
+                "scenario",
+                "sector",
+                "importer",
+                "exporter",
+                "volume",
+                "counterfactual",
+                "regime",
+                "rent_rate",
+                "rent",
+                "holder",
+            ],
+        )?;
         for r in self.iter() {
             let sc = r.name.as_str();
+            for q in &r.quotas {
+                quotas.row(&[
+                    sc,
+                    &q.sector,
+                    &q.importer,
+                    &q.exporter,
+                    &num(q.volume),
+                    &num(q.counterfactual),
+                    q.regime.name(),
+                    &num(q.rent_rate),
+                    &num(q.rent),
+                    q.holder.name(),
+                ])?;
+            }
             for c in &r.totals {
                 additive_rows(&mut totals, &[sc, &c.country], &c.outcome)?;
                 if let Some(p) = c.welfare_pct_gdp {
@@ -318,6 +352,7 @@ impl RunResults {
             decomposition,
             stages,
             unions,
+            quotas,
             meta,
         ] {
             files.push(t.finish()?);

@@ -7,6 +7,8 @@
 //! tariffs.csv    sector,exporter,importer,rate              (sector, exporter may be *)
 //! ntb.csv        same as tariffs.csv                        (optional)
 //! supply.csv     sector,country,epsilon                     (optional; sector may be *)
+//! quotas.csv     sector,exporter,importer,premium,holder    (optional; baseline quotas, binding)
+//! export_taxes.csv sector,exporter,importer,rate            (optional; sector, importer may be *)
 //! ```
 //! Extra columns (e.g. `source`) are ignored. Tariff and NTB precedence:
 //! (sector, exporter) > (sector, *) > (*, exporter) > (*, *); missing is 0;
@@ -17,7 +19,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Country, Dataset, Elasticities, Market, Matrix, Sector};
+use crate::model::{
+    BaselineQuota, Country, Dataset, Elasticities, Market, Matrix, QuotaHolder, Sector,
+};
 
 /// A dataset as loaded, with what the loader noticed.
 #[derive(Debug, Clone)]
@@ -124,8 +128,26 @@ struct Table {
 
 impl Table {
     fn parse(file: &str, text: &str, required: &[&str]) -> Result<Table> {
+        let (mut t, mut rdr) = Table::open(file, text, required)?;
+        let mut rows = Vec::new();
+        each_row(&t, &mut rdr, |r| {
+            rows.push((r.line, r.vals.to_vec()));
+            Ok(())
+        })?;
+        t.rows = rows;
+        Ok(t)
+    }
+
+    /// Reads and checks the header; the rows are left in the reader.
+    fn open<'t>(
+        file: &str,
+        text: &'t str,
+        required: &[&str],
+    ) -> Result<(Table, csv::Reader<&'t [u8]>)> {
+        // fields are trimmed as each row is copied out (see `each_row`):
+        // the reader's own trimming allocates a new record per row
         let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
+            .trim(csv::Trim::Headers)
             .flexible(false)
             .from_reader(text.as_bytes());
         let headers: Vec<String> = rdr
@@ -153,20 +175,12 @@ impl Table {
                 ));
             }
         }
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                Error::data(file, line, "row", e.to_string())
-            })?;
-            let line = rec.position().map_or(0, |p| p.line());
-            rows.push((line, rec.iter().map(str::to_string).collect()));
-        }
-        Ok(Table {
+        let t = Table {
             file: file.to_string(),
             headers,
-            rows,
-        })
+            rows: Vec::new(),
+        };
+        Ok((t, rdr))
     }
 
     fn col(&self, name: &str) -> usize {
@@ -234,10 +248,10 @@ impl Row<'_> {
 
     /// The row's `code` of a new `what` ("country", "sector"): not `*`,
     /// without blanks, and not in `index` yet, where it is entered at `next`.
-    fn new_code(
+    fn new_code<S: std::hash::BuildHasher>(
         &self,
         what: &str,
-        index: &mut HashMap<String, usize>,
+        index: &mut HashMap<String, usize, S>,
         next: usize,
     ) -> Result<&str> {
         let code = self.str("code")?;
@@ -252,6 +266,38 @@ impl Row<'_> {
 
     fn err(&self, field: &str, msg: impl Into<String>) -> Error {
         Error::data(&self.t.file, self.line, field, msg)
+    }
+}
+
+/// Hands `each` every row left in `rdr`, its fields in one reused buffer:
+/// a large file is read without keeping anything per row.
+fn each_row(
+    t: &Table,
+    rdr: &mut csv::Reader<&[u8]>,
+    mut each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    let mut rec = csv::StringRecord::new();
+    let mut vals: Vec<String> = Vec::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::data(&t.file, line, "row", e.to_string()));
+            }
+        }
+        vals.resize_with(rec.len(), String::new);
+        for (v, f) in vals.iter_mut().zip(rec.iter()) {
+            v.clear();
+            v.push_str(f.trim());
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        each(Row {
+            t,
+            line,
+            vals: &vals,
+        })?;
     }
 }
 
@@ -295,6 +341,96 @@ fn read_table(
     }
 }
 
+/// Code → index, looked up for every row of the large files: FNV-1a, as
+/// codes are short and come from the user's own files (no adversary to
+/// resist, as SipHash does at several times the cost).
+type Codes = HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The 64-bit FNV-1a hash.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+const FLOW_COLUMNS: &[&str] = &["sector", "exporter", "importer", "value"];
+const RATE_COLUMNS: &[&str] = &["sector", "exporter", "importer", "rate"];
+
+/// A large file read whole and its header checked, its rows still to be
+/// streamed (flows, tariffs, NTB wedges: one row per line and pair).
+struct Streamed {
+    header: Table,
+    text: String,
+}
+
+fn read_text(
+    read: Reader,
+    name: &str,
+    required: &[&str],
+    optional: bool,
+) -> Result<Option<Streamed>> {
+    match read(name)? {
+        Some(text) => {
+            let (header, _) = Table::open(name, &text, required)?;
+            Ok(Some(Streamed { header, text }))
+        }
+        None if optional => Ok(None),
+        None => Err(Error::io_message(name, "required file not found")),
+    }
+}
+
+/// The fields that make a row of flows, tariffs or wedges unique.
+fn key_of(r: &Row) -> Vec<String> {
+    ["sector", "exporter", "importer"]
+        .iter()
+        .map(|f| r.vals[r.t.col(f)].clone())
+        .collect()
+}
+
+impl Streamed {
+    /// Hands `each` every row; nothing is kept per row.
+    fn rows(&self, each: impl FnMut(Row) -> Result<()>) -> Result<()> {
+        let (_, mut rdr) = Table::open(&self.header.file, &self.text, &[])?;
+        each_row(&self.header, &mut rdr, each)
+    }
+
+    /// `err` from streaming, or, when `dup` holds a repeated row (its line
+    /// and the key fields that repeat), the error naming the line it repeats.
+    fn explain_duplicate(&self, err: Error, dup: Option<(u64, Vec<String>)>) -> Result<()> {
+        let Some((line, key)) = dup else {
+            return Err(err);
+        };
+        let mut first = 0;
+        let _ = self.rows(|r| {
+            if key_of(&r) == key {
+                first = r.line;
+                return Err(Error::io_message("", "found"));
+            }
+            Ok(())
+        });
+        Err(Error::data(
+            &self.header.file,
+            line,
+            "sector",
+            format!("duplicate row: the same sector, exporter and importer as line {first}"),
+        ))
+    }
+}
+
 /// Loads a dataset from files supplied by `read` (file name → contents, `None`
 /// when absent). `origin` names the directory in messages.
 ///
@@ -305,38 +441,35 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let mut contents = Vec::new();
     let mut warnings = Vec::new();
     // the files this reader knows, with their required columns and whether
-    // they may be missing; errors are reported in this order
-    let [countries_t, sectors_t, flows_t, tariffs_t, ntb_t, supply_t] = [
+    // they may be missing; errors are reported in the order countries,
+    // sectors, flows, tariffs, ntb, supply. The three large files only have
+    // their header checked here: their rows are streamed below.
+    let [countries_t, sectors_t, supply_t] = [
         ("countries.csv", &["code", "name"][..], false),
         (
             "sectors.csv",
             &["code", "name", "sigma_m", "sigma_d", "eta", "epsilon"],
             false,
         ),
-        (
-            "flows.csv",
-            &["sector", "exporter", "importer", "value"],
-            false,
-        ),
-        (
-            "tariffs.csv",
-            &["sector", "exporter", "importer", "rate"],
-            false,
-        ),
-        ("ntb.csv", &["sector", "exporter", "importer", "rate"], true),
         ("supply.csv", &["sector", "country", "epsilon"], true),
     ]
     .map(|(name, columns, optional)| read_table(read, name, columns, optional, &mut contents));
+    let [flows_t, tariffs_t, ntb_t] = [
+        ("flows.csv", FLOW_COLUMNS, false),
+        ("tariffs.csv", RATE_COLUMNS, false),
+        ("ntb.csv", RATE_COLUMNS, true),
+    ]
+    .map(|(name, columns, optional)| read_text(read, name, columns, optional));
     let required = |t: Result<Option<Table>>| t.map(|t| t.expect("a required file"));
     let countries_t = required(countries_t)?;
     let sectors_t = required(sectors_t)?;
-    let flows_t = required(flows_t)?;
-    let tariffs_t = required(tariffs_t)?;
+    let flows_t = flows_t?.expect("a required file");
+    let tariffs_t = tariffs_t?.expect("a required file");
     let (ntb_t, supply_t) = (ntb_t?, supply_t?);
 
     // countries
     let mut countries = Vec::new();
-    let mut cidx: HashMap<String, usize> = HashMap::new();
+    let mut cidx = Codes::default();
     for r in rows(&countries_t) {
         let code = r.new_code("country", &mut cidx, countries.len())?;
         let name = r.vals[countries_t.col("name")].clone();
@@ -369,7 +502,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let n = countries.len();
     // sectors
     let mut sectors = Vec::new();
-    let mut sidx: HashMap<String, usize> = HashMap::new();
+    let mut sidx = Codes::default();
     for r in rows(&sectors_t) {
         let code = r.new_code("sector", &mut sidx, sectors.len())?;
         let max = crate::model::limits::ELASTICITY_MAX;
@@ -421,34 +554,37 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
             .map(Some)
             .ok_or_else(|| r.err(field, format!("unknown sector code `{c}`")))
     };
-    // flows
-    let mut flows = vec![Matrix::zeros(n); ns];
-    let mut seen: HashMap<(usize, usize, usize), u64> = HashMap::new();
-    for r in rows(&flows_t) {
-        let s = sector_of(&r, "sector", false)?.expect("no star");
-        let i = country_of(&r, "exporter")?;
-        let j = country_of(&r, "importer")?;
-        let v = r.finite("value")?;
-        if v < 0.0 {
-            return Err(r.err("value", format!("must be >= 0, got {v}")));
-        }
-        if v > crate::model::limits::FLOW_MAX {
-            return Err(r.err(
-                "value",
-                format!(
-                    "must be at most {:e}, got {v:e}",
-                    crate::model::limits::FLOW_MAX
-                ),
-            ));
-        }
-        if let Some(prev) = seen.insert((s, i, j), r.line) {
-            return Err(r.err(
-                "sector",
-                format!("duplicate row: the same sector, exporter and importer as line {prev}"),
-            ));
-        }
-        flows[s].set(i, j, v);
-    }
+    // flows: dense per sector, NaN until a row gives the cell
+    let cells = n * n;
+    let mut flows = vec![f64::NAN; ns * cells];
+    let mut dup: Option<(u64, Vec<String>)> = None;
+    flows_t
+        .rows(|r| {
+            let s = sector_of(&r, "sector", false)?.expect("no star");
+            let i = country_of(&r, "exporter")?;
+            let j = country_of(&r, "importer")?;
+            let v = r.finite("value")?;
+            if v < 0.0 {
+                return Err(r.err("value", format!("must be >= 0, got {v}")));
+            }
+            if v > crate::model::limits::FLOW_MAX {
+                return Err(r.err(
+                    "value",
+                    format!(
+                        "must be at most {:e}, got {v:e}",
+                        crate::model::limits::FLOW_MAX
+                    ),
+                ));
+            }
+            let cell = &mut flows[s * cells + i * n + j];
+            if !cell.is_nan() {
+                dup = Some((r.line, key_of(&r)));
+                return Err(r.err("sector", "duplicate"));
+            }
+            *cell = v;
+            Ok(())
+        })
+        .or_else(|e| flows_t.explain_duplicate(e, dup.take()))?;
     // rates
     let mut diagonal_rows = Vec::new();
     let (tariffs, mfn) = rate_matrices(
@@ -510,22 +646,24 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
     }
     let mut markets = Vec::with_capacity(ns);
-    for s in 0..ns {
-        let m = Market::new(
-            flows[s].clone(),
-            tariffs[s].clone(),
-            ntb[s].clone(),
-            supply[s].clone(),
-        )
-        .and_then(|m| m.with_mfn(mfn[s].clone()))
-        .map_err(|e| {
-            Error::data(
-                "flows.csv",
-                0,
-                "value",
-                format!("sector {}: {e}", sectors[s].code),
-            )
-        })?;
+    let parts = tariffs.into_iter().zip(ntb).zip(supply).zip(mfn);
+    for (s, (((t, c), e), mfn)) in parts.enumerate() {
+        let mut x = Matrix::zeros(n);
+        for (d, v) in x.as_mut_slice().iter_mut().zip(&flows[s * cells..]) {
+            if !v.is_nan() {
+                *d = *v;
+            }
+        }
+        let m = Market::new(x, t, c, e)
+            .and_then(|m| m.with_mfn(mfn))
+            .map_err(|e| {
+                Error::data(
+                    "flows.csv",
+                    0,
+                    "value",
+                    format!("sector {}: {e}", sectors[s].code),
+                )
+            })?;
         if m.is_empty() {
             warnings.push(format!(
                 "sector {}: every flow is zero; it will be skipped",
@@ -534,7 +672,14 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
         markets.push(m);
     }
+    drop(flows);
+    let markets = with_restrictions(read, &mut contents, &countries, &sectors, markets)?;
     let dataset = Dataset::new(countries, sectors, markets)?;
+    // files in the order they are read: countries, sectors, flows, tariffs, ntb, supply
+    let streamed = [Some(flows_t), Some(tariffs_t), ntb_t]
+        .into_iter()
+        .flatten();
+    contents.splice(2..2, streamed.map(|f| (f.header.file, f.text)));
     Ok(LoadedData {
         dataset,
         warnings,
@@ -545,7 +690,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
 
 #[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn rate_matrices(
-    t: &Table,
+    t: &Streamed,
     sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
     country_of: &dyn Fn(&Row, &str) -> Result<usize>,
     n: usize,
@@ -554,16 +699,25 @@ fn rate_matrices(
     diagonal_rows: &mut Vec<Error>,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<Matrix>, Vec<Vec<f64>>)> {
-    // (sector?, exporter?, importer) -> rate
-    let mut spec: HashMap<(Option<usize>, Option<usize>, usize), (u64, f64)> = HashMap::new();
-    for r in rows(t) {
+    // one slot per key, NaN until a row gives it:
+    // (sector, exporter, importer) in the output itself, (sector, *, importer),
+    // (*, exporter, importer), (*, *, importer)
+    let mut out = vec![Matrix::zeros(n); ns];
+    for m in &mut out {
+        m.as_mut_slice().fill(f64::NAN);
+    }
+    let mut sector_star = vec![f64::NAN; ns * n];
+    let mut star_exporter = vec![f64::NAN; n * n];
+    let mut star_star = vec![f64::NAN; n];
+    let mut dup: Option<(u64, Vec<String>)> = None;
+    t.rows(|r| {
         let s = sector_of(&r, "sector", true)?;
         let i = country_or_all(&r, "exporter", country_of)?;
         let j = country_of(&r, "importer")?;
         let v = r.finite("rate")?;
         match crate::model::limits::check_rate(v) {
             Err(msg) => return Err(r.err("rate", msg)),
-            Ok(Some(w)) => warnings.push(format!("{}:{}: field `rate`: {w}", t.file, r.line)),
+            Ok(Some(w)) => warnings.push(format!("{}:{}: field `rate`: {w}", t.header.file, r.line)),
             Ok(None) => {}
         }
         if floor < 0.0 {
@@ -579,54 +733,241 @@ fn rate_matrices(
                 "a rate on a country's own (domestic) sales is allowed only under the as-import-source treatment of domestic sales",
             ));
         }
-        if let Some((prev, _)) = spec.insert((s, i, j), (r.line, v)) {
-            return Err(r.err(
-                "sector",
-                format!("duplicate row: the same sector, exporter and importer as line {prev}"),
-            ));
+        let slot = match (s, i) {
+            (Some(s), Some(i)) => &mut out[s].as_mut_slice()[i * n + j],
+            (Some(s), None) => &mut sector_star[s * n + j],
+            (None, Some(i)) => &mut star_exporter[i * n + j],
+            (None, None) => &mut star_star[j],
+        };
+        if !slot.is_nan() {
+            dup = Some((r.line, key_of(&r)));
+            return Err(r.err("sector", "duplicate"));
         }
-    }
-    let mut out = vec![Matrix::zeros(n); ns];
-    for (s, m) in out.iter_mut().enumerate() {
-        for j in 0..n {
-            for i in 0..n {
-                let keys: [(Option<usize>, Option<usize>, usize); 4] = if i == j {
-                    [
-                        (Some(s), Some(i), j),
-                        (None, Some(i), j),
-                        (Some(s), Some(i), j),
-                        (None, Some(i), j),
-                    ]
-                } else {
-                    [
-                        (Some(s), Some(i), j),
-                        (Some(s), None, j),
-                        (None, Some(i), j),
-                        (None, None, j),
-                    ]
-                };
-                for key in keys {
-                    if let Some(&(_, v)) = spec.get(&key) {
-                        m.set(i, j, v);
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    let mfn = (0..ns)
+        *slot = v;
+        Ok(())
+    })
+    .or_else(|e| t.explain_duplicate(e, dup.take()))?;
+    let given = |v: f64| (!v.is_nan()).then_some(v);
+    let mfn: Vec<Vec<f64>> = (0..ns)
         .map(|s| {
             (0..n)
                 .map(|j| {
-                    [(Some(s), None, j), (None, None, j)]
-                        .iter()
-                        .find_map(|k| spec.get(k).map(|&(_, v)| v))
+                    given(sector_star[s * n + j])
+                        .or(given(star_star[j]))
                         .unwrap_or(0.0)
                 })
                 .collect()
         })
         .collect();
+    // precedence: (sector, exporter) > (sector, *) > (*, exporter) > (*, *);
+    // exporter * is every country other than the importer
+    for (s, m) in out.iter_mut().enumerate() {
+        for i in 0..n {
+            for j in 0..n {
+                if given(m.get(i, j)).is_some() {
+                    continue;
+                }
+                let v = if i == j {
+                    given(star_exporter[i * n + j])
+                } else {
+                    given(sector_star[s * n + j])
+                        .or(given(star_exporter[i * n + j]))
+                        .or(given(star_star[j]))
+                };
+                m.set(i, j, v.unwrap_or(0.0));
+            }
+        }
+    }
     Ok((out, mfn))
+}
+
+/// Reads the optional `quotas.csv` and `export_taxes.csv` and adds them to
+/// each sector's market.
+///
+/// ```text
+/// quotas.csv        sector,exporter,importer,premium[,holder]   sector a code; exporter or
+///                   importer may be * (a global import quota, an export quota); premium >= 0
+/// export_taxes.csv  sector,exporter,importer,rate               sector and importer may be *:
+///                   (sector, importer) > (sector, *) > (*, importer) > (*, *)
+/// ```
+fn with_restrictions(
+    read: Reader,
+    contents: &mut Vec<(String, String)>,
+    countries: &[Country],
+    sectors: &[Sector],
+    markets: Vec<Market>,
+) -> Result<Vec<Market>> {
+    let quotas_t = read_table(
+        read,
+        "quotas.csv",
+        &["sector", "exporter", "importer", "premium"],
+        true,
+        contents,
+    )?;
+    let taxes_t = read_table(
+        read,
+        "export_taxes.csv",
+        &["sector", "exporter", "importer", "rate"],
+        true,
+        contents,
+    )?;
+    if quotas_t.is_none() && taxes_t.is_none() {
+        return Ok(markets);
+    }
+    let (n, ns) = (countries.len(), sectors.len());
+    let ccodes: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
+    let scodes: Vec<&str> = sectors.iter().map(|s| s.code.as_str()).collect();
+    let country = |r: &Row, field: &str, star: bool| code_in(r, field, star, "country", &ccodes);
+    let sector = |r: &Row, star: bool| code_in(r, "sector", star, "sector", &scodes);
+    let mut quotas: Vec<Vec<BaselineQuota>> = vec![Vec::new(); ns];
+    if let Some(t) = &quotas_t {
+        for field in ["in_quota_tariff", "out_of_quota_tariff", "volume"] {
+            if t.col(field) != usize::MAX {
+                return Err(Error::data(
+                    "quotas.csv",
+                    1,
+                    field,
+                    "baseline tariff-rate quotas and volumes are not part of the data format: a \
+                     baseline quota binds at the baseline volume with its `premium`; give a \
+                     tariff-rate quota in a scenario's [[scenario.quota]]",
+                ));
+            }
+        }
+        // (sector, cell) -> line of the quota covering it
+        let mut owner: HashMap<(usize, usize, usize), u64> = HashMap::new();
+        let mut seen: HashMap<(usize, Option<usize>, Option<usize>), u64> = HashMap::new();
+        for r in rows(t) {
+            let s = sector(&r, false)?.expect("a code");
+            let exporter = country(&r, "exporter", true)?;
+            let importer = country(&r, "importer", true)?;
+            let premium = r.finite("premium")?;
+            if premium < 0.0 {
+                return Err(r.err("premium", format!("must be >= 0, got {premium}")));
+            }
+            let holder = if r.has("holder") {
+                let h = r.str("holder")?;
+                QuotaHolder::parse(h).ok_or_else(|| {
+                    r.err(
+                        "holder",
+                        format!("`{h}`: expected importer | exporter | none"),
+                    )
+                })?
+            } else {
+                QuotaHolder::Importer
+            };
+            if let Some(prev) = seen.insert((s, importer, exporter), r.line) {
+                return Err(r.err(
+                    "exporter",
+                    format!("duplicate row: the same quota as line {prev}"),
+                ));
+            }
+            let cells =
+                crate::model::quota_cells(markets[s].flows(), importer, exporter).map_err(|e| {
+                    match e {
+                        Error::Invalid { message, .. } => r.err("exporter", message),
+                        e => r.err("exporter", e.to_string()),
+                    }
+                })?;
+            for (i, j) in cells {
+                if let Some(prev) = owner.insert((s, i, j), r.line) {
+                    return Err(r.err(
+                        "exporter",
+                        format!(
+                            "overlaps the quota of line {prev} on {}->{}: a flow belongs to at most one quota",
+                            countries[i].code, countries[j].code
+                        ),
+                    ));
+                }
+            }
+            quotas[s].push(BaselineQuota {
+                importer,
+                exporter,
+                premium,
+                holder,
+            });
+        }
+    }
+    let mut taxes: Vec<Option<Matrix>> = vec![None; ns];
+    if let Some(t) = &taxes_t {
+        // (sector?, exporter, importer?) -> (line, rate)
+        type Key = (Option<usize>, usize, Option<usize>);
+        let mut spec: HashMap<Key, (u64, f64)> = HashMap::new();
+        for r in rows(t) {
+            let s = sector(&r, true)?;
+            let exporter = country(&r, "exporter", false)?.expect("a code");
+            let importer = country(&r, "importer", true)?;
+            if importer == Some(exporter) {
+                return Err(r.err("importer", "an export tax applies to sales abroad only"));
+            }
+            let rate = r.finite("rate")?;
+            if rate <= -1.0 {
+                return Err(r.err("rate", format!("must be > -1, got {rate}")));
+            }
+            crate::model::limits::check_rate(rate).map_err(|m| r.err("rate", m))?;
+            if let Some((prev, _)) = spec.insert((s, exporter, importer), (r.line, rate)) {
+                return Err(r.err(
+                    "sector",
+                    format!("duplicate row: the same sector, exporter and importer as line {prev}"),
+                ));
+            }
+        }
+        for (s, slot) in taxes.iter_mut().enumerate() {
+            let mut m = Matrix::zeros(n);
+            for i in 0..n {
+                for j in (0..n).filter(|&j| j != i) {
+                    for key in [
+                        (Some(s), Some(j)),
+                        (Some(s), None),
+                        (None, Some(j)),
+                        (None, None),
+                    ] {
+                        if let Some(&(_, v)) = spec.get(&(key.0, i, key.1)) {
+                            m.set(i, j, v);
+                            break;
+                        }
+                    }
+                }
+            }
+            if m.as_slice().iter().any(|&v| v != 0.0) {
+                *slot = Some(m);
+            }
+        }
+    }
+    markets
+        .into_iter()
+        .zip(taxes.into_iter().zip(quotas))
+        .enumerate()
+        .map(|(s, (m, (e, q)))| {
+            m.with_restrictions(e, q).map_err(|e| {
+                Error::data(
+                    "quotas.csv",
+                    0,
+                    "sector",
+                    format!("sector {}: {e}", sectors[s].code),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The index of the code in column `field` among `codes`, or `None` for `*`
+/// where `star` allows it.
+fn code_in(r: &Row, field: &str, star: bool, what: &str, codes: &[&str]) -> Result<Option<usize>> {
+    let v = r.str(field)?;
+    if v == "*" {
+        if star {
+            return Ok(None);
+        }
+        return Err(r.err(
+            field,
+            format!("`*` is not allowed here: give a {what} code"),
+        ));
+    }
+    codes
+        .iter()
+        .position(|c| *c == v)
+        .map(Some)
+        .ok_or_else(|| r.err(field, format!("unknown {what} code `{v}`")))
 }
 
 fn fmt_num(v: f64) -> String {
@@ -733,5 +1074,35 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
     write("tariffs.csv", ta)?;
     write("ntb.csv", nt)?;
     write("supply.csv", su)?;
+    let code = |c: Option<usize>| c.map_or("*", |c| codes[c]);
+    let mut qu = String::from("sector,exporter,importer,premium,holder,source\n");
+    let mut ex = String::from("sector,exporter,importer,rate,source\n");
+    for (s, m) in data.sectors().iter().zip(data.markets()) {
+        for q in m.quotas() {
+            qu += &format!(
+                "{},{},{},{},{},{src}\n",
+                s.code,
+                code(q.exporter),
+                code(q.importer),
+                q.premium,
+                q.holder.name()
+            );
+        }
+        let n = m.n();
+        for i in 0..n {
+            for j in 0..n {
+                let e = m.export_tax(i, j);
+                if e != 0.0 {
+                    ex += &format!("{},{},{},{},{src}\n", s.code, codes[i], codes[j], e);
+                }
+            }
+        }
+    }
+    if data.markets().iter().any(|m| !m.quotas().is_empty()) {
+        write("quotas.csv", qu)?;
+    }
+    if data.markets().iter().any(|m| m.has_restrictions()) {
+        write("export_taxes.csv", ex)?;
+    }
     Ok(())
 }

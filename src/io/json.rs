@@ -6,7 +6,9 @@
 //!                  sectors: [ { sector, iterations, residual, skipped, countries: [row + prices], flows } ],
 //!                  totals: { countries: [row] },
 //!                  unions: [ { name, members, ...aggregate fields, article_xxiv: { ..., members } } ],
-//!                  decomposition?: [ { component, countries: [change fields] } ] } ] }
+//!                  decomposition?: [ { component, countries: [change fields] } ],
+//!                  quotas?: [ { sector, importer, exporter, volume, counterfactual, regime,
+//!                               rent_rate, rent, holder } ] } ] }
 //! ```
 //! Outcome rows list their fields in [`OutcomeField`] order; floats are
 //! written in their shortest round-trip form, so the same results always
@@ -17,7 +19,9 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::accounts::{CountryOutcome, OutcomeField};
 use crate::error::{Error, Result};
-use crate::run::{CountryResult, FlowResult, ScenarioResult, TariffAverages, UnionResult};
+use crate::run::{
+    CountryResult, FlowResult, QuotaResult, ScenarioResult, TariffAverages, UnionResult,
+};
 use crate::simulation::{Meta, RunResults};
 
 /// Which fields an outcome row carries.
@@ -88,7 +92,8 @@ struct SectorDoc<'a> {
     residual: f64,
     skipped: bool,
     countries: Vec<Row<'a>>,
-    flows: &'a [FlowResult],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flows: Option<&'a [FlowResult]>,
 }
 
 #[derive(Serialize)]
@@ -188,11 +193,13 @@ struct ScenarioDoc<'a> {
     decomposition: Option<Vec<PartDoc<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stages: Option<Vec<PartDoc<'a>>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    quotas: &'a [QuotaResult],
     warnings: &'a [String],
 }
 
 impl<'a> ScenarioDoc<'a> {
-    fn new(r: &'a ScenarioResult) -> Self {
+    fn new(r: &'a ScenarioResult, flows: bool) -> Self {
         ScenarioDoc {
             name: &r.name,
             description: &r.description,
@@ -205,7 +212,7 @@ impl<'a> ScenarioDoc<'a> {
                     residual: s.residual,
                     skipped: s.skipped,
                     countries: rows(&s.countries, Fields::WithPrices),
-                    flows: &s.flows,
+                    flows: flows.then_some(s.flows.as_slice()),
                 })
                 .collect(),
             totals: Totals {
@@ -218,6 +225,7 @@ impl<'a> ScenarioDoc<'a> {
             stages: parts(r.stages.as_ref(), |c| {
                 (PartLabel::Stage(&c.stage), &c.countries)
             }),
+            quotas: &r.quotas,
             warnings: &r.warnings,
         }
     }
@@ -241,6 +249,21 @@ impl RunResults {
     /// # Errors
     /// [`Error::Invalid`] if serialisation fails (it does not for finite results).
     pub fn to_json(&self) -> Result<String> {
+        let mut out = Vec::new();
+        self.write_json(&mut out, true)
+            .map_err(|e| Error::invalid("JSON results", e.to_string()))?;
+        String::from_utf8(out).map_err(|e| Error::invalid("JSON results", e.to_string()))
+    }
+
+    /// Writes the `run` document to `out` as it is serialised, with no copy
+    /// of the document in memory; the bytes are those of
+    /// [`RunResults::to_json`]. With `flows` false every sector's bilateral
+    /// `flows` array is left out (the country rows and totals stay): at the
+    /// tariff line the flows are most of the document.
+    ///
+    /// # Errors
+    /// The writer's error, or serialisation's (it does not fail for finite results).
+    pub fn write_json(&self, out: &mut dyn std::io::Write, flows: bool) -> std::io::Result<()> {
         let doc = RunDocument {
             meta: &self.meta,
             model: self.meta.model.name(),
@@ -253,11 +276,61 @@ impl RunResults {
             },
             countries: &self.countries,
             sectors: &self.sectors,
-            scenarios: self.scenarios.iter().map(ScenarioDoc::new).collect(),
+            scenarios: self
+                .scenarios
+                .iter()
+                .map(|r| ScenarioDoc::new(r, flows))
+                .collect(),
             warnings: &self.warnings,
         };
-        serde_json::to_string_pretty(&doc)
-            .map(|s| s + "\n")
-            .map_err(|e| Error::invalid("JSON results", e.to_string()))
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    fn results() -> RunResults {
+        let data = Dataset::embedded("toy").unwrap();
+        let union = CustomsUnion::new("CU", &["HOM", "PAR"], CetRule::SimpleAverage);
+        let set = ScenarioSet::new(vec![Scenario::new("cu").with_union(union)]);
+        Simulation::new(&data).run(&set).unwrap()
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_document() {
+        let r = results();
+        let mut streamed = Vec::new();
+        r.write_json(&mut streamed, true).unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), r.to_json().unwrap());
+    }
+
+    #[test]
+    fn a_document_without_flows_keeps_everything_else_and_reports() {
+        let r = results();
+        let mut bytes = Vec::new();
+        r.write_json(&mut bytes, false).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let lean: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut full: serde_json::Value = serde_json::from_str(&r.to_json().unwrap()).unwrap();
+        let sectors = full["scenarios"][0]["sectors"].as_array_mut().unwrap();
+        assert!(
+            sectors
+                .iter()
+                .any(|s| !s["flows"].as_array().unwrap().is_empty())
+        );
+        for s in sectors {
+            s.as_object_mut().unwrap().remove("flows");
+        }
+        assert_eq!(lean, full);
+        // the report shows the country's total imports instead of the split by origin
+        let options = crate::report::html::ReportOptions::new().country("HOM");
+        let html = crate::report::html::render(&text, &options).unwrap();
+        assert!(html.contains("written without bilateral flows"), "{html}");
+        assert!(html.contains("imports, all origins"));
+        let with_flows = crate::report::html::render(&r.to_json().unwrap(), &options).unwrap();
+        assert!(!with_flows.contains("written without bilateral flows"));
     }
 }

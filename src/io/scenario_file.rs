@@ -1,8 +1,8 @@
 //! TOML scenario files: `[[scenario]]` tables with unions and
 //! changes, `[solver]` settings and a `[montecarlo]` section.
 //!
-//! Unknown keys are errors (a typo never passes silently). Tariff and NTB
-//! changes keep their order in the file even when interleaved.
+//! Unknown keys are errors (a typo never passes silently). Tariff, NTB,
+//! export and quota entries keep their order in the file even when interleaved.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,9 +10,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::model::QuotaHolder;
 use crate::monte_carlo::MonteCarloSpec;
-use crate::policy::{CetRule, CustomsUnion, Preferences, RevenueSharing};
-use crate::scenario::{Action, Instrument, PolicyChange, Scenario, Selector};
+use crate::policy::{CetRule, CustomsUnion, InternalQuotas, Preferences, RevenueSharing};
+use crate::scenario::{Action, Instrument, PolicyChange, QuotaChange, Scenario, Selector};
 use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
 
@@ -58,6 +59,25 @@ struct ScenarioDto {
     tariff: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
     ntb: Vec<toml::Spanned<ChangeDto>>,
+    #[serde(default)]
+    export: Vec<toml::Spanned<ChangeDto>>,
+    #[serde(default)]
+    quota: Vec<toml::Spanned<QuotaDto>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuotaDto {
+    importer: String,
+    exporter: String,
+    sector: String,
+    volume: Option<f64>,
+    share: Option<f64>,
+    lift: Option<bool>,
+    in_quota_tariff: Option<f64>,
+    out_of_quota_tariff: Option<f64>,
+    holder: Option<String>,
+    component: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +90,7 @@ struct UnionDto {
     cet: Option<CetRule>,
     revenue_sharing: Option<SharingDto>,
     preferences: Option<Preferences>,
+    internal_quotas: Option<InternalQuotas>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +118,59 @@ fn star() -> String {
     "*".to_string()
 }
 
+/// How many of a set of mutually exclusive keys an entry gives.
+fn given(keys: &[bool]) -> usize {
+    keys.iter().filter(|b| **b).count()
+}
+
+/// A `[[scenario.quota]]` entry.
+fn parse_quota(file: &str, key: &str, q: QuotaDto) -> Result<QuotaChange> {
+    if given(&[q.volume.is_some(), q.share.is_some(), q.lift.is_some()]) != 1 {
+        return Err(Error::scenario(
+            file,
+            key,
+            "give exactly one of volume | share | lift = true",
+        ));
+    }
+    let mut quota = match (q.volume, q.share, q.lift) {
+        (Some(v), _, _) => QuotaChange::volume(&q.importer, &q.exporter, &q.sector, v),
+        (_, Some(s), _) => QuotaChange::share(&q.importer, &q.exporter, &q.sector, s),
+        (_, _, Some(true)) => QuotaChange::lift(&q.importer, &q.exporter, &q.sector),
+        _ => {
+            return Err(Error::scenario(
+                file,
+                format!("{key}.lift"),
+                "`lift = false` changes nothing: remove the entry",
+            ));
+        }
+    };
+    match (q.in_quota_tariff, q.out_of_quota_tariff) {
+        (Some(a), Some(b)) => quota = quota.with_tariffs(a, b),
+        (None, None) => {}
+        _ => {
+            return Err(Error::scenario(
+                file,
+                key,
+                "a tariff-rate quota needs both in_quota_tariff and out_of_quota_tariff",
+            ));
+        }
+    }
+    if let Some(h) = q.holder {
+        let holder = QuotaHolder::parse(&h).ok_or_else(|| {
+            Error::scenario(
+                file,
+                format!("{key}.holder"),
+                format!("`{h}`: expected importer | exporter | none"),
+            )
+        })?;
+        quota = quota.with_holder(holder);
+    }
+    if let Some(c) = q.component {
+        quota = quota.with_component(&c);
+    }
+    Ok(quota)
+}
+
 /// Reads and parses a scenario file.
 ///
 /// # Errors
@@ -109,8 +183,22 @@ pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
     parse_scenario_file(&text, &path.display().to_string())
 }
 
+/// Line numbers of byte offsets: the newlines are found once, each look-up
+/// is a binary search (a file of thousands of changes names each one's line).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Self {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    Lines::of(text).line(offset)
 }
 
 /// Parses scenario-file text; `file` names it in errors.
@@ -174,6 +262,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
         }
         solver = Some(cfg);
     }
+    let lines = Lines::of(text);
     let mut scenarios = Vec::new();
     for (k, sc) in dto.scenario.into_iter().enumerate() {
         let base = format!("scenario[{k}] (`{}`)", sc.name);
@@ -207,28 +296,32 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 cet,
                 revenue_sharing,
                 preferences: un.preferences.unwrap_or_default(),
+                internal_quotas: un.internal_quotas.unwrap_or_default(),
             });
         }
         let mut changes: Vec<(usize, PolicyChange)> = Vec::new();
-        for (instrument, list) in [(Instrument::Tariff, sc.tariff), (Instrument::Ntb, sc.ntb)] {
+        let lists = [
+            (Instrument::Tariff, sc.tariff),
+            (Instrument::Ntb, sc.ntb),
+            (Instrument::ExportTax, sc.export),
+        ];
+        for (instrument, list) in lists {
             let tag = match instrument {
                 Instrument::Tariff => "tariff",
                 Instrument::Ntb => "ntb",
+                _ => "export",
             };
             for (c, sp) in list.into_iter().enumerate() {
                 let start = sp.span().start;
                 let ch = sp.into_inner();
-                let key = format!("{base}.{tag}[{c}] (line {})", line_of(text, start));
-                let given = [
+                let key = format!("{base}.{tag}[{c}] (line {})", lines.line(start));
+                let keys = [
                     ch.set.is_some(),
                     ch.add.is_some(),
                     ch.scale.is_some(),
                     ch.ban.is_some(),
-                ]
-                .iter()
-                .filter(|b| **b)
-                .count();
-                if given != 1 {
+                ];
+                if given(&keys) != 1 {
                     return Err(Error::scenario(
                         file,
                         key,
@@ -264,13 +357,21 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             }
         }
         changes.sort_by_key(|(start, _)| *start);
-        scenarios.push(Scenario {
-            name: sc.name,
-            description: sc.description,
-            extends: sc.extends,
-            unions,
-            changes: changes.into_iter().map(|(_, c)| c).collect(),
-        });
+        let mut quotas = Vec::new();
+        for (q, sp) in sc.quota.into_iter().enumerate() {
+            let start = sp.span().start;
+            let key = format!("{base}.quota[{q}] (line {})", lines.line(start));
+            let mut quota = parse_quota(file, &key, sp.into_inner())?;
+            quota.after_changes = changes.iter().filter(|(s, _)| *s < start).count();
+            quotas.push(quota);
+        }
+        let mut scenario = Scenario::new(&sc.name);
+        scenario.description = sc.description;
+        scenario.extends = sc.extends;
+        scenario.unions = unions;
+        scenario.changes = changes.into_iter().map(|(_, c)| c).collect();
+        scenario.quotas = quotas;
+        scenarios.push(scenario);
     }
     if scenarios.is_empty() {
         return Err(Error::scenario(

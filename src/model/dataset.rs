@@ -208,9 +208,22 @@ impl Dataset {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(b"customs-union/dataset/v1\n");
-        let body = serde_json::to_vec(&(&self.countries, &self.sectors, &self.markets))
-            .unwrap_or_default();
-        h.update(&body);
+        // the JSON is hashed as it is written: at the tariff line it is
+        // hundreds of megabytes that need not be held
+        struct Hashing<'h>(&'h mut Sha256);
+        impl std::io::Write for Hashing<'_> {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.update(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let content = (&self.countries, &self.sectors, &self.markets);
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, Hashing(&mut h));
+        let _ = serde_json::to_writer(&mut w, &content);
+        drop(w);
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 

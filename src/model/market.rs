@@ -124,19 +124,27 @@ pub struct Market {
     /// empty: 0 for every importer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     mfn: Vec<f64>,
+    /// Baseline export taxes `e0[origin, destination]`; `None`: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    export_taxes: Option<Matrix>,
+    /// Baseline quotas (binding at their baseline volume).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    quotas: Vec<super::BaselineQuota>,
 }
 
 checked_serde!(
     Market,
     "Reads a market and checks it as [`Market::new`] does.",
     |raw| {
-        Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply).and_then(|m| {
-            if raw.mfn.is_empty() {
-                Ok(m)
-            } else {
-                m.with_mfn(raw.mfn)
-            }
-        })
+        Market::new(raw.flows, raw.tariffs, raw.ntb, raw.supply)
+            .and_then(|m| m.with_restrictions(raw.export_taxes, raw.quotas))
+            .and_then(|m| {
+                if raw.mfn.is_empty() {
+                    Ok(m)
+                } else {
+                    m.with_mfn(raw.mfn)
+                }
+            })
     }
 );
 
@@ -200,7 +208,26 @@ impl Market {
             ntb,
             supply,
             mfn: Vec::new(),
+            export_taxes: None,
+            quotas: Vec::new(),
         })
+    }
+
+    pub(super) fn export_taxes_ref(&self) -> Option<&Matrix> {
+        self.export_taxes.as_ref()
+    }
+
+    pub(super) fn quotas_ref(&self) -> &[super::BaselineQuota] {
+        &self.quotas
+    }
+
+    pub(super) fn set_restrictions(
+        &mut self,
+        export_taxes: Option<Matrix>,
+        quotas: Vec<super::BaselineQuota>,
+    ) {
+        self.export_taxes = export_taxes;
+        self.quotas = quotas;
     }
 
     /// The market with each importer's MFN rate (one per country): a

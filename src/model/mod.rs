@@ -7,6 +7,8 @@
 //! t[i][j]   ad valorem tariff on i's good in j            (> -1)
 //! c[i][j]   ad valorem non-tariff wedge on i's good in j  (>= 0, dissipated)
 //! epsilon_i supply elasticity of origin i                  (>= 0 or +inf)
+//! e0[i][j]  export tax of exporter i on its sales to j     (> -1; optional)
+//! quotas    baseline quotas, binding with a rent premium   (optional)
 //! ```
 //! Every matrix is indexed `[origin, destination]`.
 
@@ -41,12 +43,14 @@ mod country;
 mod dataset;
 pub mod limits;
 mod market;
+mod restrictions;
 pub(crate) mod sector;
-mod serde_inf;
+pub(crate) mod serde_inf;
 mod treatment;
 
 pub use country::{Country, CountryId, SectorId};
 pub use dataset::{DEFAULT_UNITS, Dataset};
 pub use market::{Market, Matrix};
+pub use restrictions::{BaselineQuota, QuotaHolder, quota_cells};
 pub use sector::{Elasticities, Sector};
 pub use treatment::DomesticTreatment;

@@ -7,13 +7,16 @@
 //! ```text
 //! t1[i][j], c1[i][j]   counterfactual tariff and wedge, [origin, destination]
 //! banned[i][j]          flow removed (its CES weight drops out)
+//! e1[i][j], quotas      export taxes and quotas in force (see [`SectorRestrictions`])
 //! pool: members M, shares w, collection k: revenue_m = (1 - k_m) TR_m + w_m * sum_{j in M} k_j TR_j   (per sector)
 //! ```
 
 pub(crate) mod feasibility;
+mod quota;
 mod union;
 
-pub use union::{CetException, CetRule, CustomsUnion, Preferences, RevenueSharing};
+pub use quota::{Quota, SectorRestrictions, TrqRates};
+pub use union::{CetException, CetRule, CustomsUnion, InternalQuotas, Preferences, RevenueSharing};
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,9 @@ pub struct SectorPolicy {
     pub ntb: Matrix,
     /// Banned flows, row-major `[origin * n + destination]`.
     pub banned: Vec<bool>,
+    /// Export taxes and quotas in force.
+    #[serde(default)]
+    pub restrictions: SectorRestrictions,
 }
 
 impl SectorPolicy {
@@ -38,6 +44,7 @@ impl SectorPolicy {
             tariffs: market.tariffs().clone(),
             ntb: market.ntb().clone(),
             banned: vec![false; n * n],
+            restrictions: SectorRestrictions::baseline(market),
         }
     }
 

@@ -110,6 +110,20 @@ pub enum Preferences {
     Withdraw,
 }
 
+/// What a union does to the quotas among its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum InternalQuotas {
+    /// Every quota among members goes: a bilateral quota between members is
+    /// removed; a member's global or export quota loses its member partners
+    /// (their baseline flows come off its volume). Default.
+    #[default]
+    Lift,
+    /// Quotas among members stay.
+    Keep,
+}
+
 /// A customs union (or, with [`CetRule::None`], a free trade area). Built
 /// with [`CustomsUnion::new`] and the `with_*` setters; the scenario
 /// compilation checks every value (members, shares, rates).
@@ -131,6 +145,9 @@ pub struct CustomsUnion {
     /// What the CET does to members' preferential rates (default: keep them).
     #[serde(default)]
     pub preferences: Preferences,
+    /// What happens to quotas among members (default: lifted).
+    #[serde(default)]
+    pub internal_quotas: InternalQuotas,
 }
 
 impl CustomsUnion {
@@ -145,10 +162,13 @@ impl CustomsUnion {
             cet,
             revenue_sharing: RevenueSharing::Destination,
             preferences: Preferences::Keep,
+            internal_quotas: InternalQuotas::Lift,
         }
     }
 
     setters! {
+        /// Sets what happens to quotas among members.
+        with_internal_quotas(internal_quotas: InternalQuotas) -> internal_quotas;
         /// Sets who keeps the duties.
         with_revenue_sharing(sharing: RevenueSharing) -> revenue_sharing;
         /// Sets what the CET does to members' preferential rates.

@@ -17,11 +17,15 @@ pub(crate) use stages::attribute as attribute_stages;
 
 pub use result::{
     ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare, Meta,
-    PreferenceResult, ScenarioResult, SectorResult, StageContribution, TariffAverages, UnionResult,
-    Units,
+    PreferenceResult, QuotaResult, ScenarioResult, SectorResult, StageContribution, TariffAverages,
+    UnionResult, Units,
 };
 
-use crate::accounts::{CountryOutcome, country_outcomes, pool_and_close};
+use rayon::prelude::*;
+
+use crate::accounts::{
+    CountryOutcome, QuotaOutcome, country_outcomes, pool_and_close, quota_outcomes,
+};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, DomesticTreatment, Matrix};
 use crate::policy::PolicyState;
@@ -56,6 +60,8 @@ pub(crate) struct SectorOutcomes {
     pub report: Option<SolverReport>,
     /// Each country's counterfactual tariff revenue before pooling.
     pub revenue_unpooled: Vec<f64>,
+    /// The quotas in force (exact model only).
+    pub quotas: Vec<QuotaOutcome>,
 }
 
 /// Solves sector `s` under `policy` with the chosen variant and closes its accounts.
@@ -76,6 +82,19 @@ pub(crate) fn solve_sector(
     let n = market.n();
     let mut outcomes = vec![CountryOutcome::default(); n];
     let mut flows = Matrix::zeros(n);
+    let mut quotas = Vec::new();
+    if opts.model != ModelVariant::Armington
+        && (market.has_restrictions() || !sp.restrictions.is_empty())
+    {
+        return Err(Error::model(
+            &sector.code,
+            format!(
+                "the {} variant does not model quotas or export taxes (in the data or the \
+                 scenario); use the exact Armington model",
+                opts.model.name()
+            ),
+        ));
+    }
     let mut fill = |sol: &dyn Fn(usize, usize) -> f64| {
         for i in 0..n {
             for j in 0..n {
@@ -97,6 +116,7 @@ pub(crate) fn solve_sector(
             )?;
             let sol = ExactSolution::new(&pm, ws, sector.elasticities.demand, market.supply());
             country_outcomes(&sol, &[], union_of, &mut outcomes);
+            quotas = quota_outcomes(&sol, opts.solver.tol);
             fill(&|i, j| crate::solver::SectorSolution::flow(&sol, i, j));
             Some(report)
         }
@@ -124,6 +144,7 @@ pub(crate) fn solve_sector(
         flows,
         report,
         revenue_unpooled,
+        quotas,
     })
 }
 
@@ -198,6 +219,65 @@ fn preferences(
     (prefs, raised)
 }
 
+/// Sector `s`'s result row under `policy`, with the outcomes the totals
+/// sum (`None` for a sector without flows, which is skipped).
+fn sector_result(
+    data: &Dataset,
+    s: usize,
+    policy: &PolicyState,
+    opts: &RunOptions,
+    union_of: &[Option<usize>],
+    codes: &[&str],
+    ws: &mut Workspace,
+) -> Result<(SectorResult, Option<SectorOutcomes>)> {
+    let n = codes.len();
+    let market = &data.markets()[s];
+    let code = &data.sectors()[s].code;
+    if market.is_empty() {
+        let unit_prices = CountryOutcome {
+            producer_price: 1.0,
+            consumer_price_index: 1.0,
+            ..CountryOutcome::default()
+        };
+        let skipped = SectorResult {
+            sector: code.clone(),
+            countries: labelled(codes, vec![unit_prices; n]),
+            flows: Vec::new(),
+            iterations: 0,
+            residual: 0.0,
+            skipped: true,
+        };
+        return Ok((skipped, None));
+    }
+    let sol = solve_sector(data, s, policy, opts, union_of, ws)?;
+    let x0 = market.flows();
+    let mut flows = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let b = x0.get(i, j);
+            if b > 0.0 {
+                let x = sol.flows.get(i, j);
+                flows.push(FlowResult {
+                    exporter: codes[i].to_string(),
+                    importer: codes[j].to_string(),
+                    baseline: b,
+                    counterfactual: x,
+                    counterfactual_value: sol.outcomes[i].producer_price * x,
+                });
+            }
+        }
+    }
+    let result = SectorResult {
+        sector: code.clone(),
+        countries: labelled(codes, sol.outcomes.clone()),
+        flows,
+        iterations: sol.report.map_or(0, |r| r.iterations),
+        residual: sol.report.map_or(0.0, |r| r.residual),
+        skipped: false,
+    };
+    Ok((result, Some(sol)))
+}
+
 /// Runs one compiled scenario.
 ///
 /// # Errors
@@ -211,65 +291,43 @@ pub(crate) fn run_scenario(
     let n = data.n_countries();
     let policy = cs.policy();
     let union_of = cs.union_of(n);
-    let mut ws = Workspace::new(n);
     let mut sectors = Vec::with_capacity(data.sectors().len());
     let mut totals = vec![CountryOutcome::default(); n];
     let mut unpooled = vec![0.0; n];
     let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
-    for (s, market) in data.markets().iter().enumerate() {
-        let code = &data.sectors()[s].code;
-        if market.is_empty() {
-            warnings.push(format!(
-                "sector {code}: every flow is zero; skipped (all results 0)"
-            ));
-            let unit_prices = CountryOutcome {
-                producer_price: 1.0,
-                consumer_price_index: 1.0,
-                ..CountryOutcome::default()
-            };
-            sectors.push(SectorResult {
-                sector: code.clone(),
-                countries: labelled(&codes, vec![unit_prices; n]),
-                flows: Vec::new(),
-                iterations: 0,
-                residual: 0.0,
-                skipped: true,
-            });
-            continue;
-        }
-        let sol = solve_sector(data, s, &policy, opts, &union_of, &mut ws)?;
-        for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
-            t.accumulate(o);
-        }
-        for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
-            *t += r;
-        }
-        let x0 = market.flows();
-        let mut flows = Vec::new();
-        for i in 0..n {
-            for j in 0..n {
-                let b = x0.get(i, j);
-                if b > 0.0 {
-                    let x = sol.flows.get(i, j);
-                    flows.push(FlowResult {
-                        exporter: codes[i].to_string(),
-                        importer: codes[j].to_string(),
-                        baseline: b,
-                        counterfactual: x,
-                        counterfactual_value: sol.outcomes[i].producer_price * x,
-                    });
+    let mut quotas = Vec::new();
+    // sectors are independent: solved in parallel, then summed in sector
+    // order, so the bytes of the results do not depend on the thread count
+    let solved: Vec<Result<(SectorResult, Option<SectorOutcomes>)>> = (0..data.sectors().len())
+        .into_par_iter()
+        .map_init(
+            || Workspace::new(n),
+            |ws, s| sector_result(data, s, &policy, opts, &union_of, &codes, ws),
+        )
+        .collect();
+    for solved in solved {
+        let (result, sol) = solved?;
+        match sol {
+            None => warnings.push(format!(
+                "sector {}: every flow is zero; skipped (all results 0)",
+                result.sector
+            )),
+            Some(sol) => {
+                for (t, o) in totals.iter_mut().zip(&sol.outcomes) {
+                    t.accumulate(o);
                 }
+                for (t, r) in unpooled.iter_mut().zip(&sol.revenue_unpooled) {
+                    *t += r;
+                }
+                quotas.extend(
+                    sol.quotas
+                        .iter()
+                        .map(|q| QuotaResult::new(&result.sector, q, &codes)),
+                );
             }
         }
-        sectors.push(SectorResult {
-            sector: code.clone(),
-            countries: labelled(&codes, sol.outcomes),
-            flows,
-            iterations: sol.report.map_or(0, |r| r.iterations),
-            residual: sol.report.map_or(0.0, |r| r.residual),
-            skipped: false,
-        });
+        sectors.push(result);
     }
     let unions: Vec<UnionResult> = cs
         .unions
@@ -344,5 +402,6 @@ pub(crate) fn run_scenario(
         decomposition,
         stages: None,
         warnings,
+        quotas,
     })
 }

@@ -10,7 +10,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::CountryOutcome;
+use crate::accounts::{CountryOutcome, QuotaFigures, QuotaOutcome};
 use crate::model::DomesticTreatment;
 use crate::solver::ModelVariant;
 
@@ -213,9 +213,59 @@ pub struct ScenarioResult {
     pub stages: Option<Vec<StageContribution>>,
     /// What was skipped and why.
     pub warnings: Vec<String>,
+    /// Every quota in force, sector by sector.
+    #[serde(default)]
+    pub quotas: Vec<QuotaResult>,
+}
+
+/// One quota in force and how it ended: its regime, filled volume, rent
+/// wedge and rent. Derefs to its [`QuotaFigures`], so `q.regime` reads directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuotaResult {
+    /// Sector code.
+    pub sector: String,
+    /// Importer code (`*`: an export quota, every destination).
+    pub importer: String,
+    /// Exporter code (`*`: a global import quota).
+    pub exporter: String,
+    /// Volumes, regime, rent wedge, rent and holder.
+    #[serde(flatten)]
+    pub figures: QuotaFigures,
+}
+
+impl Deref for QuotaResult {
+    type Target = QuotaFigures;
+    fn deref(&self) -> &QuotaFigures {
+        &self.figures
+    }
+}
+
+impl QuotaResult {
+    /// Labels a quota outcome of sector `sector` with country codes.
+    pub(crate) fn new(sector: &str, q: &QuotaOutcome, codes: &[&str]) -> Self {
+        let code = |c: Option<usize>| c.map_or("*".to_string(), |c| codes[c].to_string());
+        QuotaResult {
+            sector: sector.to_string(),
+            importer: code(q.importer),
+            exporter: code(q.exporter),
+            figures: q.figures,
+        }
+    }
 }
 
 impl ScenarioResult {
+    /// The quotas in force, sector by sector.
+    pub fn quotas(&self) -> &[QuotaResult] {
+        &self.quotas
+    }
+
+    /// The quota of `sector` with this importer and exporter (codes or `*`).
+    pub fn quota(&self, sector: &str, importer: &str, exporter: &str) -> Option<&QuotaResult> {
+        self.quotas
+            .iter()
+            .find(|q| q.sector == sector && q.importer == importer && q.exporter == exporter)
+    }
+
     /// The scenario's name.
     pub fn name(&self) -> &str {
         &self.name

@@ -8,17 +8,18 @@
 //! ```
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::item::{Item, ItemKind};
-use super::resolve::{check_rate, country, sector_sel};
+use super::resolve::{check_rate, country, parents, sector_sel};
 use super::union::compile_union;
-use super::{Action, PolicyChange, Scenario, Selector};
+use super::{Action, Instrument, PolicyChange, Scenario, Selector, quota};
 use crate::error::{Error, Result};
 use crate::model::limits::{self, RATE_WARN};
 use crate::model::{Dataset, DomesticTreatment};
-use crate::policy::{PolicyState, feasibility};
+use crate::policy::{InternalQuotas, PolicyState, feasibility};
 
 /// Resolves codes against `data`, checks everything that can be checked
 /// before solving, and flattens each scenario's `extends` chain.
@@ -48,43 +49,284 @@ pub(crate) fn compile(
             ));
         }
     }
-    let mut own: Vec<Vec<Item>> = Vec::with_capacity(scenarios.len());
+    let quotas_anywhere = data.markets().iter().any(|m| !m.quotas().is_empty())
+        || scenarios.iter().any(|s| !s.quotas.is_empty());
+    let mut own: Vec<Vec<Arc<Item>>> = Vec::with_capacity(scenarios.len());
     for (k, s) in scenarios.iter().enumerate() {
-        own.push(own_items(source, k, s, data, treatment)?);
+        let items = own_items(source, k, s, data, treatment, quotas_anywhere)?;
+        own.push(items.into_iter().map(Arc::new).collect());
+    }
+    let parents = parents(source, scenarios, &names);
+    let checker = Checker::new(source, data, treatment);
+    // each scenario built once, after its parent; a parent's checked policy
+    // is kept until its last child has used it
+    let mut children = vec![0usize; scenarios.len()];
+    for p in parents
+        .iter()
+        .filter_map(|p| p.as_ref().ok().copied().flatten())
+    {
+        children[p] += 1;
+    }
+    let mut built: Vec<Option<Built>> = vec![None; scenarios.len()];
+    for k in 0..scenarios.len() {
+        let mut path = vec![k];
+        while let Some(&Ok(Some(p))) = parents.get(path[path.len() - 1]) {
+            if built[p].is_some() {
+                break;
+            }
+            path.push(p);
+        }
+        for &b in path.iter().rev() {
+            if built[b].is_some() || parents[b].is_err() {
+                continue;
+            }
+            let parent = parents[b].as_ref().ok().copied().flatten();
+            let done = checker.extend(
+                &scenarios[b],
+                parent.and_then(|p| built[p].as_ref()),
+                &own[b],
+            );
+            if let Some(p) = parent {
+                children[p] -= 1;
+                if children[p] == 0 {
+                    if let Some(Built { checked: Ok(c), .. }) = &mut built[p] {
+                        c.policy = None;
+                    }
+                }
+            }
+            built[b] = Some(done);
+            if children[b] == 0 {
+                if let Some(Built { checked: Ok(c), .. }) = &mut built[b] {
+                    c.policy = None;
+                }
+            }
+        }
     }
     let mut out = Vec::with_capacity(scenarios.len());
     for (k, s) in scenarios.iter().enumerate() {
-        let mut chain = vec![k];
-        let mut cur = s;
-        while let Some(p) = &cur.extends {
-            let Some(&pk) = names.get(p) else {
-                return Err(Error::scenario(
-                    source,
-                    format!("scenario[{}].extends", chain[chain.len() - 1]),
-                    format!("unknown scenario `{p}`"),
-                ));
-            };
-            if chain.contains(&pk) {
-                return Err(Error::scenario(
-                    source,
-                    format!("scenario[{k}].extends"),
-                    format!("`extends` forms a cycle through `{p}`"),
-                ));
-            }
-            chain.push(pk);
-            cur = &scenarios[pk];
+        if let Err(e) = &parents[k] {
+            return Err(e.clone());
         }
-        // oldest ancestor first
-        let mut items: Vec<Item> = Vec::new();
-        for &ck in chain.iter().rev() {
-            let sc = &scenarios[ck];
-            let restated: Vec<&str> = sc.unions.iter().map(|u| u.name.as_str()).collect();
-            items.retain(|it| !it.union.as_deref().is_some_and(|n| restated.contains(&n)));
-            items.extend(own[ck].iter().cloned());
-        }
-        out.push(CompiledScenario::new(source, k, s, items, data, treatment)?);
+        let b = built[k].take().expect("every whole chain built");
+        out.push(CompiledScenario::new(source, k, s, b, data, &checker.base)?);
     }
     Ok(out)
+}
+
+/// A scenario's items after its `extends` chain, and whether they pass the
+/// checks applied in order.
+#[derive(Debug, Clone)]
+struct Built {
+    items: Vec<Arc<Item>>,
+    checked: Result<Checked>,
+}
+
+/// The policy a checked item list gives (kept while a child still needs
+/// it) and its warnings.
+#[derive(Debug, Clone)]
+struct Checked {
+    policy: Option<PolicyState>,
+    warnings: Vec<String>,
+}
+
+/// Applies items to a policy and checks what each one touched: every
+/// intermediate rate in range, every sector with a ban still solvable.
+struct Checker<'a> {
+    src: &'a str,
+    data: &'a Dataset,
+    treatment: DomesticTreatment,
+    base: Arc<PolicyState>,
+    /// True when every baseline rate is in range, so that a rate can leave
+    /// the range only where an item touched it.
+    base_in_range: bool,
+}
+
+/// Why the rates `t` (tariff) and `c` (wedge) of one cell cannot stand.
+enum CellError {
+    /// Above the largest accepted rate.
+    Limit(String),
+    /// A tariff at or below -1, or a negative wedge.
+    Range(f64, f64),
+}
+
+fn cell_error(t: f64, c: f64) -> Option<CellError> {
+    if let (Err(msg), _) | (_, Err(msg)) = (limits::check_rate(t), limits::check_rate(c)) {
+        return Some(CellError::Limit(msg));
+    }
+    if !(t.is_finite() && t > -1.0 && c.is_finite() && c >= 0.0) {
+        return Some(CellError::Range(t, c));
+    }
+    None
+}
+
+impl<'a> Checker<'a> {
+    fn new(src: &'a str, data: &'a Dataset, treatment: DomesticTreatment) -> Self {
+        let base = Arc::new(PolicyState::baseline(data.markets()));
+        let base_in_range = base.sectors.iter().all(|sp| {
+            (sp.tariffs.as_slice().iter())
+                .zip(sp.ntb.as_slice())
+                .all(|(&t, &c)| cell_error(t, c).is_none())
+        });
+        Checker {
+            src,
+            data,
+            treatment,
+            base,
+            base_in_range,
+        }
+    }
+
+    /// Scenario `s` built on `parent` (`None` at a root): the parent's
+    /// items, less a union that `s` restates, then its own.
+    fn extend(&self, s: &Scenario, parent: Option<&Built>, own: &[Arc<Item>]) -> Built {
+        let mut items = parent.map(|b| b.items.clone()).unwrap_or_default();
+        let restated: Vec<&str> = s.unions.iter().map(|u| u.name.as_str()).collect();
+        let before = items.len();
+        items.retain(|it| !it.union.as_deref().is_some_and(|n| restated.contains(&n)));
+        // the parent's checks hold for its items in order: when they are
+        // all kept, only the new ones need checking
+        let kept = parent.filter(|_| items.len() == before);
+        items.extend(own.iter().cloned());
+        let checked = match kept.map(|b| &b.checked) {
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(Checked {
+                policy: Some(p), ..
+            })) => self.check(&items[before..], p.clone()),
+            _ => self.check(&items, PolicyState::clone(&self.base)),
+        };
+        Built { items, checked }
+    }
+
+    /// Applies `items` to `p` in order, checking each.
+    fn check(&self, items: &[Arc<Item>], mut p: PolicyState) -> Result<Checked> {
+        for it in items {
+            self.apply_checked(it, &mut p)?;
+        }
+        let mut warnings = rate_warnings(&self.base, &p, self.data);
+        warnings.extend(quota::export_tax_warnings(&self.base, &p, self.data));
+        Ok(Checked {
+            policy: Some(p),
+            warnings,
+        })
+    }
+
+    /// Applies `it` to `p` and checks the rates it touched and the sectors it bans in.
+    fn apply_checked(&self, it: &Item, p: &mut PolicyState) -> Result<()> {
+        let at = |m: String| Error::scenario(self.src, &it.key, m);
+        it.check_quota(p, self.data).map_err(at)?;
+        it.apply(p);
+        quota::check_state(p, self.data).map_err(at)?;
+        let n = self.data.n_countries();
+        let mut first: Option<(usize, usize, usize, CellError)> = None;
+        let mut look = |s: usize, i: usize, j: usize, p: &PolicyState| {
+            let sp = &p.sectors[s];
+            if first.as_ref().is_some_and(|f| (f.0, f.1, f.2) <= (s, i, j)) {
+                return;
+            }
+            if let Some(msg) = cell_error(sp.tariffs.get(i, j), sp.ntb.get(i, j)) {
+                first = Some((s, i, j, msg));
+            }
+        };
+        if self.base_in_range {
+            touched(it, p.sectors.len(), |s, i, j| look(s, i, j, p));
+        } else {
+            for s in 0..p.sectors.len() {
+                for i in 0..n {
+                    for j in 0..n {
+                        look(s, i, j, p);
+                    }
+                }
+            }
+        }
+        if let Some((s, i, j, why)) = first {
+            let codes = |c: usize| self.data.countries()[c].code.as_str();
+            let sector = &self.data.sectors()[s].code;
+            let message = match why {
+                CellError::Limit(msg) => {
+                    format!("on {}->{} in sector {sector}: {msg}", codes(i), codes(j))
+                }
+                CellError::Range(t, c) => format!(
+                    "leaves the {} on {}->{} in sector {sector} out of range (tariff {t}, ntb {c}): \
+                     tariffs must be > -1 and wedges >= 0",
+                    if t > -1.0 { "wedge" } else { "tariff" },
+                    codes(i),
+                    codes(j),
+                ),
+            };
+            return Err(Error::scenario(self.src, &it.key, message));
+        }
+        if let ItemKind::Change {
+            action: Action::Ban,
+            cells,
+            ..
+        } = &it.kind
+        {
+            let mut done = vec![false; p.sectors.len()];
+            for &(si, _, _) in cells {
+                if std::mem::replace(&mut done[si], true) {
+                    continue;
+                }
+                let sector = &self.data.sectors()[si];
+                let market = &self.data.markets()[si];
+                let check = feasibility::check(
+                    market,
+                    &p.sectors[si],
+                    &sector.elasticities,
+                    market.supply(),
+                    self.treatment,
+                );
+                if let Err(reason) = check {
+                    let codes: Vec<&str> = self
+                        .data
+                        .countries()
+                        .iter()
+                        .map(|c| c.code.as_str())
+                        .collect();
+                    return Err(Error::scenario(
+                        self.src,
+                        &it.key,
+                        format!("ban in sector {}: {}", sector.code, reason.describe(&codes)),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Calls `f(sector, origin, destination)` for every cell whose tariff or
+/// wedge `it` may change (a ban changes no rate).
+fn touched(it: &Item, sectors: usize, mut f: impl FnMut(usize, usize, usize)) {
+    match &it.kind {
+        ItemKind::Internal { members, .. } | ItemKind::NtbCut { members, .. } => {
+            for s in 0..sectors {
+                for &a in members {
+                    for &b in members {
+                        if a != b {
+                            f(s, a, b);
+                        }
+                    }
+                }
+            }
+        }
+        ItemKind::Cet { rates } => {
+            for (s, cells) in rates.iter().enumerate() {
+                for &(o, m, _) in cells {
+                    f(s, o, m);
+                }
+            }
+        }
+        // pools move revenue; quotas and their lifting are checked whole
+        // by `quota::check_state`
+        ItemKind::Pool(_) | ItemKind::Quota(_) | ItemKind::InternalQuotas { .. } => {}
+        ItemKind::Change { cells, action, .. } => {
+            if *action != Action::Ban {
+                for &(s, i, j) in cells {
+                    f(s, i, j);
+                }
+            }
+        }
+    }
 }
 
 fn own_items(
@@ -93,6 +335,7 @@ fn own_items(
     s: &Scenario,
     data: &Dataset,
     treatment: DomesticTreatment,
+    quotas_anywhere: bool,
 ) -> Result<Vec<Item>> {
     let base = format!("scenario[{k}] (`{}`)", s.name);
     let mut items = Vec::new();
@@ -107,10 +350,25 @@ fn own_items(
             ));
         }
         items.extend(compile_union(src, &ukey, un, data)?);
+        if quotas_anywhere && un.internal_quotas == InternalQuotas::Lift {
+            if let Some(ItemKind::Internal { members, .. }) = items.first().map(|i| &i.kind) {
+                let members = members.clone();
+                items.push(quota::internal_quotas_item(&un.name, &ukey, &members));
+            }
+        }
     }
+    let mut quota_entries = s.quotas.iter().enumerate().peekable();
     for (c, ch) in s.changes.iter().enumerate() {
+        while let Some((q, qc)) = quota_entries.next_if(|(_, qc)| qc.after_changes <= c) {
+            let qkey = format!("{base}.quota[{q}]");
+            items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
+        }
         let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
         items.push(compile_change(src, &ckey, &s.name, c, ch, data, treatment)?);
+    }
+    for (q, qc) in quota_entries {
+        let qkey = format!("{base}.quota[{q}]");
+        items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
     }
     Ok(items)
 }
@@ -140,6 +398,13 @@ fn compile_change(
             check_rate(src, ckey, v, "the value")?;
         }
         Action::Ban => {}
+    }
+    if ch.instrument == Instrument::ExportTax && exporter.is_none() {
+        return Err(Error::scenario(
+            src,
+            format!("{ckey}.exporter"),
+            "an export measure is set by one exporter: give its code, not `*`",
+        ));
     }
     let explicit_diagonal =
         matches!((&ch.importer, &ch.exporter), (Selector::Code(a), Selector::Code(b)) if a == b);
@@ -213,9 +478,9 @@ pub(crate) struct CompiledScenario {
     pub unions: Vec<UnionMembership>,
     /// Rates the scenario raises above 100% (warned, not refused).
     pub warnings: Vec<String>,
-    pub(super) items: Vec<Item>,
+    pub(super) items: Vec<Arc<Item>>,
     pub(super) item_component: Vec<usize>,
-    pub(super) base: PolicyState,
+    pub(super) base: Arc<PolicyState>,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%
@@ -258,20 +523,19 @@ impl CompiledScenario {
         src: &str,
         k: usize,
         s: &Scenario,
-        items: Vec<Item>,
+        built: Built,
         data: &Dataset,
-        treatment: DomesticTreatment,
+        base: &Arc<PolicyState>,
     ) -> Result<Self> {
+        let items = built.items;
         let mut components: Vec<String> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut item_component = Vec::with_capacity(items.len());
         for it in &items {
-            let c = match components.iter().position(|l| *l == it.label) {
-                Some(c) => c,
-                None => {
-                    components.push(it.label.clone());
-                    components.len() - 1
-                }
-            };
+            let c = *index.entry(it.label.as_str()).or_insert_with(|| {
+                components.push(it.label.clone());
+                components.len() - 1
+            });
             item_component.push(c);
         }
         // unions in force; a country may belong to one only
@@ -300,8 +564,8 @@ impl CompiledScenario {
                 }
             }
         }
-        let base = PolicyState::baseline(data.markets());
-        let cs = CompiledScenario {
+        let checked = built.checked?;
+        Ok(CompiledScenario {
             name: s.name.clone(),
             source: src.to_string(),
             description: s.description.clone(),
@@ -309,86 +573,9 @@ impl CompiledScenario {
             unions,
             items,
             item_component,
-            base,
-            warnings: Vec::new(),
-        };
-        // every intermediate rate must stay in range
-        let mut p = cs.base.clone();
-        for it in &cs.items {
-            it.apply(&mut p);
-            for (si, sp) in p.sectors.iter().enumerate() {
-                let n = sp.tariffs.n();
-                for i in 0..n {
-                    for j in 0..n {
-                        let t = sp.tariffs.get(i, j);
-                        let c = sp.ntb.get(i, j);
-                        if let (Err(msg), _) | (_, Err(msg)) =
-                            (limits::check_rate(t), limits::check_rate(c))
-                        {
-                            return Err(Error::scenario(
-                                src,
-                                &it.key,
-                                format!(
-                                    "on {}->{} in sector {}: {msg}",
-                                    data.countries()[i].code,
-                                    data.countries()[j].code,
-                                    data.sectors()[si].code
-                                ),
-                            ));
-                        }
-                        if !(t.is_finite() && t > -1.0 && c.is_finite() && c >= 0.0) {
-                            return Err(Error::scenario(
-                                src,
-                                &it.key,
-                                format!(
-                                    "leaves the {} on {}->{} in sector {} out of range (tariff {t}, ntb {c}): \
-                                     tariffs must be > -1 and wedges >= 0",
-                                    if t > -1.0 { "wedge" } else { "tariff" },
-                                    data.countries()[i].code,
-                                    data.countries()[j].code,
-                                    data.sectors()[si].code
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            if let ItemKind::Change {
-                action: Action::Ban,
-                cells,
-                ..
-            } = &it.kind
-            {
-                let mut done: Vec<usize> = Vec::new();
-                for &(si, _, _) in cells {
-                    if done.contains(&si) {
-                        continue;
-                    }
-                    done.push(si);
-                    let sector = &data.sectors()[si];
-                    let market = &data.markets()[si];
-                    let check = feasibility::check(
-                        market,
-                        &p.sectors[si],
-                        &sector.elasticities,
-                        market.supply(),
-                        treatment,
-                    );
-                    if let Err(reason) = check {
-                        let codes: Vec<&str> =
-                            data.countries().iter().map(|c| c.code.as_str()).collect();
-                        return Err(Error::scenario(
-                            src,
-                            &it.key,
-                            format!("ban in sector {}: {}", sector.code, reason.describe(&codes)),
-                        ));
-                    }
-                }
-            }
-        }
-        let mut cs = cs;
-        cs.warnings = rate_warnings(&cs.base, &p, data);
-        Ok(cs)
+            base: Arc::clone(base),
+            warnings: checked.warnings,
+        })
     }
 
     /// The counterfactual policy with every component.
@@ -399,7 +586,7 @@ impl CompiledScenario {
     /// The policy with only the components flagged in `include` (by index into
     /// [`CompiledScenario::components`]), applied in their usual order.
     pub fn policy_subset(&self, include: &[bool]) -> PolicyState {
-        let mut p = self.base.clone();
+        let mut p = PolicyState::clone(&self.base);
         for (it, &c) in self.items.iter().zip(&self.item_component) {
             if include.get(c).copied().unwrap_or(false) {
                 it.apply(&mut p);
@@ -417,5 +604,235 @@ impl CompiledScenario {
             }
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The indexed, memoised compilation against the plain one it replaced:
+    //! every chain walked from its end, every item applied to the baseline
+    //! in turn, every cell of every sector checked after each.
+    use super::*;
+    use crate::model::{Country, Elasticities, Market, Matrix, Sector};
+    use crate::policy::{CetRule, CustomsUnion};
+    use crate::scenario::PolicyChange;
+
+    type Outcome = (
+        String,
+        Vec<String>,
+        Vec<UnionMembership>,
+        PolicyState,
+        Vec<String>,
+    );
+
+    fn plain(scenarios: &[Scenario], data: &Dataset, t: DomesticTreatment) -> Result<Vec<Outcome>> {
+        let names: HashMap<&str, usize> = (scenarios.iter().enumerate())
+            .map(|(k, s)| (s.name.as_str(), k))
+            .collect();
+        let mut own = Vec::new();
+        for (k, s) in scenarios.iter().enumerate() {
+            // these markets carry no quotas
+            own.push(own_items("f", k, s, data, t, false)?);
+        }
+        let base = Arc::new(PolicyState::baseline(data.markets()));
+        let everywhere = Checker {
+            base_in_range: false,
+            ..Checker::new("f", data, t)
+        };
+        let mut out = Vec::new();
+        for (k, s) in scenarios.iter().enumerate() {
+            let mut chain = vec![k];
+            while let Some(p) = &scenarios[chain[chain.len() - 1]].extends {
+                let at = chain[chain.len() - 1];
+                let Some(&pk) = names.get(p.as_str()) else {
+                    return Err(Error::scenario(
+                        "f",
+                        format!("scenario[{at}].extends"),
+                        format!("unknown scenario `{p}`"),
+                    ));
+                };
+                if chain.contains(&pk) {
+                    return Err(Error::scenario(
+                        "f",
+                        format!("scenario[{k}].extends"),
+                        format!("`extends` forms a cycle through `{p}`"),
+                    ));
+                }
+                chain.push(pk);
+            }
+            let mut items: Vec<Arc<Item>> = Vec::new();
+            for &ck in chain.iter().rev() {
+                let restated: Vec<&str> = scenarios[ck]
+                    .unions
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .collect();
+                items.retain(|it| !it.union.as_deref().is_some_and(|n| restated.contains(&n)));
+                items.extend(own[ck].iter().cloned().map(Arc::new));
+            }
+            let built = Built {
+                checked: everywhere.check(&items, PolicyState::clone(&base)),
+                items,
+            };
+            let cs = CompiledScenario::new("f", k, s, built, data, &base)?;
+            out.push((
+                cs.name.clone(),
+                cs.components.clone(),
+                cs.unions.clone(),
+                cs.policy(),
+                cs.warnings.clone(),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn same(scenarios: Vec<Scenario>, data: &Dataset) {
+        for t in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
+            let new = compile("f", &scenarios, data, t).map(|v| {
+                v.iter()
+                    .map(|cs| {
+                        (
+                            cs.name.clone(),
+                            cs.components.clone(),
+                            cs.unions.clone(),
+                            cs.policy(),
+                            cs.warnings.clone(),
+                        )
+                    })
+                    .collect::<Vec<Outcome>>()
+            });
+            match (new, plain(&scenarios, data, t)) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("differ: {:?} vs {:?}", a.map(|_| ()), b.map(|_| ())),
+            }
+        }
+    }
+
+    fn eaeu() -> Dataset {
+        Dataset::embedded("eaeu2009").unwrap()
+    }
+
+    fn cu(cut: f64) -> CustomsUnion {
+        CustomsUnion::new(
+            "CU",
+            &["KAZ", "RUS", "BLR"],
+            CetRule::Adopt {
+                country: "RUS".into(),
+            },
+        )
+        .with_ntb_cut(cut)
+    }
+
+    fn tariff(i: &str, e: &str, s: &str, a: Action) -> PolicyChange {
+        PolicyChange::tariff(i, e, s, a)
+    }
+
+    #[test]
+    fn restated_unions_and_overlapping_changes_compile_as_before() {
+        // children before parents, a union restated half way, changes that
+        // overlap and act on what earlier ones left
+        let scenarios = vec![
+            Scenario::new("c")
+                .extending("b")
+                .with_union(cu(0.5))
+                .with_change(tariff("KAZ", "*", "AGF", Action::Scale(2.0))),
+            Scenario::new("a").with_union(cu(0.0)).with_change(tariff(
+                "KAZ",
+                "CHN",
+                "*",
+                Action::Set(0.3),
+            )),
+            Scenario::new("b")
+                .extending("a")
+                .with_change(tariff("*", "CHN", "AGF", Action::Add(0.05)))
+                .with_change(
+                    PolicyChange::ntb("KAZ", "RUS", "*", Action::Scale(0.5))
+                        .with_component("border"),
+                ),
+            Scenario::new("d")
+                .extending("c")
+                .with_change(tariff("KAZ", "CHN", "*", Action::Ban).with_component("border")),
+            Scenario::new("e").extending("b"),
+        ];
+        same(scenarios, &eaeu());
+    }
+
+    #[test]
+    fn errors_are_the_same_and_come_in_the_same_order() {
+        let bad = |s: Scenario| s.with_change(tariff("KAZ", "CHN", "AGF", Action::Add(-2.0)));
+        let cases = vec![
+            // a child listed first meets its parent's out-of-range rate
+            vec![Scenario::new("b").extending("a"), bad(Scenario::new("a"))],
+            // a rate out of range that a restated union takes away again
+            vec![
+                bad(Scenario::new("a").with_union(cu(0.0))),
+                Scenario::new("b").extending("a"),
+            ],
+            // two unions sharing a member, in a child of a parent with a bad rate
+            vec![
+                bad(Scenario::new("a")),
+                Scenario::new("b")
+                    .extending("a")
+                    .with_union(CustomsUnion::new("FTA", &["KAZ", "KGZ"], CetRule::None)),
+                Scenario::new("c").extending("b").with_union(cu(0.0)),
+            ],
+            vec![Scenario::new("a").with_change(tariff("KAZ", "*", "*", Action::Set(150.0)))],
+            vec![Scenario::new("a"), Scenario::new("b").extending("zz")],
+            vec![
+                Scenario::new("t").extending("a"),
+                Scenario::new("a").extending("b"),
+                Scenario::new("b").extending("a"),
+            ],
+            vec![Scenario::new("a").extending("a")],
+            vec![
+                Scenario::new("a").extending("b"),
+                Scenario::new("b").extending("c"),
+                Scenario::new("c").extending("b"),
+                Scenario::new("d").extending("a"),
+            ],
+        ];
+        for scenarios in cases {
+            same(scenarios, &eaeu());
+        }
+    }
+
+    #[test]
+    fn a_baseline_rate_out_of_range_is_reported_as_before() {
+        let flows = Matrix::from_rows(&[vec![10.0, 2.0], vec![3.0, 20.0]]).unwrap();
+        let tariffs = Matrix::from_rows(&[vec![0.0, 0.1], vec![150.0, 0.0]]).unwrap();
+        let market = Market::new(flows, tariffs, Matrix::zeros(2), vec![1.0, 1.0]).unwrap();
+        let sector = Sector {
+            code: "G".into(),
+            name: "g".into(),
+            elasticities: Elasticities::new(4.0, 2.0, 1.0).unwrap(),
+            supply_default: 1.0,
+        };
+        let data = Dataset::new(
+            vec![Country::new("A", "a"), Country::new("B", "b")],
+            vec![sector],
+            vec![market],
+        )
+        .unwrap();
+        same(
+            vec![Scenario::new("a").with_change(tariff("B", "A", "G", Action::Set(0.2)))],
+            &data,
+        );
+        same(vec![Scenario::new("a")], &data);
+    }
+
+    #[test]
+    fn a_long_chain_compiles_in_order() {
+        let mut scenarios = vec![Scenario::new("s0")];
+        for k in 1..200 {
+            let change = tariff("KAZ", "CHN", "AGF", Action::Add(0.001));
+            scenarios.push(
+                Scenario::new(&format!("s{k}"))
+                    .extending(&format!("s{}", k - 1))
+                    .with_change(change),
+            );
+        }
+        scenarios.reverse();
+        same(scenarios, &eaeu());
     }
 }

@@ -32,9 +32,27 @@ pub(super) enum ItemKind {
         cells: Vec<(usize, usize, usize)>,
         action: Action,
     },
+    Quota(super::quota::QuotaItem),
+    InternalQuotas {
+        members: Vec<usize>,
+    },
 }
 
 impl Item {
+    /// Checks a quota item against the policy in force before it (a lift
+    /// needs a quota, a new quota may not overlap another).
+    pub(super) fn check_quota(
+        &self,
+        p: &PolicyState,
+        data: &crate::model::Dataset,
+    ) -> Result<(), String> {
+        match &self.kind {
+            ItemKind::Quota(q) => q.check(p, data),
+            _ => Ok(()),
+        }
+    }
+
+    /// Changes `p` by this item.
     pub(super) fn apply(&self, p: &mut PolicyState) {
         match &self.kind {
             ItemKind::Internal { members, rate } => {
@@ -86,6 +104,10 @@ impl Item {
                     let m = match instrument {
                         Instrument::Tariff => &mut sp.tariffs,
                         Instrument::Ntb => &mut sp.ntb,
+                        Instrument::ExportTax => sp
+                            .restrictions
+                            .export_taxes
+                            .get_or_insert_with(|| crate::model::Matrix::zeros(n)),
                     };
                     let v = m.get(i, j);
                     let nv = match *action {
@@ -97,6 +119,19 @@ impl Item {
                     m.set(i, j, nv);
                 }
             }
+            ItemKind::Quota(q) => q.apply(p),
+            ItemKind::InternalQuotas { members } => super::quota::lift_internal(p, members),
+        }
+        if matches!(
+            self.kind,
+            ItemKind::Internal { .. }
+                | ItemKind::Cet { .. }
+                | ItemKind::Change {
+                    instrument: Instrument::Tariff,
+                    ..
+                }
+        ) {
+            super::quota::settle_trqs(p, &self.kind);
         }
     }
 }

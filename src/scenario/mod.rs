@@ -4,7 +4,7 @@
 //! ```text
 //! policy(s) = policy(parent(s))                 (a same-named union is taken out)
 //!             then s's unions, in file order    (internal tariff, NTB cut, CET, pooling)
-//!             then s's tariff and NTB changes, in file order (set | add | scale | ban)
+//!             then s's tariff, NTB, quota and export entries, in file order
 //! ```
 //! Every scenario's results are changes from the data's baseline. Each
 //! union part and each change (or group of changes sharing a `component`
@@ -13,9 +13,12 @@
 
 mod compile;
 mod item;
+mod quota;
 mod resolve;
 mod scaling;
 mod union;
+
+pub use quota::{QuotaAmount, QuotaChange};
 
 pub(crate) use compile::{CompiledScenario, compile};
 pub(crate) use scaling::PolicyScaling;
@@ -66,6 +69,9 @@ pub enum Instrument {
     Tariff,
     /// Non-tariff wedge (ad valorem equivalent).
     Ntb,
+    /// The exporter's tax on its sales (ad valorem on the producer price;
+    /// revenue to the exporter). A ban stops the flow.
+    ExportTax,
 }
 
 impl Instrument {
@@ -73,6 +79,7 @@ impl Instrument {
         match self {
             Instrument::Tariff => "tariff",
             Instrument::Ntb => "ntb",
+            Instrument::ExportTax => "export",
         }
     }
 }
@@ -122,6 +129,15 @@ impl PolicyChange {
         }
     }
 
+    /// An export measure of `exporter` on its sales of `sector` to
+    /// `importer` (a code or `"*"`: every other country).
+    pub fn export_tax(exporter: &str, importer: &str, sector: &str, action: Action) -> Self {
+        PolicyChange {
+            instrument: Instrument::ExportTax,
+            ..PolicyChange::tariff(importer, exporter, sector, action)
+        }
+    }
+
     /// A non-tariff change.
     pub fn ntb(importer: &str, exporter: &str, sector: &str, action: Action) -> Self {
         PolicyChange {
@@ -150,8 +166,11 @@ pub struct Scenario {
     pub extends: Option<String>,
     /// Customs unions and free trade areas formed or restated here.
     pub unions: Vec<CustomsUnion>,
-    /// Tariff and NTB changes, applied in order after the unions.
+    /// Tariff, NTB and export changes, applied in order after the unions.
     pub changes: Vec<PolicyChange>,
+    /// Quota entries, each placed among `changes` by its `after_changes`.
+    #[serde(default)]
+    pub quotas: Vec<QuotaChange>,
 }
 
 impl Scenario {
@@ -184,6 +203,13 @@ impl Scenario {
     /// Adds a change.
     pub fn with_change(mut self, change: PolicyChange) -> Self {
         self.changes.push(change);
+        self
+    }
+
+    /// Adds a quota entry, after the changes added so far.
+    pub fn with_quota(mut self, mut quota: QuotaChange) -> Self {
+        quota.after_changes = self.changes.len();
+        self.quotas.push(quota);
         self
     }
 }

@@ -61,7 +61,7 @@ impl CompiledScenario {
     /// The counterfactual policy with every component, scaled by `scaling`.
     /// With nothing to scale it equals [`CompiledScenario::policy`].
     pub fn policy_scaled(&self, scaling: &PolicyScaling) -> PolicyState {
-        let mut p = self.base.clone();
+        let mut p = PolicyState::clone(&self.base);
         for (it, &c) in self.items.iter().zip(&self.item_component) {
             let label = &self.components[c];
             let cut = it
@@ -76,7 +76,7 @@ impl CompiledScenario {
                             members: members.clone(),
                             cut: (cut * f).clamp(0.0, 1.0),
                         },
-                        ..it.clone()
+                        ..super::item::Item::clone(it)
                     };
                     &scaled
                 }

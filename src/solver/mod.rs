@@ -16,6 +16,7 @@ mod market_solver;
 mod newton;
 mod predictor;
 mod prepared;
+mod quota;
 mod search;
 pub mod smart;
 mod solution;
@@ -30,9 +31,11 @@ pub(crate) use gsim_linear::LinearSectorSolution;
 pub use market_solver::MarketSolver;
 pub(crate) use predictor::Predictor;
 pub(crate) use prepared::PreparedMarket;
+pub(crate) use quota::PreparedRestrictions;
+pub use quota::RENT_MAX;
 pub(crate) use smart::SmartSectorSolution;
 pub(crate) use solution::ExactSolution;
-pub(crate) use solution::{MarketTerms, SectorSolution};
+pub(crate) use solution::{MarketTerms, RestrictionTerms, SectorSolution};
 pub(crate) use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
@@ -109,6 +112,9 @@ impl PreparedMarket {
         sector: &str,
     ) -> Result<SolverReport> {
         self.check(el, supply, sector)?;
+        if let Some(r) = self.restrictions.as_ref().filter(|r| r.has_quotas()) {
+            return self.solve_quotas(&r.clone(), el, supply, cfg, ws, sector);
+        }
         let n = self.n();
         ws.resize(n);
         if !cfg.warm_start || ws.log_prices().iter().any(|v| !v.is_finite()) {

@@ -51,6 +51,8 @@ pub struct PreparedMarket {
     pub(crate) t0: Vec<f64>,
     /// Counterfactual tariffs, row-major.
     pub(crate) t1: Vec<f64>,
+    /// Export taxes and quotas (baseline or counterfactual), when there are any.
+    pub(crate) restrictions: Option<std::sync::Arc<super::quota::PreparedRestrictions>>,
 }
 
 impl PreparedMarket {
@@ -110,6 +112,11 @@ impl PreparedMarket {
                 }
             }
         }
+        let restrictions = super::quota::PreparedRestrictions::new(market, policy);
+        let mut border = vec![0.0; if restrictions.is_some() { n * n } else { 0 }];
+        if let Some(r) = &restrictions {
+            r.counterfactual_factors(&r.start_rents(), &mut border);
+        }
         let mut a = vec![0.0; n * n];
         let mut b = vec![0.0; n];
         let mut lnw = vec![0.0; n * n];
@@ -120,8 +127,11 @@ impl PreparedMarket {
             let mut nest = 0.0;
             for i in 0..n {
                 let k = i * n + j;
-                let q0 = (1.0 + t0[k]) * (1.0 + c0[k]);
-                let q1 = (1.0 + t1[k]) * (1.0 + c1[k]);
+                let (q0, q1) = match &restrictions {
+                    // export taxes and quota rents enter the consumer price too
+                    Some(r) => (r.q0[k], border[k]),
+                    None => ((1.0 + t0[k]) * (1.0 + c0[k]), (1.0 + t1[k]) * (1.0 + c1[k])),
+                };
                 lnw[k] = (q1 / q0).ln();
                 if q1 == q0 {
                     lnw[k] = 0.0;
@@ -178,6 +188,7 @@ impl PreparedMarket {
             expenditure,
             t0,
             t1,
+            restrictions,
         })
     }
 

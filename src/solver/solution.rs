@@ -31,6 +31,17 @@ pub struct MarketTerms<'a> {
     pub tariffs: &'a [f64],
     /// True when the diagonal is a taxed source (its revenue counts).
     pub diagonal_is_import: bool,
+    /// Export taxes and quotas with their solved rents, when there are any.
+    pub restrictions: Option<RestrictionTerms<'a>>,
+}
+
+/// A solved market's export taxes and quotas with each quota's rent wedge,
+/// as the accounts read them.
+#[derive(Debug, Clone, Copy)]
+pub struct RestrictionTerms<'a> {
+    pub(crate) prepared: &'a super::PreparedRestrictions,
+    /// Rent wedge of each counterfactual quota.
+    pub(crate) rents: &'a [f64],
 }
 
 impl<'a> MarketTerms<'a> {
@@ -42,6 +53,7 @@ impl<'a> MarketTerms<'a> {
             baseline_tariffs: market.tariffs().as_slice(),
             tariffs: policy.tariffs.as_slice(),
             diagonal_is_import,
+            restrictions: None,
         }
     }
 }
@@ -133,6 +145,14 @@ impl SectorSolution for ExactSolution<'_> {
             baseline_tariffs: &self.pm.t0,
             tariffs: &self.pm.t1,
             diagonal_is_import: self.pm.treatment == DomesticTreatment::AsImportSource,
+            restrictions: self.pm.restrictions.as_deref().map(|r| RestrictionTerms {
+                prepared: r,
+                rents: if r.has_quotas() {
+                    &self.ws.quota_rents
+                } else {
+                    &[]
+                },
+            }),
         }
     }
     #[inline]

@@ -98,6 +98,12 @@ pub struct Workspace {
     pub(crate) rhs: Vec<f64>,
     /// Normal equations of a Levenberg-Marquardt step over the active countries.
     pub(crate) normal: Vec<f64>,
+
+    // ---- quotas
+    /// Rent wedge `u` of each quota of the last solve with quotas.
+    pub(crate) quota_rents: Vec<f64>,
+    /// The prepared market whose quotas `quota_rents` belong to.
+    pub(crate) quota_rents_of: u64,
 }
 
 impl Workspace {
@@ -115,6 +121,7 @@ impl Workspace {
         }
         self.n = n;
         self.constants_key = None;
+        self.quota_rents.clear();
         self.unfactored.clear();
         self.unfactored.reserve(n * n);
         for v in [

@@ -179,6 +179,7 @@ pub fn lib_policy(p: &RefPolicy) -> customs_union::SectorPolicy {
         tariffs: Matrix::from_rows(&p.t1).unwrap(),
         ntb: Matrix::from_rows(&p.c1).unwrap(),
         banned: p.banned.iter().flatten().copied().collect(),
+        restrictions: Default::default(),
     }
 }
 

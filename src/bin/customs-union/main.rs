@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! customs-union run [--data DIR] --scenario FILE [--model armington|gsim-linear|smart]
-//!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json] [--csv DIR]
+//!                   [--domestic nested|as-import-source] [--decompose] [--out FILE.json]
+//!                   [--csv DIR] [--json] [--no-flows]
 //! customs-union mc [--data DIR | --dataset NAME] --scenario FILE [--draws N] [--seed S] [--threads T]
 //!                  [--domestic nested|as-import-source] [--model armington]
 //!                  [--shard K/N | --shard slurm] [--draws-out FILE.csv] [--csv DIR] [--fail-fast] [--quiet]
@@ -79,6 +80,11 @@ enum Command {
         /// Print the JSON document on stdout instead of the table.
         #[arg(long)]
         json: bool,
+        /// Leave the bilateral flows out of the JSON (--out, --json): at the
+        /// tariff line they are most of the document. --csv still writes
+        /// them; the report then shows each country's total imports.
+        #[arg(long)]
+        no_flows: bool,
     },
     /// Monte Carlo over the uncertain elasticities of the file's `[montecarlo]` table.
     Mc(McArgs),
@@ -129,6 +135,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
             csv,
             json: as_json,
+            no_flows,
         } => {
             if let Some(o) = &out {
                 refuse_csv_name(o)?;
@@ -149,16 +156,21 @@ fn run(cli: Cli) -> Result<(), Error> {
             for w in results.warnings() {
                 eprintln!("warning: {}", printable(w));
             }
-            let text = results.to_json()?;
+            // the document is written as it is serialised, never held whole
             if let Some(out) = &out {
-                write_file(out, &text)?;
+                customs_union::io::atomic::write_streamed(out, |w| {
+                    results.write_json(w, !no_flows)
+                })?;
             }
             if let Some(dir) = &csv {
                 results.write_csv(dir)?;
             }
             let mut stdout = std::io::stdout().lock();
             if as_json {
-                let _ = stdout.write_all(text.as_bytes());
+                let mut w = std::io::BufWriter::new(&mut stdout);
+                let _ = results
+                    .write_json(&mut w, !no_flows)
+                    .and_then(|()| w.flush());
             } else {
                 let _ = stdout.write_all(customs_union::report::table(&results).as_bytes());
 

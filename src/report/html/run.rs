@@ -578,6 +578,14 @@ fn imports(page: &mut Page, cx: &Ctx) {
         ),
         "Trade diversion shows as imports moving from outsiders to union partners; the shares tell how the mix of suppliers changes.".to_string(),
     ]);
+    let without_flows = doc
+        .scenarios
+        .iter()
+        .all(|s| s.sectors.iter().all(|sec| sec.flows.is_empty()));
+    if without_flows {
+        total_imports(page, cx, country);
+        return;
+    }
     if per.iter().all(|p| p.iter().all(|(b, _)| *b == 0.0)) {
         page.p("The result holds no flows for this country (flows are kept only when the run records them).");
         return;
@@ -647,6 +655,43 @@ fn imports(page: &mut Page, cx: &Ctx) {
     t.row(cells, "total");
     page.table(&t.caption(format!(
         "Volumes in {}; change from the baseline in percent; share of {country}'s imports",
+        cx.words.short
+    )));
+}
+
+/// Imports of `country` from its totals rows, for a result written without
+/// bilateral flows: the total over every origin, not the split by origin.
+fn total_imports(page: &mut Page, cx: &Ctx, country: &str) {
+    page.p("This result was written without bilateral flows, so imports are shown in total over every origin, from the country's totals; the CSV output of the same run holds the flows by origin.");
+    let mut head = vec![("".to_string(), false), ("baseline".to_string(), true)];
+    for s in &cx.doc.scenarios {
+        head.push((s.name.clone(), true));
+        head.push(("change".to_string(), true));
+    }
+    let mut t = Table::with_head(head);
+    let rows = |s: &ScenarioView, f: &str| value(&s.totals.countries, country, f);
+    let base = cx
+        .doc
+        .scenarios
+        .first()
+        .and_then(|s| rows(s, "imports_baseline"));
+    let mut cells = vec![Cell::text("imports, all origins"), amount_cell(base)];
+    for s in &cx.doc.scenarios {
+        let (b, x) = (
+            rows(s, "imports_baseline"),
+            rows(s, "imports_counterfactual"),
+        );
+        cells.push(amount_cell(x));
+        cells.push(match (b, x) {
+            (Some(b), Some(x)) if b > 0.0 => {
+                Cell::num(format::points(x / b - 1.0, 1).replace(" pp", "%"))
+            }
+            _ => Cell::none(),
+        });
+    }
+    t.row(cells, "total");
+    page.table(&t.caption(format!(
+        "Volumes in {}; change from the baseline in percent",
         cx.words.short
     )));
 }

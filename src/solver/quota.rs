@@ -1,0 +1,572 @@
+//! Quotas in the exact model: every quota's rent wedge found together with
+//! prices, as a mixed complementarity problem around the price equilibrium.
+//!
+//! ```text
+//! consumer price of a flow:  q = p (1+e) (1+t) (1+u) (1+c)   (u on quota flows only)
+//! per quota, in theta = ln(1+u) in [0, thetabar],  thetabar = ln((1+t_out)/(1+t_in)):
+//!   g(theta)  = ln(V(theta) / volume),   V = sum_{i in S} x[i][j] at the prices that clear every market
+//!   F(theta)  = theta - mid(0, thetabar, theta + g(theta)) = 0
+//!     F = 0  <=>  under (theta = 0, V <= volume) | at (V = volume) | over (theta = thetabar, V >= volume)
+//! semismooth Newton on F: rows of free quotas (0 < theta + g < thetabar) take the
+//!   Jacobian dg/dtheta (warm-started forward differences of the price solve once,
+//!   good Broyden updates after each accepted step), rows of quotas at a bound move
+//!   to the bound;
+//! monotone backtracking on |F|_2; when it fails, a bracketed 1-D solve per quota
+//!   (Illinois regula falsi on g, the others held) before Newton resumes.
+//! ```
+//! For given wedges the prices come from the ordinary solve (the wedges
+//! enter every consumer price multiplicatively, exactly like a tariff), so the
+//! answer has no penalty and no smoothing: each quota ends with `|V − volume|
+//! / volume < tol` (binding) or in its under/over regime, and the report's
+//! residual is the larger of the price residual and that quota residual.
+
+use std::sync::Arc;
+
+use super::{PreparedMarket, SolverConfig, SolverReport, Workspace};
+use crate::error::{Error, Result};
+use crate::model::{Elasticities, Market, QuotaHolder};
+use crate::policy::SectorPolicy;
+
+/// Largest rent wedge searched for (ad valorem): a quota whose volume is not
+/// reached below it is reported as unreachable.
+pub const RENT_MAX: f64 = 1e6;
+
+/// Relative step of the forward differences of `g` in `theta`.
+const DIFFERENCE_STEP: f64 = 1e-6;
+
+/// Newton steps of the rent search before it gives up.
+const NEWTON_MAX_ITER: usize = 60;
+
+/// One quota as the solve and the accounts read it.
+#[derive(Debug, Clone)]
+pub(crate) struct QuotaTerms {
+    /// Importer index, `None` for an export quota.
+    pub importer: Option<usize>,
+    /// Exporter index, `None` for a global import quota.
+    pub exporter: Option<usize>,
+    /// Covered cells, row-major `origin * n + destination`.
+    pub cells: Vec<usize>,
+    /// Volume.
+    pub volume: f64,
+    /// Out-of-quota tariff (infinite for a plain quota).
+    pub out_of_quota: f64,
+    /// Upper bound of `theta = ln(1+u)`: `ln((1+t_out)/(1+t_in))` (infinite for a plain quota).
+    pub theta_max: f64,
+    /// Who receives the rent.
+    pub holder: QuotaHolder,
+    /// Starting rent wedge.
+    pub start: f64,
+}
+
+/// A prepared market's export taxes and quotas: what the rent search and the
+/// accounts need beyond the plain market.
+#[derive(Debug, Clone)]
+pub struct PreparedRestrictions {
+    n: usize,
+    /// Baseline export taxes, row-major.
+    pub(crate) export_tax_baseline: Vec<f64>,
+    /// Counterfactual export taxes, row-major.
+    pub(crate) export_tax: Vec<f64>,
+    /// Baseline quotas (binding, rent = `start` = premium).
+    pub(crate) baseline_quotas: Vec<QuotaTerms>,
+    /// Counterfactual quotas.
+    pub(crate) quotas: Vec<QuotaTerms>,
+    /// Baseline consumer price factor of each flow, `(1+t0)(1+c0)(1+e0)(1+u0)`.
+    pub(crate) q0: Vec<f64>,
+    /// Counterfactual `(1+t1)(1+c1)` of each flow.
+    q1_tariff: Vec<f64>,
+}
+
+fn quota_terms(q: &crate::policy::Quota, n: usize, t_in: impl Fn(usize) -> f64) -> QuotaTerms {
+    let cells: Vec<usize> = q.cells.iter().map(|&(i, j)| i * n + j).collect();
+    let out = q.out_of_quota_tariff();
+    let theta_max = if out.is_finite() {
+        // explicit TRQ: one in-quota tariff on every covered flow
+        let tin = cells.first().map_or(0.0, |&k| t_in(k));
+        ((1.0 + out) / (1.0 + tin)).ln().max(0.0)
+    } else {
+        f64::INFINITY
+    };
+    QuotaTerms {
+        importer: q.importer,
+        exporter: q.exporter,
+        cells,
+        volume: q.volume,
+        out_of_quota: out,
+        theta_max,
+        holder: q.holder,
+        start: q.start,
+    }
+}
+
+impl PreparedRestrictions {
+    /// The restrictions of `market` (baseline) and `policy` (counterfactual);
+    /// `None` when neither has any.
+    pub(crate) fn new(market: &Market, policy: &SectorPolicy) -> Option<Arc<Self>> {
+        let r = &policy.restrictions;
+        if !market.has_restrictions() && r.is_empty() {
+            return None;
+        }
+        let n = market.n();
+        let t0 = market.tariffs().as_slice();
+        let c0 = market.ntb().as_slice();
+        let t1 = policy.tariffs.as_slice();
+        let c1 = policy.ntb.as_slice();
+        let base = crate::policy::SectorRestrictions::baseline(market);
+        let factors = market.border_factors().unwrap_or_else(|| vec![1.0; n * n]);
+        let q0 = (0..n * n)
+            .map(|k| (1.0 + t0[k]) * (1.0 + c0[k]) * factors[k])
+            .collect();
+        let q1_tariff = (0..n * n).map(|k| (1.0 + t1[k]) * (1.0 + c1[k])).collect();
+        Some(Arc::new(PreparedRestrictions {
+            n,
+            export_tax_baseline: (0..n * n).map(|k| base.export_tax(k / n, k % n)).collect(),
+            export_tax: (0..n * n).map(|k| r.export_tax(k / n, k % n)).collect(),
+            baseline_quotas: base
+                .quotas
+                .iter()
+                .map(|q| quota_terms(q, n, |k| t0[k]))
+                .collect(),
+            quotas: r
+                .quotas
+                .iter()
+                .map(|q| quota_terms(q, n, |k| t1[k]))
+                .collect(),
+            q0,
+            q1_tariff,
+        }))
+    }
+
+    /// The counterfactual consumer price factor of flow `k` with rent wedges
+    /// `rents` (one per quota; `(1+t1)(1+c1)(1+e1)(1+u)`), written for every
+    /// flow into `out`.
+    pub(crate) fn counterfactual_factors(&self, rents: &[f64], out: &mut [f64]) {
+        for k in 0..self.n * self.n {
+            out[k] = 1.0 + self.export_tax[k];
+        }
+        for (q, &u) in self.quotas.iter().zip(rents) {
+            for &k in &q.cells {
+                out[k] *= 1.0 + u;
+            }
+        }
+        for k in 0..self.n * self.n {
+            out[k] *= self.q1_tariff[k];
+        }
+    }
+
+    /// The starting rent wedges (the quotas' `start`, within their bounds).
+    pub(crate) fn start_rents(&self) -> Vec<f64> {
+        self.quotas
+            .iter()
+            .map(|q| q.start.clamp(0.0, q.theta_max.exp_m1()))
+            .collect()
+    }
+
+    /// True when a quota is in force.
+    pub(crate) fn has_quotas(&self) -> bool {
+        !self.quotas.is_empty()
+    }
+}
+
+/// `ln(q1 / q0)`, exactly 0 when they are equal.
+pub(crate) fn log_wedge(q0: f64, q1: f64) -> f64 {
+    if q1 == q0 { 0.0 } else { (q1 / q0).ln() }
+}
+
+/// The rent search of one solve.
+struct RentSearch<'a> {
+    r: &'a PreparedRestrictions,
+    inner: PreparedMarket,
+    el: &'a Elasticities,
+    supply: &'a [f64],
+    cfg: SolverConfig,
+    sector: &'a str,
+    factors: Vec<f64>,
+    iterations: usize,
+    last: Option<SolverReport>,
+}
+
+impl RentSearch<'_> {
+    /// Solves prices with rent wedges `exp(theta) - 1`; returns `g = ln(V / volume)` per quota.
+    fn eval(&mut self, theta: &[f64], ws: &mut Workspace) -> Result<Vec<f64>> {
+        let rents: Vec<f64> = theta.iter().map(|t| t.exp_m1()).collect();
+        self.eval_rents(&rents, ws)
+    }
+
+    fn eval_rents(&mut self, rents: &[f64], ws: &mut Workspace) -> Result<Vec<f64>> {
+        self.r.counterfactual_factors(rents, &mut self.factors);
+        for k in 0..self.factors.len() {
+            self.inner.log_wedge[k] = log_wedge(self.r.q0[k], self.factors[k]);
+        }
+        self.inner.id = super::prepared::next_id();
+        let report = self
+            .inner
+            .solve_in(self.el, self.supply, &self.cfg, ws, self.sector)?;
+        self.iterations += report.iterations;
+        self.last = Some(report);
+        // later solves start from the last prices
+        self.cfg = self.cfg.with_warm_start(true);
+        let flows = ws.flows();
+        Ok(self
+            .r
+            .quotas
+            .iter()
+            .map(|q| {
+                let v: f64 = q.cells.iter().map(|&k| flows[k]).sum();
+                if v > 0.0 {
+                    (v / q.volume).ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+            .collect())
+    }
+}
+
+/// The natural residual `theta - mid(0, thetabar, theta + g)`.
+fn natural_residual(theta: &[f64], g: &[f64], terms: &[QuotaTerms]) -> Vec<f64> {
+    theta
+        .iter()
+        .zip(g)
+        .zip(terms)
+        .map(|((&t, &g), q)| t - (t + g).clamp(0.0, q.theta_max.min(theta_cap())))
+        .collect()
+}
+
+fn theta_cap() -> f64 {
+    RENT_MAX.ln_1p()
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// The relative volume residual of each quota in its regime:
+/// `max(0, g)` at `theta = 0`, `max(0, -g)` at `thetabar`, `|V/volume - 1|` between.
+fn quota_residual(theta: &[f64], g: &[f64], terms: &[QuotaTerms]) -> f64 {
+    theta
+        .iter()
+        .zip(g)
+        .zip(terms)
+        .map(|((&t, &g), q)| {
+            let rel = g.exp_m1();
+            if (t <= 0.0 && rel <= 0.0) || (t >= q.theta_max && rel >= 0.0) {
+                0.0
+            } else {
+                rel.abs()
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+impl PreparedMarket {
+    /// Solves a market with quotas: prices and every quota's rent wedge
+    /// together (see the module documentation), leaving prices, flows and
+    /// the rents (`ws.quota_rents`) in `ws`.
+    pub(crate) fn solve_quotas(
+        &self,
+        r: &PreparedRestrictions,
+        el: &Elasticities,
+        supply: &[f64],
+        cfg: &SolverConfig,
+        ws: &mut Workspace,
+        sector: &str,
+    ) -> Result<SolverReport> {
+        let m = r.quotas.len();
+        let mut inner = self.clone();
+        inner.restrictions = None;
+        let mut search = RentSearch {
+            r,
+            inner,
+            el,
+            supply,
+            cfg: *cfg,
+            sector,
+            factors: vec![0.0; self.n * self.n],
+            iterations: 0,
+            last: None,
+        };
+        let warm = cfg.warm_start
+            && ws.quota_rents_of == self.id
+            && ws.quota_rents.len() == m
+            && ws.quota_rents.iter().all(|u| u.is_finite() && *u >= 0.0);
+        let rents = if warm {
+            ws.quota_rents.clone()
+        } else {
+            r.start_rents()
+        };
+        let mut rents = rents;
+        let mut theta: Vec<f64> = rents.iter().map(|u| u.ln_1p()).collect();
+        // evaluate at the exact starting rents (a zero change keeps every digit)
+        let mut g = search.eval_rents(&rents, ws)?;
+        let mut f = natural_residual(&theta, &g, &r.quotas);
+        let tol = cfg.tol;
+        let residual = |theta: &[f64], g: &[f64]| quota_residual(theta, g, &r.quotas);
+        let check_reach = |theta: &[f64], g: &[f64]| -> Result<()> {
+            for (q, (&t, &gq)) in r.quotas.iter().zip(theta.iter().zip(g)) {
+                if !q.theta_max.is_finite() && t >= theta_cap() && gq > 0.0 {
+                    return Err(unreachable(sector, q));
+                }
+            }
+            Ok(())
+        };
+        let mut sweeps = 0;
+        let mut newton = 0;
+        let mut moved = false;
+        let mut jacobian: Option<Vec<Vec<f64>>> = None;
+        while residual(&theta, &g) >= tol {
+            check_reach(&theta, &g)?;
+            if newton >= NEWTON_MAX_ITER {
+                return Err(not_converged(&search, residual(&theta, &g)));
+            }
+            newton += 1;
+            moved = true;
+            let step = newton_step(&mut search, &theta, &g, &mut jacobian, ws)?;
+            // monotone backtracking on |F|: the merit never rises, so regimes cannot cycle
+            let f0 = norm(&f);
+            let mut lambda = 1.0;
+            let mut accepted = false;
+            while lambda >= 1.0 / 64.0 {
+                let trial: Vec<f64> = theta
+                    .iter()
+                    .zip(&step)
+                    .zip(&r.quotas)
+                    .map(|((&t, &d), q)| (t + lambda * d).clamp(0.0, q.theta_max.min(theta_cap())))
+                    .collect();
+                let gt = search.eval(&trial, ws)?;
+                let ft = natural_residual(&trial, &gt, &r.quotas);
+                if norm(&ft) <= (1.0 - 1e-4 * lambda) * f0 || residual(&trial, &gt) < tol {
+                    if let Some(jac) = jacobian.as_mut() {
+                        let ds: Vec<f64> = trial.iter().zip(&theta).map(|(a, b)| a - b).collect();
+                        let dg: Vec<f64> = gt.iter().zip(&g).map(|(a, b)| a - b).collect();
+                        broyden(jac, &ds, &dg);
+                    }
+                    theta = trial;
+                    g = gt;
+                    f = ft;
+                    accepted = true;
+                    break;
+                }
+                lambda *= 0.5;
+            }
+            if !accepted {
+                // a stale Jacobian may be to blame: differences afresh next time
+                jacobian = None;
+                if sweeps >= 8 {
+                    return Err(not_converged(&search, residual(&theta, &g)));
+                }
+                sweeps += 1;
+                for q in 0..m {
+                    one_dimensional(&mut search, q, &mut theta, ws)?;
+                }
+                g = search.eval(&theta, ws)?;
+                f = natural_residual(&theta, &g, &r.quotas);
+            }
+        }
+        if moved {
+            // the last evaluation was at the answer (an accepted trial, or the
+            // point after a sweep), so `ws` holds its prices and flows
+            rents = theta.iter().map(|t| t.exp_m1()).collect();
+        }
+        ws.quota_rents.clear();
+        ws.quota_rents.extend_from_slice(&rents);
+        ws.quota_rents_of = self.id;
+        let mut report = search.last.expect("evaluated at least once");
+        report.iterations = search.iterations;
+        report.residual = report.residual.max(residual(&theta, &g));
+        if report.residual >= tol {
+            return Err(Error::NotConverged {
+                sector: sector.to_string(),
+                report: Box::new(report),
+            });
+        }
+        Ok(report)
+    }
+}
+
+fn unreachable(sector: &str, q: &QuotaTerms) -> Error {
+    Error::model(
+        sector,
+        format!(
+            "no finite rent wedge brings the volume of the quota {}<-{} down to {}: \
+             demand does not respond enough (sigma <= 1 with eta = 0?), or an exporter with a \
+             fixed supply (epsilon = 0) has no other buyer; use a ban or a larger volume",
+            q.importer.map_or("*".to_string(), |j| format!("#{j}")),
+            q.exporter.map_or("*".to_string(), |i| format!("#{i}")),
+            q.volume
+        ),
+    )
+}
+
+fn not_converged(search: &RentSearch<'_>, quota_residual: f64) -> Error {
+    let mut report = search.last.expect("evaluated at least once");
+    report.iterations = search.iterations;
+    report.residual = report.residual.max(quota_residual);
+    report.termination = super::Termination::MaxIterations;
+    Error::NotConverged {
+        sector: search.sector.to_string(),
+        report: Box::new(report),
+    }
+}
+
+/// The semismooth Newton direction at `theta` (where `g` was evaluated).
+fn newton_step(
+    search: &mut RentSearch<'_>,
+    theta: &[f64],
+    g: &[f64],
+    jacobian: &mut Option<Vec<Vec<f64>>>,
+    ws: &mut Workspace,
+) -> Result<Vec<f64>> {
+    let terms = &search.r.quotas;
+    let m = theta.len();
+    let cap = theta_cap();
+    let mut step = vec![0.0; m];
+    let mut free = Vec::new();
+    for q in 0..m {
+        let hi = terms[q].theta_max.min(cap);
+        let z = theta[q] + g[q];
+        if z <= 0.0 {
+            step[q] = -theta[q];
+        } else if z >= hi {
+            step[q] = hi - theta[q];
+        } else {
+            free.push(q);
+        }
+    }
+    if free.is_empty() {
+        return Ok(step);
+    }
+    // dg/dtheta by forward differences, once; Broyden updates keep it after
+    if jacobian.is_none() {
+        let mut jac = vec![vec![0.0; m]; m]; // jac[q][r] = dg_q / dtheta_r
+        for c in 0..m {
+            let h = DIFFERENCE_STEP * (1.0 + theta[c].abs());
+            let mut shifted = theta.to_vec();
+            // step towards the interior so the difference stays inside the bounds
+            shifted[c] = if theta[c] + h <= terms[c].theta_max.min(cap) {
+                theta[c] + h
+            } else {
+                theta[c] - h
+            };
+            let hs = shifted[c] - theta[c];
+            let gs = search.eval(&shifted, ws)?;
+            for q in 0..m {
+                jac[q][c] = if gs[q].is_finite() && g[q].is_finite() {
+                    (gs[q] - g[q]) / hs
+                } else {
+                    0.0
+                };
+            }
+        }
+        *jacobian = Some(jac);
+    }
+    let jac = jacobian.as_ref().expect("set above");
+    // G_ff d_f = -g_f - G_fb d_b
+    let k = free.len();
+    let mut a = nalgebra::DMatrix::<f64>::zeros(k, k);
+    let mut b = nalgebra::DVector::<f64>::zeros(k);
+    for (ri, &q) in free.iter().enumerate() {
+        let mut rhs = -g[q];
+        for c in 0..m {
+            if !free.contains(&c) {
+                rhs -= jac[q][c] * step[c];
+            }
+        }
+        b[ri] = rhs;
+        for (ci, &c) in free.iter().enumerate() {
+            a[(ri, ci)] = jac[q][c];
+        }
+    }
+    match a.lu().solve(&b) {
+        Some(d) if d.iter().all(|v| v.is_finite()) => {
+            for (ri, &q) in free.iter().enumerate() {
+                step[q] = d[ri];
+            }
+        }
+        _ => {
+            // a volume that does not respond to its own wedge: move it up by one
+            for &q in &free {
+                step[q] = if g[q] > 0.0 { 1.0 } else { -theta[q] };
+            }
+        }
+    }
+    Ok(step)
+}
+
+/// Good Broyden update of `jac` (dg/dtheta) after a step `ds` that changed `g` by `dg`.
+fn broyden(jac: &mut [Vec<f64>], ds: &[f64], dg: &[f64]) {
+    let ss: f64 = ds.iter().map(|v| v * v).sum();
+    if ss == 0.0 || dg.iter().any(|v| !v.is_finite()) {
+        return;
+    }
+    for (q, row) in jac.iter_mut().enumerate() {
+        let predicted: f64 = row.iter().zip(ds).map(|(a, b)| a * b).sum();
+        let k = (dg[q] - predicted) / ss;
+        for (a, &d) in row.iter_mut().zip(ds) {
+            *a += k * d;
+        }
+    }
+}
+
+/// Solves quota `q`'s own complementarity condition with the others held:
+/// the regime at the bounds, else a bracketed root of `g_q` in `theta_q`.
+fn one_dimensional(
+    search: &mut RentSearch<'_>,
+    q: usize,
+    theta: &mut [f64],
+    ws: &mut Workspace,
+) -> Result<()> {
+    let tol = search.cfg.tol;
+    let hi_bound = search.r.quotas[q].theta_max.min(theta_cap());
+    let mut at = |t: f64, theta: &mut [f64], ws: &mut Workspace| -> Result<f64> {
+        theta[q] = t;
+        Ok(search.eval(theta, ws)?[q])
+    };
+    let g_lo = at(0.0, theta, ws)?;
+    if g_lo <= 0.0 {
+        return Ok(());
+    }
+    // bracket: g(lo) > 0 > g(hi)
+    let (mut lo, mut glo) = (0.0, g_lo);
+    let mut hi = (theta[q].max(0.0) + 1.0).min(hi_bound);
+    let mut ghi = at(hi, theta, ws)?;
+    while ghi > 0.0 {
+        if hi >= hi_bound {
+            return Ok(()); // over (TRQ) or unreachable (reported by the caller)
+        }
+        lo = hi;
+        glo = ghi;
+        hi = (2.0 * hi + 1.0).min(hi_bound);
+        ghi = at(hi, theta, ws)?;
+    }
+    // Illinois regula falsi
+    let mut side = 0i8;
+    for _ in 0..100 {
+        let t = if ghi.is_finite() {
+            hi - ghi * (hi - lo) / (ghi - glo)
+        } else {
+            0.5 * (lo + hi)
+        };
+        let t = if t > lo && t < hi { t } else { 0.5 * (lo + hi) };
+        let gt = at(t, theta, ws)?;
+        if gt.abs() < 0.1 * tol || hi - lo < 1e-15 * (1.0 + hi) {
+            return Ok(());
+        }
+        if gt > 0.0 {
+            lo = t;
+            glo = gt;
+            if side == 1 {
+                ghi *= 0.5;
+            }
+            side = 1;
+        } else {
+            hi = t;
+            ghi = gt;
+            if side == -1 {
+                glo *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    Ok(())
+}
