@@ -46,6 +46,9 @@
 // Index loops over [origin][destination] read more clearly than zipped iterators in matrix code.
 #![allow(clippy::needless_range_loop)]
 
+#[macro_use]
+mod setters;
+
 pub mod accounts;
 pub mod diagnostics;
 pub mod error;

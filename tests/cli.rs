@@ -326,3 +326,35 @@ fn run_table_names_units_baseline_and_columns() {
         }
     }
 }
+
+#[test]
+fn run_table_shows_quota_rent_and_each_quota_when_a_scenario_has_quotas() {
+    let trq_file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/eaeu_meat_trq.toml");
+    let (ok, out, err) = cli(&["run", "--scenario", trq_file, "--dataset", "eaeu2009"]);
+    assert!(ok, "{err}");
+    let blocks: Vec<&str> = out.split("\nscenario ").collect();
+    // the CET alone has no quota: no rent column, no quota list
+    assert!(blocks[0].contains("cet-2010"), "{out}");
+    assert!(!blocks[0].contains("quota rent") && !blocks[0].contains("quotas ("));
+    let trq = blocks[1];
+    let header = trq
+        .lines()
+        .find(|l| l.trim_start().starts_with("country"))
+        .unwrap();
+    let names = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        names,
+        "country welfare surplus surplus revenue rent change creation diversion"
+    );
+    assert!(trq.contains("AGF EU27->RUS: volume"), "{trq}");
+    assert!(trq.contains("to the importer"), "{trq}");
+    // the parts shown sum to welfare (to the rounding of the table)
+    let row = trq.lines().find(|l| l.starts_with("  RUS")).unwrap();
+    let v: Vec<f64> = row
+        .split_whitespace()
+        .skip(1)
+        .map(|x| x.replace(',', "").parse().unwrap())
+        .collect();
+    assert!((v[1] + v[2] + v[3] + v[4] - v[0]).abs() < 2.0, "{row}");
+    assert!(v[4] > 0.0, "{row}");
+}

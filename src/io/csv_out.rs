@@ -27,7 +27,9 @@ use std::path::Path;
 
 use crate::accounts::{CountryOutcome, OutcomeField};
 use crate::error::{Error, Result};
-use crate::monte_carlo::{McSummary, Metric, Metrics};
+use crate::monte_carlo::{
+    CountrySummary, McSummary, Metric, Metrics, TrackedSummary, UnionSummary,
+};
 use crate::run::{CountryResult, Meta, TariffAverages};
 use crate::simulation::RunResults;
 
@@ -376,42 +378,62 @@ struct MetricGroup<'a> {
 /// a summary keeps its metrics.
 fn metric_groups(s: &McSummary) -> Vec<MetricGroup<'_>> {
     let mut groups = Vec::new();
-    let mut push = |scenario, kind, entity, metrics| {
-        groups.push(MetricGroup {
-            scenario,
-            kind,
-            entity,
-            metrics,
-        });
-    };
     for sc in &s.scenarios {
-        for c in &sc.countries {
-            push(&sc.name, "country", Cow::from(&c.country), &c.metrics);
-        }
-        for u in &sc.unions {
-            push(&sc.name, "union", Cow::from(&u.name), &u.metrics);
-        }
-        for t in &sc.tracked {
-            push(&sc.name, "tracked", Cow::from(t.output.label()), &t.metrics);
-        }
+        let kinds = ["country", "union", "tracked"];
+        push_groups(
+            &mut groups,
+            &sc.name,
+            kinds,
+            &sc.countries,
+            &sc.unions,
+            &sc.tracked,
+        );
     }
     for d in &s.differences {
-        for c in &d.countries {
-            push(&d.scenario, "difference", Cow::from(&c.country), &c.metrics);
-        }
-        for u in &d.unions {
-            push(&d.scenario, "difference", Cow::from(&u.name), &u.metrics);
-        }
-        for t in &d.tracked {
-            push(
-                &d.scenario,
-                "difference",
-                Cow::from(t.output.label()),
-                &t.metrics,
-            );
-        }
+        let kinds = ["difference"; 3];
+        push_groups(
+            &mut groups,
+            &d.scenario,
+            kinds,
+            &d.countries,
+            &d.unions,
+            &d.tracked,
+        );
     }
     groups
+}
+
+/// Appends one scenario's (or difference's) countries, unions and tracked
+/// outputs to `groups`, labelled with the three `kinds` in that order.
+fn push_groups<'a>(
+    groups: &mut Vec<MetricGroup<'a>>,
+    scenario: &'a str,
+    [country, union, tracked]: [&'static str; 3],
+    countries: &'a [CountrySummary],
+    unions: &'a [UnionSummary],
+    outputs: &'a [TrackedSummary],
+) {
+    let group = |kind, entity, metrics| MetricGroup {
+        scenario,
+        kind,
+        entity,
+        metrics,
+    };
+    groups.extend(
+        countries
+            .iter()
+            .map(|c| group(country, Cow::from(&c.country), &c.metrics)),
+    );
+    groups.extend(
+        unions
+            .iter()
+            .map(|u| group(union, Cow::from(&u.name), &u.metrics)),
+    );
+    groups.extend(
+        outputs
+            .iter()
+            .map(|t| group(tracked, Cow::from(t.output.label()), &t.metrics)),
+    );
 }
 
 /// A metric's statistics by name, in the JSON's order; None where undefined.

@@ -54,21 +54,12 @@ impl Country {
         }
     }
 
-    /// The country with its GDP (in the data's value units).
-    pub fn with_gdp(mut self, gdp: f64) -> Self {
-        self.gdp = Some(gdp);
-        self
-    }
-
-    /// The country with its duty collection share.
-    pub fn with_collection(mut self, share: f64) -> Self {
-        self.collection = share;
-        self
-    }
-
-    /// The country with a caveat on its figures.
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
-        self
+    setters! {
+        /// The country with its GDP (in the data's value units).
+        with_gdp(gdp: f64) -> gdp = Some(gdp);
+        /// The country with its duty collection share.
+        with_collection(share: f64) -> collection;
+        /// The country with a caveat on its figures.
+        with_note(note: impl Into<String>) -> note = Some(note.into());
     }
 }

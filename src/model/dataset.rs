@@ -29,7 +29,9 @@ pub const DEFAULT_UNITS: &str = "US$ million per year at baseline prices";
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Two datasets are equal when their content and provenance are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct Dataset {
     countries: Vec<Country>,
@@ -48,19 +50,18 @@ pub struct Dataset {
     /// Rows that put a tariff or wedge on a country's own sales: allowed only
     /// under the as-import-source treatment; raised when a run uses the nested one.
     #[serde(skip)]
-    diagonal_rows: Vec<Error>,
+    diagonal_rows: DeferredErrors,
 }
 
-impl PartialEq for Dataset {
-    /// Equal content and provenance (the loader's deferred diagonal-row
-    /// errors follow from the content).
-    fn eq(&self, o: &Dataset) -> bool {
-        self.countries == o.countries
-            && self.sectors == o.sectors
-            && self.markets == o.markets
-            && self.source == o.source
-            && self.units == o.units
-            && self.warnings == o.warnings
+/// Errors the loader deferred (rows with a tariff or wedge on a country's
+/// own sales). They follow from the content, so they never make two datasets
+/// unequal on their own.
+#[derive(Debug, Clone, Default)]
+struct DeferredErrors(Vec<Error>);
+
+impl PartialEq for DeferredErrors {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 
@@ -160,26 +161,21 @@ impl Dataset {
             source: "<api>".to_string(),
             units: DEFAULT_UNITS.to_string(),
             warnings: Vec::new(),
-            diagonal_rows: Vec::new(),
+            diagonal_rows: DeferredErrors::default(),
         })
     }
 
-    /// Names where the data came from (kept in every result's metadata).
-    pub fn with_source(mut self, source: impl Into<String>) -> Self {
-        self.source = source.into();
-        self
-    }
-
-    /// Sets the units of every value.
-    pub fn with_units(mut self, units: impl Into<String>) -> Self {
-        self.units = units.into();
-        self
+    setters! {
+        /// Names where the data came from (kept in every result's metadata).
+        with_source(source: impl Into<String>) -> source = source.into();
+        /// Sets the units of every value.
+        with_units(units: impl Into<String>) -> units = units.into();
     }
 
     /// Adds what the loader noticed.
     pub(crate) fn with_notes(mut self, warnings: Vec<String>, diagonal_rows: Vec<Error>) -> Self {
         self.warnings = warnings;
-        self.diagonal_rows = diagonal_rows;
+        self.diagonal_rows = DeferredErrors(diagonal_rows);
         self
     }
 
@@ -202,7 +198,7 @@ impl Dataset {
     /// The first data row that taxes a country's own sales, as an error ready
     /// to raise under the nested treatment.
     pub(crate) fn diagonal_row(&self) -> Option<&Error> {
-        self.diagonal_rows.first()
+        self.diagonal_rows.0.first()
     }
 
     /// A SHA-256 fingerprint (hex) of the data's economic content: codes,

@@ -203,59 +203,26 @@ impl VaryEntry {
         }
     }
 
-    /// Only sector `code` (`"*"`: every sector).
-    pub fn with_sector(mut self, code: &str) -> Self {
-        self.sector = Selector::parse(code);
-        self
-    }
-
-    /// Only country `code` (`"*"`: every country); epsilon only.
-    pub fn with_country(mut self, code: &str) -> Self {
-        self.country = Selector::parse(code);
-        self
-    }
-
-    /// Only importer `code` (`"*"`: every importer); data items only.
-    pub fn with_importer(mut self, code: &str) -> Self {
-        self.importer = Selector::parse(code);
-        self
-    }
-
-    /// Only exporter `code` (`"*"`: every country other than the importer);
-    /// data items only.
-    pub fn with_exporter(mut self, code: &str) -> Self {
-        self.exporter = Selector::parse(code);
-        self
-    }
-
-    /// `flows` only: domestic sales (`true`) instead of trade (`false`, the default).
-    pub fn with_domestic(mut self, domestic: bool) -> Self {
-        self.domestic = domestic;
-        self
-    }
-
-    /// `ntb_cut` only: the union whose cut is scaled.
-    pub fn with_union(mut self, name: &str) -> Self {
-        self.union = Some(name.to_string());
-        self
-    }
-
-    /// `shock` only: the decomposition component whose changes are scaled.
-    pub fn with_component(mut self, label: &str) -> Self {
-        self.component = Some(label.to_string());
-        self
-    }
-
-    /// One draw for every matched item (`true`) or one each (`false`, the default).
-    pub fn with_shared(mut self, shared: bool) -> Self {
-        self.shared = shared;
-        self
-    }
-
-    /// Ties the other sigma to this one.
-    pub fn with_link(mut self, link: Link) -> Self {
-        self.link = link;
-        self
+    setters! {
+        /// Only sector `code` (`"*"`: every sector).
+        with_sector(code: &str) -> sector = Selector::parse(code);
+        /// Only country `code` (`"*"`: every country); epsilon only.
+        with_country(code: &str) -> country = Selector::parse(code);
+        /// Only importer `code` (`"*"`: every importer); data items only.
+        with_importer(code: &str) -> importer = Selector::parse(code);
+        /// Only exporter `code` (`"*"`: every country other than the importer);
+        /// data items only.
+        with_exporter(code: &str) -> exporter = Selector::parse(code);
+        /// `flows` only: domestic sales (`true`) instead of trade (`false`, the default).
+        with_domestic(domestic: bool) -> domestic;
+        /// `ntb_cut` only: the union whose cut is scaled.
+        with_union(name: &str) -> union = Some(name.to_string());
+        /// `shock` only: the decomposition component whose changes are scaled.
+        with_component(label: &str) -> component = Some(label.to_string());
+        /// One draw for every matched item (`true`) or one each (`false`, the default).
+        with_shared(shared: bool) -> shared;
+        /// Ties the other sigma to this one.
+        with_link(link: Link) -> link;
     }
 
     /// Checks the combination of settings; the error names the field at fault.
@@ -389,28 +356,15 @@ impl MonteCarloSpec {
         Ok(self)
     }
 
-    /// Sets the seed of every random number.
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Sets the sampling method.
-    pub fn with_sampling(mut self, sampling: Sampling) -> Self {
-        self.sampling = sampling;
-        self
-    }
-
-    /// Sets the outputs tracked draw by draw beyond the country totals.
-    pub fn with_track(mut self, track: Vec<Tracked>) -> Self {
-        self.track = track;
-        self
-    }
-
-    /// Names where the definition came from (a file name) in error messages.
-    pub fn with_source(mut self, source: &str) -> Self {
-        self.source = source.to_string();
-        self
+    setters! {
+        /// Sets the seed of every random number.
+        with_seed(seed: u64) -> seed;
+        /// Sets the sampling method.
+        with_sampling(sampling: Sampling) -> sampling;
+        /// Sets the outputs tracked draw by draw beyond the country totals.
+        with_track(track: Vec<Tracked>) -> track;
+        /// Names where the definition came from (a file name) in error messages.
+        with_source(source: &str) -> source = source.to_string();
     }
 
     /// Number of draws (quadrature replaces it by `2N`).

@@ -90,36 +90,6 @@ pub struct ScenarioSummary {
     pub tracked: Vec<TrackedSummary>,
 }
 
-/// The metrics of tracked output `t`.
-fn tracked_metrics<'a>(tracked: &'a [TrackedSummary], t: &Tracked) -> Option<&'a Metrics> {
-    tracked.iter().find(|x| x.output == *t).map(|x| &x.metrics)
-}
-
-/// The metrics of a country (by code) or, failing that, of a union (by name).
-fn entity_metrics<'a>(
-    countries: &'a [CountrySummary],
-    unions: &'a [UnionSummary],
-    name: &str,
-) -> Option<&'a Metrics> {
-    countries
-        .iter()
-        .find(|c| c.country == name)
-        .map(|c| &c.metrics)
-        .or_else(|| unions.iter().find(|u| u.name == name).map(|u| &u.metrics))
-}
-
-impl ScenarioSummary {
-    /// The metrics of a country (by code) or, failing that, of a union (by name).
-    pub fn entity(&self, name: &str) -> Option<&Metrics> {
-        entity_metrics(&self.countries, &self.unions, name)
-    }
-
-    /// The metrics of tracked output `t`.
-    pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
-        tracked_metrics(&self.tracked, t)
-    }
-}
-
 /// A later scenario minus the first, paired draw by draw.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DifferenceSummary {
@@ -136,17 +106,29 @@ pub struct DifferenceSummary {
     pub tracked: Vec<TrackedSummary>,
 }
 
-impl DifferenceSummary {
-    /// The metrics of a country (by code) or, failing that, of a union (by name).
-    pub fn entity(&self, name: &str) -> Option<&Metrics> {
-        entity_metrics(&self.countries, &self.unions, name)
-    }
+/// The look-ups of a summary with `countries`, `unions` and `tracked` lists:
+/// a scenario's and a difference's work the same way.
+macro_rules! metric_lookups {
+    ($($summary:ty),*) => {$(
+        impl $summary {
+            /// The metrics of a country (by code) or, failing that, of a union (by name).
+            pub fn entity(&self, name: &str) -> Option<&Metrics> {
+                self.countries
+                    .iter()
+                    .find(|c| c.country == name)
+                    .map(|c| &c.metrics)
+                    .or_else(|| self.unions.iter().find(|u| u.name == name).map(|u| &u.metrics))
+            }
 
-    /// The metrics of tracked output `t`.
-    pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
-        tracked_metrics(&self.tracked, t)
-    }
+            /// The metrics of tracked output `t`.
+            pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
+                self.tracked.iter().find(|x| x.output == *t).map(|x| &x.metrics)
+            }
+        }
+    )*};
 }
+
+metric_lookups!(ScenarioSummary, DifferenceSummary);
 
 /// A failed draw as reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -267,21 +249,13 @@ impl McSummary {
     /// The summary of `field` for `entity` (a country code, or a union's
     /// name) in `scenario`.
     pub fn metric(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
-        self.scenarios
-            .iter()
-            .find(|s| s.name == scenario)?
-            .entity(entity)?
-            .get(field)
+        self.scenario(scenario)?.entity(entity)?.get(field)
     }
 
     /// The summary of the paired difference `scenario` minus the first
     /// scenario, for `field` of `entity`.
     pub fn difference(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
-        self.differences
-            .iter()
-            .find(|d| d.scenario == scenario)?
-            .entity(entity)?
-            .get(field)
+        self.difference_of(scenario)?.entity(entity)?.get(field)
     }
 
     /// The usable draws' values of `field` for `entity` (a country code, or
@@ -295,21 +269,13 @@ impl McSummary {
     /// The summary of `field` of tracked output `t` in `scenario` (a sector
     /// row's change field, or `counterfactual` for a flow).
     pub fn tracked_metric(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
-        self.scenarios
-            .iter()
-            .find(|s| s.name == scenario)?
-            .tracked(t)?
-            .get(field)
+        self.scenario(scenario)?.tracked(t)?.get(field)
     }
 
     /// The summary of the paired difference `scenario` minus the first
     /// scenario, for `field` of tracked output `t`.
     pub fn tracked_difference(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
-        self.differences
-            .iter()
-            .find(|d| d.scenario == scenario)?
-            .tracked(t)?
-            .get(field)
+        self.difference_of(scenario)?.tracked(t)?.get(field)
     }
 
     /// The usable draws' values of `field` of tracked output `t` in
@@ -317,6 +283,14 @@ impl McSummary {
     pub fn tracked_series(&self, scenario: &str, t: &Tracked, field: &str) -> Option<Vec<f64>> {
         let at = self.draws_kept.layout.locate_tracked(scenario, t, field)?;
         Some(self.values_at(at))
+    }
+
+    fn scenario(&self, name: &str) -> Option<&ScenarioSummary> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    fn difference_of(&self, scenario: &str) -> Option<&DifferenceSummary> {
+        self.differences.iter().find(|d| d.scenario == scenario)
     }
 
     fn values_at(&self, at: usize) -> Vec<f64> {

@@ -166,34 +166,17 @@ impl CustomsUnion {
         }
     }
 
-    /// Sets what happens to quotas among members.
-    pub fn with_internal_quotas(mut self, internal_quotas: InternalQuotas) -> Self {
-        self.internal_quotas = internal_quotas;
-        self
-    }
-
-    /// Sets who keeps the duties.
-    pub fn with_revenue_sharing(mut self, sharing: RevenueSharing) -> Self {
-        self.revenue_sharing = sharing;
-        self
-    }
-
-    /// Sets what the CET does to members' preferential rates.
-    pub fn with_preferences(mut self, preferences: Preferences) -> Self {
-        self.preferences = preferences;
-        self
-    }
-
-    /// Sets the NTB cut.
-    pub fn with_ntb_cut(mut self, cut: f64) -> Self {
-        self.ntb_cut = cut;
-        self
-    }
-
-    /// Sets the internal tariff.
-    pub fn with_internal_tariff(mut self, t: f64) -> Self {
-        self.internal_tariff = t;
-        self
+    setters! {
+        /// Sets what happens to quotas among members.
+        with_internal_quotas(internal_quotas: InternalQuotas) -> internal_quotas;
+        /// Sets who keeps the duties.
+        with_revenue_sharing(sharing: RevenueSharing) -> revenue_sharing;
+        /// Sets what the CET does to members' preferential rates.
+        with_preferences(preferences: Preferences) -> preferences;
+        /// Sets the NTB cut.
+        with_ntb_cut(cut: f64) -> ntb_cut;
+        /// Sets the internal tariff.
+        with_internal_tariff(t: f64) -> internal_tariff;
     }
 
     /// Pools duties with these `(member, share)` pairs.

@@ -5,7 +5,64 @@ use std::fmt::Write;
 
 use super::format::{amount, percent, share};
 use crate::monte_carlo::{McSummary, Metrics};
+use crate::run::CountryResult;
 use crate::simulation::RunResults;
+
+/// A column of the country table: its two-line heading and its value.
+struct Column {
+    heading: [&'static str; 2],
+    value: fn(&CountryResult) -> f64,
+    /// Shown only when some country's value is not zero.
+    optional: bool,
+}
+
+const COLUMNS: [Column; 9] = [
+    Column {
+        heading: ["", "welfare"],
+        value: |o| o.welfare,
+        optional: false,
+    },
+    Column {
+        heading: ["consumer", "surplus"],
+        value: |o| o.consumer_surplus,
+        optional: false,
+    },
+    Column {
+        heading: ["producer", "surplus"],
+        value: |o| o.producer_surplus,
+        optional: false,
+    },
+    Column {
+        heading: ["tariff", "revenue"],
+        value: |o| o.tariff_revenue,
+        optional: false,
+    },
+    Column {
+        heading: ["quota", "rent"],
+        value: |o| o.quota_rent,
+        optional: true,
+    },
+    Column {
+        heading: ["export tax", "revenue"],
+        value: |o| o.export_tax_revenue,
+        optional: true,
+    },
+    Column {
+        heading: ["imports", "change"],
+        value: |o| o.imports_counterfactual - o.imports_baseline,
+        optional: false,
+    },
+    Column {
+        heading: ["trade", "creation"],
+        value: |o| o.trade_creation,
+        optional: false,
+    },
+    Column {
+        heading: ["trade", "diversion"],
+        value: |o| o.trade_diversion,
+        optional: false,
+    },
+];
 
 /// One table per scenario: each country's totals over sectors, then the unions.
 pub fn table(results: &RunResults) -> String {
@@ -30,36 +87,46 @@ pub fn table(results: &RunResults) -> String {
             s,
             "  tariff revenue after any duty pooling; trade creation and diversion apply to union members (0 elsewhere)"
         );
-        let _ = writeln!(
-            s,
-            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
-            "", "", "consumer", "producer", "tariff", "imports", "trade", "trade"
-        );
-        let _ = writeln!(
-            s,
-            "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
-            "country",
-            "welfare",
-            "surplus",
-            "surplus",
-            "revenue",
-            "change",
-            "creation",
-            "diversion"
-        );
+        // quota rent and export-tax revenue get columns only where a
+        // scenario has them, so that the parts shown sum to welfare
+        let shown: Vec<&Column> = COLUMNS
+            .iter()
+            .filter(|c| !c.optional || r.totals.iter().any(|o| (c.value)(o) != 0.0))
+            .collect();
+        for line in 0..2 {
+            let _ = write!(s, "  {:<8}", if line == 0 { "" } else { "country" });
+            for c in &shown {
+                let _ = write!(s, " {:>11}", c.heading[line]);
+            }
+            s.push('\n');
+        }
         for o in &r.totals {
+            let _ = write!(s, "  {:<8}", o.country);
+            for c in &shown {
+                let _ = write!(s, " {:>11}", amount((c.value)(o)));
+            }
+            s.push('\n');
+        }
+        if !r.quotas.is_empty() {
             let _ = writeln!(
                 s,
-                "  {:<8} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
-                o.country,
-                amount(o.welfare),
-                amount(o.consumer_surplus),
-                amount(o.producer_surplus),
-                amount(o.tariff_revenue),
-                amount(o.imports_counterfactual - o.imports_baseline),
-                amount(o.trade_creation),
-                amount(o.trade_diversion)
+                "  quotas (volumes at baseline prices; rent in the values' units):"
             );
+            for q in &r.quotas {
+                let _ = writeln!(
+                    s,
+                    "    {} {}->{}: volume {}, counterfactual {}, {} the quota, rent rate {}, rent {} to the {}",
+                    q.sector,
+                    q.exporter,
+                    q.importer,
+                    amount(q.volume),
+                    amount(q.counterfactual),
+                    q.regime.name(),
+                    percent(q.rent_rate, 1),
+                    amount(q.rent),
+                    q.holder.name()
+                );
+            }
         }
         for u in &r.unions {
             let a = &u.aggregate;

@@ -16,6 +16,11 @@ use crate::model::Dataset;
 use crate::policy::{CetRule, CustomsUnion, Preferences, RevenuePool, RevenueSharing};
 use crate::tolerance;
 
+/// Refuses the union definition at `key` of `src`, saying `why`.
+fn refuse<T>(src: &str, key: impl Into<String>, why: impl Into<String>) -> Result<T> {
+    Err(Error::scenario(src, key, why))
+}
+
 pub(super) fn compile_union(
     src: &str,
     ukey: &str,
@@ -24,28 +29,24 @@ pub(super) fn compile_union(
 ) -> Result<Vec<Item>> {
     let n = data.n_countries();
     if un.name.trim().is_empty() {
-        return Err(Error::scenario(
-            src,
-            format!("{ukey}.name"),
-            "a union needs a name",
-        ));
+        return refuse(src, format!("{ukey}.name"), "a union needs a name");
     }
     if un.members.len() < 2 {
-        return Err(Error::scenario(
+        return refuse(
             src,
             format!("{ukey}.members"),
             "a union needs at least two members",
-        ));
+        );
     }
     let mut members = Vec::new();
     for m in &un.members {
         let id = country(src, &format!("{ukey}.members"), data, m)?;
         if members.contains(&id) {
-            return Err(Error::scenario(
+            return refuse(
                 src,
                 format!("{ukey}.members"),
                 format!("`{m}` is listed twice"),
-            ));
+            );
         }
         members.push(id);
     }
@@ -57,18 +58,18 @@ pub(super) fn compile_union(
         "internal_tariff",
     )?;
     if un.internal_tariff <= -1.0 {
-        return Err(Error::scenario(
+        return refuse(
             src,
             format!("{ukey}.internal_tariff"),
             format!("a tariff must be > -1, got {}", un.internal_tariff),
-        ));
+        );
     }
     if !(0.0..=1.0).contains(&un.ntb_cut) {
-        return Err(Error::scenario(
+        return refuse(
             src,
             format!("{ukey}.ntb_cut"),
             format!("must be in [0, 1], got {}", un.ntb_cut),
-        ));
+        );
     }
     let tag = Some(un.name.clone());
     // an item of this union, set by its `field`
@@ -104,11 +105,11 @@ pub(super) fn compile_union(
                 CetRule::Adopt { country: c } => {
                     let id = country(src, &format!("{ckey}.country"), data, c)?;
                     if !is_member(id) {
-                        return Err(Error::scenario(
+                        return refuse(
                             src,
                             format!("{ckey}.country"),
                             format!("`{c}` is not a member of union `{}`", un.name),
-                        ));
+                        );
                     }
                     adopt = Some(id);
                 }
@@ -117,11 +118,7 @@ pub(super) fn compile_union(
                         let rk = format!("{ckey}.rates.{sec}");
                         check_rate(src, &rk, *r, "a CET rate")?;
                         if *r <= -1.0 {
-                            return Err(Error::scenario(
-                                src,
-                                rk,
-                                format!("a tariff must be > -1, got {r}"),
-                            ));
+                            return refuse(src, rk, format!("a tariff must be > -1, got {r}"));
                         }
                         if sec == "*" {
                             star = Some(*r);
@@ -135,29 +132,29 @@ pub(super) fn compile_union(
                         let ek = format!("{ckey}.exceptions[{e}]");
                         let m = country(src, &format!("{ek}.member"), data, &ex.member)?;
                         if let Some(prev) = seen.insert((m, ex.sector.as_str()), e) {
-                            return Err(Error::scenario(
+                            return refuse(
                                 src,
                                 ek,
                                 format!(
                                     "a second exception for {} in sector {} (the first is exceptions[{prev}]): give one",
                                     ex.member, ex.sector
                                 ),
-                            ));
+                            );
                         }
                         if !is_member(m) {
-                            return Err(Error::scenario(
+                            return refuse(
                                 src,
                                 format!("{ek}.member"),
                                 format!("`{}` is not a member of union `{}`", ex.member, un.name),
-                            ));
+                            );
                         }
                         check_rate(src, &format!("{ek}.rate"), ex.rate, "an exception rate")?;
                         if ex.rate <= -1.0 {
-                            return Err(Error::scenario(
+                            return refuse(
                                 src,
                                 format!("{ek}.rate"),
                                 format!("a tariff must be > -1, got {}", ex.rate),
-                            ));
+                            );
                         }
                         for s in sector_sel(src, &format!("{ek}.sector"), data, &ex.sector)? {
                             // a sector-specific exception beats a "*" one
@@ -195,14 +192,14 @@ pub(super) fn compile_union(
                         CetRule::Schedule { .. } => match sched.get(&s).copied().or(star) {
                             Some(r) => r,
                             None => {
-                                return Err(Error::scenario(
+                                return refuse(
                                     src,
                                     format!("{ckey}.rates"),
                                     format!(
                                         "no rate for sector `{}` and no \"*\" rate",
                                         data.sectors()[s].code
                                     ),
-                                ));
+                                );
                             }
                         },
                         CetRule::None => unreachable!("handled above"),
@@ -236,28 +233,28 @@ pub(super) fn compile_union(
         for (code, v) in shares {
             let id = country(src, &format!("{skey}.{code}"), data, code)?;
             let Some(pos) = members.iter().position(|&m| m == id) else {
-                return Err(Error::scenario(
+                return refuse(
                     src,
                     format!("{skey}.{code}"),
                     format!("`{code}` is not a member of union `{}`", un.name),
-                ));
+                );
             };
             if !(v.is_finite() && *v >= 0.0) {
-                return Err(Error::scenario(
+                return refuse(
                     src,
                     format!("{skey}.{code}"),
                     format!("a share must be finite and >= 0, got {v}"),
-                ));
+                );
             }
             sh[pos] += v;
             sum += v;
         }
         if (sum - 1.0).abs() > tolerance::SHARES_SUM {
-            return Err(Error::scenario(
+            return refuse(
                 src,
                 skey,
                 format!("shares must sum to 1 (within 1e-9), they sum to {sum}"),
-            ));
+            );
         }
         items.push(Item {
             key: skey,

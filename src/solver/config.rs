@@ -44,10 +44,21 @@ impl Default for SolverConfig {
 }
 
 impl SolverConfig {
-    /// Sets the method (default [`Method::Newton`]).
-    pub fn with_method(mut self, method: Method) -> Self {
-        self.method = method;
-        self
+    setters! {
+        /// Sets the method (default [`Method::Newton`]).
+        with_method(method: Method) -> method;
+        /// Turns the backtracking line search on or off (default on; off: always
+        /// take the full Newton step).
+        with_line_search(on: bool) -> line_search;
+        /// Turns warm starts on or off (default on): start repeated solves and
+        /// Monte Carlo draws from the prices already in the workspace.
+        with_warm_start(on: bool) -> warm_start;
+        /// Turns the continuation in the policy on or off (default on). When the
+        /// direct search fails, the policy change is phased in from the baseline
+        /// in adaptive steps, each solved from the last, before the solve is
+        /// reported as failed; a market the direct search solves never pays for it.
+        /// Off, the direct search has the whole `max_iter` budget.
+        with_continuation(on: bool) -> continuation;
     }
 
     /// Sets the convergence tolerance (default 1e-12): a solve converges when
@@ -90,30 +101,6 @@ impl SolverConfig {
         }
         self.max_iter = max_iter;
         Ok(self)
-    }
-
-    /// Turns the backtracking line search on or off (default on; off: always
-    /// take the full Newton step).
-    pub fn with_line_search(mut self, on: bool) -> Self {
-        self.line_search = on;
-        self
-    }
-
-    /// Turns warm starts on or off (default on): start repeated solves and
-    /// Monte Carlo draws from the prices already in the workspace.
-    pub fn with_warm_start(mut self, on: bool) -> Self {
-        self.warm_start = on;
-        self
-    }
-
-    /// Turns the continuation in the policy on or off (default on). When the
-    /// direct search fails, the policy change is phased in from the baseline
-    /// in adaptive steps, each solved from the last, before the solve is
-    /// reported as failed; a market the direct search solves never pays for it.
-    /// Off, the direct search has the whole `max_iter` budget.
-    pub fn with_continuation(mut self, on: bool) -> Self {
-        self.continuation = on;
-        self
     }
 
     /// Search method.

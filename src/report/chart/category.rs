@@ -141,29 +141,16 @@ impl CategoryChart {
         self
     }
 
-    /// What the intervals are, for the legend (e.g. "90% band of 1,000 draws").
-    pub fn interval_label(mut self, s: impl Into<String>) -> Self {
-        self.interval_label = s.into();
-        self
-    }
-
-    /// Overall width in pixels (default 720).
-    pub fn width(mut self, w: f64) -> Self {
-        self.width = w.max(240.0);
-        self
-    }
-
-    /// Height of the plot area in pixels (default 240).
-    pub fn plot_height(mut self, h: f64) -> Self {
-        self.plot_height = h.max(80.0);
-        self
-    }
-
-    /// Draws series that are zero throughout too (default: they are left
-    /// out and named in a note).
-    pub fn keep_zero_series(mut self, keep: bool) -> Self {
-        self.keep_zero_series = keep;
-        self
+    setters! {
+        /// What the intervals are, for the legend (e.g. "90% band of 1,000 draws").
+        interval_label(s: impl Into<String>) -> interval_label = s.into();
+        /// Overall width in pixels (default 720).
+        width(w: f64) -> width = w.max(240.0);
+        /// Height of the plot area in pixels (default 240).
+        plot_height(h: f64) -> plot_height = h.max(80.0);
+        /// Draws series that are zero throughout too (default: they are left
+        /// out and named in a note).
+        keep_zero_series(keep: bool) -> keep_zero_series;
     }
 
     /// The drawn chart.

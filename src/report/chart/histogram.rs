@@ -55,21 +55,16 @@ impl Histogram {
         self
     }
 
-    /// Number of bins (default: √n, from 10 to 40).
-    pub fn bins(mut self, bins: usize) -> Self {
-        self.bins = Some(bins.max(1));
-        self
+    setters! {
+        /// Number of bins (default: √n, from 10 to 40).
+        bins(bins: usize) -> bins = Some(bins.max(1));
+        /// Marks the median.
+        median(m: f64) -> median = Some(m);
     }
 
     /// Shades the band from `low` to `high` (e.g. the 5th to 95th percentiles).
     pub fn band(mut self, low: f64, high: f64) -> Self {
         self.band = Some((low, high));
-        self
-    }
-
-    /// Marks the median.
-    pub fn median(mut self, m: f64) -> Self {
-        self.median = Some(m);
         self
     }
 

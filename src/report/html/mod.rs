@@ -59,16 +59,11 @@ impl ReportOptions {
         ReportOptions::default()
     }
 
-    /// Shows this country's imports by origin (and, for Monte Carlo, its fields).
-    pub fn country(mut self, code: impl Into<String>) -> Self {
-        self.country = Some(code.into());
-        self
-    }
-
-    /// Names the file the result was read from.
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
+    setters! {
+        /// Shows this country's imports by origin (and, for Monte Carlo, its fields).
+        country(code: impl Into<String>) -> country = Some(code.into());
+        /// Names the file the result was read from.
+        source(source: impl Into<String>) -> source = Some(source.into());
     }
 }
 
