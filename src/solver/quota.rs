@@ -8,9 +8,10 @@
 //!   F(theta)  = theta - mid(0, thetabar, theta + g(theta)) = 0
 //!     F = 0  <=>  under (theta = 0, V <= volume) | at (V = volume) | over (theta = thetabar, V >= volume)
 //! semismooth Newton on F: rows of free quotas (0 < theta + g < thetabar) take the
-//!   Jacobian dg/dtheta (warm-started forward differences of the price solve once,
-//!   good Broyden updates after each accepted step), rows of quotas at a bound move
-//!   to the bound;
+//!   Jacobian dg/dtheta at the current point by the implicit function theorem
+//!   from the price Jacobian (no extra price solve; warm-started forward
+//!   differences once and good Broyden updates where it does not apply), rows
+//!   of quotas at a bound move to the bound;
 //! monotone backtracking on |F|_2; when it fails, a bracketed 1-D solve per quota
 //!   (Illinois regula falsi on g, the others held) before Newton resumes.
 //! ```
@@ -220,6 +221,113 @@ impl RentSearch<'_> {
                 }
             })
             .collect())
+    }
+}
+
+impl RentSearch<'_> {
+    /// `dg/dtheta` at the last price solve (whose prices are in `ws`) by the
+    /// implicit function theorem, `jac[q][c] = dg_q / dtheta_c`:
+    ///
+    /// ```text
+    /// R(ln p; theta) = 0  =>  d ln p_A / dtheta = -J_AA^-1 dR_A/dtheta
+    /// dV/dtheta = dV/dtheta|_p + dV/d ln p_A  d ln p_A / dtheta,   dg = dV / V
+    /// ```
+    /// A rent wedge enters `ln r[k][j]` of its cells exactly as `ln p[k]`
+    /// enters it, so with `G` of the price Jacobian (`evaluate.rs`)
+    /// `d x[i][j] / d ln r[k][j] = x[i][j] (G[k][j] - sm [i=k])` (the nested
+    /// domestic flow `x[j][j]` leaves out the import nest's `(sm-sd) a'[k][j]`),
+    /// and `d x[i][j] / d ln p_k = x[i][j] (G[k][j] - sm [i=k])` with `G`'s
+    /// diagonal. `None` where that does not apply (a quota on a domestic
+    /// flow, a volume of 0, a singular `J_AA`): the caller differences instead.
+    fn implicit_jacobian(&self, ws: &mut Workspace) -> Option<Vec<Vec<f64>>> {
+        let pm = &self.inner;
+        let n = pm.n;
+        let nested = pm.treatment == super::DomesticTreatment::Nested;
+        let terms = &self.r.quotas;
+        if terms
+            .iter()
+            .any(|q| q.cells.iter().any(|&k| k / n == k % n))
+        {
+            return None;
+        }
+        // the flows, shares and Jacobian at the solved prices
+        super::newton::set_active(pm, self.supply, ws);
+        let lnp = std::mem::take(&mut ws.log_prices);
+        pm.evaluate(self.el, self.supply, &lnp, ws, true);
+        ws.log_prices = lnp;
+        let sm = self.el.sigma_import;
+        let c1 = sm - self.el.sigma_domestic;
+        let (x, ap, gt) = (&ws.flows, &ws.import_share, &ws.share_gradient);
+        let active = &ws.active;
+        let na = active.len();
+        let m = terms.len();
+        // dR_i / dtheta_c at fixed prices, over the active countries
+        let mut dr = nalgebra::DMatrix::<f64>::zeros(na, m);
+        for (c, q) in terms.iter().enumerate() {
+            for &cell in &q.cells {
+                let (k, j) = (cell / n, cell % n);
+                let gkj = gt[j * n + k];
+                for (r, &i) in active.iter().enumerate() {
+                    let xij = x[i * n + j];
+                    let mut d = xij * gkj;
+                    if i == k {
+                        d -= sm * xij;
+                    }
+                    if nested && i == j {
+                        d -= xij * c1 * ap[k * n + j];
+                    }
+                    dr[(r, c)] += d;
+                }
+            }
+        }
+        let mut jaa = nalgebra::DMatrix::<f64>::zeros(na, na);
+        for (r, &i) in active.iter().enumerate() {
+            for (c, &k) in active.iter().enumerate() {
+                jaa[(r, c)] = ws.jacobian[i * n + k];
+            }
+        }
+        // d ln p_A / dtheta
+        let dp = if na == 0 { dr } else { -jaa.lu().solve(&dr)? };
+        let mut jac = vec![vec![0.0; m]; m];
+        for (qi, q) in terms.iter().enumerate() {
+            let v: f64 = q.cells.iter().map(|&cell| x[cell]).sum();
+            if !(v > 0.0 && v.is_finite()) {
+                return None;
+            }
+            // dV_q / d ln p_k over the active countries
+            let mut dv_dp = vec![0.0; na];
+            for &cell in &q.cells {
+                let (i, j) = (cell / n, cell % n);
+                let xij = x[cell];
+                for (r, &k) in active.iter().enumerate() {
+                    let mut d = xij * gt[j * n + k];
+                    if i == k {
+                        d -= sm * xij;
+                    }
+                    dv_dp[r] += d;
+                }
+            }
+            for (c, qc) in terms.iter().enumerate() {
+                // dV_q / dtheta_c at fixed prices: cells of both in one destination
+                let mut dv = 0.0;
+                for &cell in &q.cells {
+                    let (i, j) = (cell / n, cell % n);
+                    for &other in &qc.cells {
+                        let (k, jj) = (other / n, other % n);
+                        if jj == j {
+                            dv += x[cell] * (gt[j * n + k] - if i == k { sm } else { 0.0 });
+                        }
+                    }
+                }
+                for (r, d) in dv_dp.iter().enumerate() {
+                    dv += d * dp[(r, c)];
+                }
+                jac[qi][c] = dv / v;
+            }
+        }
+        jac.iter()
+            .all(|row| row.iter().all(|v| v.is_finite()))
+            .then_some(jac)
     }
 }
 
@@ -436,8 +544,11 @@ fn newton_step(
     if free.is_empty() {
         return Ok(step);
     }
-    // dg/dtheta by forward differences, once; Broyden updates keep it after
-    if jacobian.is_none() {
+    // dg/dtheta by the implicit function theorem at every step; where that
+    // does not apply, by forward differences once and Broyden updates after
+    if let Some(jac) = search.implicit_jacobian(ws) {
+        *jacobian = Some(jac);
+    } else if jacobian.is_none() {
         let mut jac = vec![vec![0.0; m]; m]; // jac[q][r] = dg_q / dtheta_r
         for c in 0..m {
             let h = DIFFERENCE_STEP * (1.0 + theta[c].abs());
