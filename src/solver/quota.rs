@@ -681,3 +681,72 @@ fn one_dimensional(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Quota;
+    use crate::solver::test_fixtures::hard_market;
+
+    #[test]
+    fn the_implicit_jacobian_agrees_with_central_differences() {
+        let (market, el, pm) = hard_market("loose-convergence");
+        let n = market.n();
+        let x0 = market.flows().as_slice();
+        let cells: Vec<(usize, usize)> = (0..n * n)
+            .filter(|&k| k / n != k % n && x0[k] > 0.0)
+            .map(|k| (k / n, k % n))
+            .collect();
+        assert!(cells.len() >= 3, "the fixture has trade");
+        let mut policy = crate::policy::SectorPolicy::baseline(&market);
+        // one bilateral quota and one over two flows sharing a destination or not
+        for (group, start) in [(&cells[..1], 0.1), (&cells[1..3], 0.3)] {
+            policy.restrictions.quotas.push(Quota {
+                importer: Some(group[0].1),
+                exporter: Some(group[0].0),
+                cells: group.to_vec(),
+                baseline: group.iter().map(|&(i, j)| x0[i * n + j]).collect(),
+                volume: 1.0,
+                trq: None,
+                holder: QuotaHolder::Importer,
+                start,
+            });
+        }
+        let r = PreparedRestrictions::new(&market, &policy).expect("quotas");
+        let mut inner = pm.clone();
+        inner.restrictions = None;
+        let mut search = RentSearch {
+            r: &r,
+            inner,
+            el: &el,
+            supply: market.supply(),
+            cfg: SolverConfig::default()
+                .with_tol(1e-12)
+                .expect("a tolerance"),
+            sector: "s",
+            factors: vec![0.0; n * n],
+            iterations: 0,
+            last: None,
+        };
+        let mut ws = Workspace::new(n);
+        let theta = [0.1f64.ln_1p(), 0.3f64.ln_1p()];
+        search.eval(&theta, &mut ws).expect("solves");
+        let jac = search.implicit_jacobian(&mut ws).expect("applies");
+        let h = 1e-5;
+        for c in 0..2 {
+            let (mut up, mut down) = (theta, theta);
+            up[c] += h;
+            down[c] -= h;
+            let gu = search.eval(&up, &mut ws).expect("solves");
+            let gd = search.eval(&down, &mut ws).expect("solves");
+            for q in 0..2 {
+                let fd = (gu[q] - gd[q]) / (2.0 * h);
+                assert!(
+                    (jac[q][c] - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
+                    "dg{q}/dtheta{c}: implicit {} vs differences {fd}",
+                    jac[q][c]
+                );
+            }
+        }
+    }
+}
