@@ -8,9 +8,10 @@
 //!   F(theta)  = theta - mid(0, thetabar, theta + g(theta)) = 0
 //!     F = 0  <=>  under (theta = 0, V <= volume) | at (V = volume) | over (theta = thetabar, V >= volume)
 //! semismooth Newton on F: rows of free quotas (0 < theta + g < thetabar) take the
-//!   Jacobian dg/dtheta (warm-started forward differences of the price solve once,
-//!   good Broyden updates after each accepted step), rows of quotas at a bound move
-//!   to the bound;
+//!   Jacobian dg/dtheta at the current point by the implicit function theorem
+//!   from the price Jacobian (no extra price solve; warm-started forward
+//!   differences once and good Broyden updates where it does not apply), rows
+//!   of quotas at a bound move to the bound;
 //! monotone backtracking on |F|_2; when it fails, a bracketed 1-D solve per quota
 //!   (Illinois regula falsi on g, the others held) before Newton resumes.
 //! ```
@@ -220,6 +221,113 @@ impl RentSearch<'_> {
                 }
             })
             .collect())
+    }
+}
+
+impl RentSearch<'_> {
+    /// `dg/dtheta` at the last price solve (whose prices are in `ws`) by the
+    /// implicit function theorem, `jac[q][c] = dg_q / dtheta_c`:
+    ///
+    /// ```text
+    /// R(ln p; theta) = 0  =>  d ln p_A / dtheta = -J_AA^-1 dR_A/dtheta
+    /// dV/dtheta = dV/dtheta|_p + dV/d ln p_A  d ln p_A / dtheta,   dg = dV / V
+    /// ```
+    /// A rent wedge enters `ln r[k][j]` of its cells exactly as `ln p[k]`
+    /// enters it, so with `G` of the price Jacobian (`evaluate.rs`)
+    /// `d x[i][j] / d ln r[k][j] = x[i][j] (G[k][j] - sm [i=k])` (the nested
+    /// domestic flow `x[j][j]` leaves out the import nest's `(sm-sd) a'[k][j]`),
+    /// and `d x[i][j] / d ln p_k = x[i][j] (G[k][j] - sm [i=k])` with `G`'s
+    /// diagonal. `None` where that does not apply (a quota on a domestic
+    /// flow, a volume of 0, a singular `J_AA`): the caller differences instead.
+    fn implicit_jacobian(&self, ws: &mut Workspace) -> Option<Vec<Vec<f64>>> {
+        let pm = &self.inner;
+        let n = pm.n;
+        let nested = pm.treatment == super::DomesticTreatment::Nested;
+        let terms = &self.r.quotas;
+        if terms
+            .iter()
+            .any(|q| q.cells.iter().any(|&k| k / n == k % n))
+        {
+            return None;
+        }
+        // the flows, shares and Jacobian at the solved prices
+        super::newton::set_active(pm, self.supply, ws);
+        let lnp = std::mem::take(&mut ws.log_prices);
+        pm.evaluate(self.el, self.supply, &lnp, ws, true);
+        ws.log_prices = lnp;
+        let sm = self.el.sigma_import;
+        let c1 = sm - self.el.sigma_domestic;
+        let (x, ap, gt) = (&ws.flows, &ws.import_share, &ws.share_gradient);
+        let active = &ws.active;
+        let na = active.len();
+        let m = terms.len();
+        // dR_i / dtheta_c at fixed prices, over the active countries
+        let mut dr = nalgebra::DMatrix::<f64>::zeros(na, m);
+        for (c, q) in terms.iter().enumerate() {
+            for &cell in &q.cells {
+                let (k, j) = (cell / n, cell % n);
+                let gkj = gt[j * n + k];
+                for (r, &i) in active.iter().enumerate() {
+                    let xij = x[i * n + j];
+                    let mut d = xij * gkj;
+                    if i == k {
+                        d -= sm * xij;
+                    }
+                    if nested && i == j {
+                        d -= xij * c1 * ap[k * n + j];
+                    }
+                    dr[(r, c)] += d;
+                }
+            }
+        }
+        let mut jaa = nalgebra::DMatrix::<f64>::zeros(na, na);
+        for (r, &i) in active.iter().enumerate() {
+            for (c, &k) in active.iter().enumerate() {
+                jaa[(r, c)] = ws.jacobian[i * n + k];
+            }
+        }
+        // d ln p_A / dtheta
+        let dp = if na == 0 { dr } else { -jaa.lu().solve(&dr)? };
+        let mut jac = vec![vec![0.0; m]; m];
+        for (qi, q) in terms.iter().enumerate() {
+            let v: f64 = q.cells.iter().map(|&cell| x[cell]).sum();
+            if !(v > 0.0 && v.is_finite()) {
+                return None;
+            }
+            // dV_q / d ln p_k over the active countries
+            let mut dv_dp = vec![0.0; na];
+            for &cell in &q.cells {
+                let (i, j) = (cell / n, cell % n);
+                let xij = x[cell];
+                for (r, &k) in active.iter().enumerate() {
+                    let mut d = xij * gt[j * n + k];
+                    if i == k {
+                        d -= sm * xij;
+                    }
+                    dv_dp[r] += d;
+                }
+            }
+            for (c, qc) in terms.iter().enumerate() {
+                // dV_q / dtheta_c at fixed prices: cells of both in one destination
+                let mut dv = 0.0;
+                for &cell in &q.cells {
+                    let (i, j) = (cell / n, cell % n);
+                    for &other in &qc.cells {
+                        let (k, jj) = (other / n, other % n);
+                        if jj == j {
+                            dv += x[cell] * (gt[j * n + k] - if i == k { sm } else { 0.0 });
+                        }
+                    }
+                }
+                for (r, d) in dv_dp.iter().enumerate() {
+                    dv += d * dp[(r, c)];
+                }
+                jac[qi][c] = dv / v;
+            }
+        }
+        jac.iter()
+            .all(|row| row.iter().all(|v| v.is_finite()))
+            .then_some(jac)
     }
 }
 
@@ -436,8 +544,11 @@ fn newton_step(
     if free.is_empty() {
         return Ok(step);
     }
-    // dg/dtheta by forward differences, once; Broyden updates keep it after
-    if jacobian.is_none() {
+    // dg/dtheta by the implicit function theorem at every step; where that
+    // does not apply, by forward differences once and Broyden updates after
+    if let Some(jac) = search.implicit_jacobian(ws) {
+        *jacobian = Some(jac);
+    } else if jacobian.is_none() {
         let mut jac = vec![vec![0.0; m]; m]; // jac[q][r] = dg_q / dtheta_r
         for c in 0..m {
             let h = DIFFERENCE_STEP * (1.0 + theta[c].abs());
@@ -569,4 +680,73 @@ fn one_dimensional(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Quota;
+    use crate::solver::test_fixtures::hard_market;
+
+    #[test]
+    fn the_implicit_jacobian_agrees_with_central_differences() {
+        let (market, el, pm) = hard_market("loose-convergence");
+        let n = market.n();
+        let x0 = market.flows().as_slice();
+        let cells: Vec<(usize, usize)> = (0..n * n)
+            .filter(|&k| k / n != k % n && x0[k] > 0.0)
+            .map(|k| (k / n, k % n))
+            .collect();
+        assert!(cells.len() >= 3, "the fixture has trade");
+        let mut policy = crate::policy::SectorPolicy::baseline(&market);
+        // one bilateral quota and one over two flows sharing a destination or not
+        for (group, start) in [(&cells[..1], 0.1), (&cells[1..3], 0.3)] {
+            policy.restrictions.quotas.push(Quota {
+                importer: Some(group[0].1),
+                exporter: Some(group[0].0),
+                cells: group.to_vec(),
+                baseline: group.iter().map(|&(i, j)| x0[i * n + j]).collect(),
+                volume: 1.0,
+                trq: None,
+                holder: QuotaHolder::Importer,
+                start,
+            });
+        }
+        let r = PreparedRestrictions::new(&market, &policy).expect("quotas");
+        let mut inner = pm.clone();
+        inner.restrictions = None;
+        let mut search = RentSearch {
+            r: &r,
+            inner,
+            el: &el,
+            supply: market.supply(),
+            cfg: SolverConfig::default()
+                .with_tol(1e-12)
+                .expect("a tolerance"),
+            sector: "s",
+            factors: vec![0.0; n * n],
+            iterations: 0,
+            last: None,
+        };
+        let mut ws = Workspace::new(n);
+        let theta = [0.1f64.ln_1p(), 0.3f64.ln_1p()];
+        search.eval(&theta, &mut ws).expect("solves");
+        let jac = search.implicit_jacobian(&mut ws).expect("applies");
+        let h = 1e-5;
+        for c in 0..2 {
+            let (mut up, mut down) = (theta, theta);
+            up[c] += h;
+            down[c] -= h;
+            let gu = search.eval(&up, &mut ws).expect("solves");
+            let gd = search.eval(&down, &mut ws).expect("solves");
+            for q in 0..2 {
+                let fd = (gu[q] - gd[q]) / (2.0 * h);
+                assert!(
+                    (jac[q][c] - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
+                    "dg{q}/dtheta{c}: implicit {} vs differences {fd}",
+                    jac[q][c]
+                );
+            }
+        }
+    }
 }
