@@ -297,6 +297,18 @@ fn unknown_options_are_refused() {
     assert!(!ok && !err.contains("panicked"));
 }
 
+/// The country table's columns when no scenario has quotas or export taxes.
+const WITHOUT_QUOTAS: &str = "country welfare surplus surplus revenue change creation diversion";
+
+/// The second heading line of the first country table in `out`, words joined by one space.
+fn column_names(out: &str) -> String {
+    let header = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("country"))
+        .expect("a country table");
+    header.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn run_table_names_units_baseline_and_columns() {
     let (ok, out, err) = cli(&["run", "--scenario", TOY]);
@@ -309,15 +321,7 @@ fn run_table_names_units_baseline_and_columns() {
         out.contains("tariff revenue after any duty pooling"),
         "{out}"
     );
-    let header = out
-        .lines()
-        .find(|l| l.trim_start().starts_with("country"))
-        .unwrap();
-    let names = header.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert_eq!(
-        names,
-        "country welfare surplus surplus revenue change creation diversion"
-    );
+    assert_eq!(column_names(&out), WITHOUT_QUOTAS);
     // rounded for reading: no value carries more than two decimals
     for line in out.lines().filter(|l| l.starts_with("  HOM")) {
         for v in line.split_whitespace().skip(1) {
@@ -335,15 +339,11 @@ fn run_table_shows_quota_rent_and_each_quota_when_a_scenario_has_quotas() {
     let blocks: Vec<&str> = out.split("\nscenario ").collect();
     // the CET alone has no quota: no rent column, no quota list
     assert!(blocks[0].contains("cet-2010"), "{out}");
-    assert!(!blocks[0].contains("quota rent") && !blocks[0].contains("quotas ("));
+    assert_eq!(column_names(blocks[0]), WITHOUT_QUOTAS);
+    assert!(!blocks[0].contains("quotas ("), "{out}");
     let trq = blocks[1];
-    let header = trq
-        .lines()
-        .find(|l| l.trim_start().starts_with("country"))
-        .unwrap();
-    let names = header.split_whitespace().collect::<Vec<_>>().join(" ");
     assert_eq!(
-        names,
+        column_names(trq),
         "country welfare surplus surplus revenue rent change creation diversion"
     );
     assert!(trq.contains("AGF EU27->RUS: volume"), "{trq}");
