@@ -76,20 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 o.trade_diversion
             );
         }
-        for q in r.quotas() {
-            println!(
-                "  quota {}<-{} {}: volume {:.2}, filled {:.2} ({}), rent rate {:.1}%, rent {:.2} to the {}",
-                q.importer,
-                q.exporter,
-                q.sector,
-                q.volume,
-                q.counterfactual,
-                q.regime.name(),
-                100.0 * q.rent_rate,
-                q.rent,
-                q.holder.name()
-            );
-        }
+        common::print_quotas(r);
         if let Some(d) = &r.decomposition {
             println!("  by component (welfare):");
             for c in d {

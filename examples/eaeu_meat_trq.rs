@@ -51,20 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 o.quota_rent
             );
         }
-        for q in r.quotas() {
-            println!(
-                "  quota {}<-{} {}: volume {:.1}, imports {:.1}, regime {}, rent rate {:.1}%, rent {:.1} to the {}",
-                q.importer,
-                q.exporter,
-                q.sector,
-                q.volume,
-                q.counterfactual,
-                q.regime.name(),
-                100.0 * q.rent_rate,
-                q.rent,
-                q.holder.name()
-            );
-        }
+        common::print_quotas(r);
         println!();
     }
     let dir = common::out_dir("eaeu_meat_trq");

@@ -70,3 +70,22 @@ pub fn imports_by_origin(
 pub fn save(path: &Path, figure: &Figure) -> std::io::Result<()> {
     std::fs::write(path, figure.to_svg())
 }
+
+/// Prints one line per quota of a result: volume, what flows, regime, rent
+/// rate and rent with its holder (volumes and rent in the data's units).
+pub fn print_quotas(r: &ScenarioResult) {
+    for q in r.quotas() {
+        println!(
+            "  quota {}<-{} {}: volume {:.1}, filled {:.1} ({}), rent rate {:.1}%, rent {:.1} to the {}",
+            q.importer,
+            q.exporter,
+            q.sector,
+            q.volume,
+            q.counterfactual,
+            q.regime.name(),
+            100.0 * q.rent_rate,
+            q.rent,
+            q.holder.name()
+        );
+    }
+}
