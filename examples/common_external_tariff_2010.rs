@@ -46,14 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Kazakhstan in the customs union, stages from the 2009 baseline (US$ million)\n");
     println!(
         "{:<18} {:>10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
-        "stage",
-        "welfare",
-        "% GDP",
-        "cons.surpl",
-        "prod.surpl",
-        "tariff rev",
-        "creation",
-        "diversion"
+        "", "", "welfare", "consumer", "producer", "tariff", "trade", "trade"
+    );
+    println!(
+        "{:<18} {:>10} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "stage", "welfare", "% GDP", "surplus", "surplus", "revenue", "creation", "diversion"
     );
     for r in &results {
         let o = &r.totals[kaz];

@@ -54,14 +54,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}: {}", r.name, r.description);
         println!(
             "  {:<5} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
-            "",
-            "welfare",
-            "cons.surpl",
-            "prod.surpl",
-            "tariff rev",
-            "quota rent",
-            "creation",
-            "diversion"
+            "", "", "consumer", "producer", "tariff", "quota", "trade", "trade"
+        );
+        println!(
+            "  {:<5} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            "", "welfare", "surplus", "surplus", "revenue", "rent", "creation", "diversion"
         );
         for (c, o) in data.countries().iter().zip(&r.totals) {
             println!(

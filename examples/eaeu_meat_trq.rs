@@ -38,7 +38,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}: {}", r.name, r.description);
         println!(
             "  {:<5} {:>9} {:>10} {:>10} {:>10} {:>10}",
-            "", "welfare", "cons.surpl", "prod.surpl", "tariff rev", "quota rent"
+            "", "", "consumer", "producer", "tariff", "quota"
+        );
+        println!(
+            "  {:<5} {:>9} {:>10} {:>10} {:>10} {:>10}",
+            "", "welfare", "surplus", "surplus", "revenue", "rent"
         );
         for o in &r.totals {
             println!(

@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Kazakhstan after the WTO accessions (changes from 2009, US$ million)\n");
     println!(
         "{:<22} {:>8} {:>8} {:>9} {:>10} {:>10} {:>9}",
-        "stage", "simple", "weighted", "welfare", "diversion", "reversed", "d imports"
+        "stage", "simple", "weighted", "welfare", "diversion", "reversed", "imports"
     );
     for r in &results {
         let o = &r.totals[kaz];
