@@ -358,3 +358,67 @@ fn run_table_shows_quota_rent_and_each_quota_when_a_scenario_has_quotas() {
     assert!((v[1] + v[2] + v[3] + v[4] - v[0]).abs() < 2.0, "{row}");
     assert!(v[4] > 0.0, "{row}");
 }
+
+#[test]
+fn quota_results_in_json_and_csv_agree_and_carry_every_field() {
+    let trq_file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/eaeu_meat_trq.toml");
+    let t = tempfile::tempdir().unwrap();
+    let json = t.path().join("r.json");
+    let csv = t.path().join("csv");
+    let (ok, _, err) = cli(&[
+        "run",
+        "--scenario",
+        trq_file,
+        "--dataset",
+        "eaeu2009",
+        "--out",
+        json.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = std::fs::read_to_string(csv.join("quota_results.csv")).unwrap();
+    let mut lines = rows.lines();
+    let header =
+        "scenario,sector,importer,exporter,volume,counterfactual,regime,rent_rate,rent,holder";
+    assert_eq!(lines.next(), Some(header));
+    let mut n = 0;
+    for sc in v["scenarios"].as_array().unwrap() {
+        let rus = (sc["totals"]["countries"].as_array().unwrap().iter())
+            .find(|c| c["country"] == "RUS")
+            .unwrap();
+        let mut rent_at_home = 0.0;
+        // a scenario without quotas leaves the list out
+        for q in sc["quotas"].as_array().map_or(&[][..], Vec::as_slice) {
+            let line = lines.next().expect("a CSV row per JSON quota");
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[0], sc["name"].as_str().unwrap());
+            for (k, key) in header.split(',').enumerate().skip(1) {
+                match &q[key] {
+                    Value::String(s) => assert_eq!(cells[k], s, "{key}"),
+                    Value::Number(x) => {
+                        assert_eq!(
+                            cells[k].parse::<f64>().unwrap(),
+                            x.as_f64().unwrap(),
+                            "{key}"
+                        )
+                    }
+                    other => panic!("{key}: {other}"),
+                }
+            }
+            if q["holder"] == "importer" && q["importer"] == "RUS" {
+                rent_at_home += q["rent"].as_f64().unwrap();
+            }
+            n += 1;
+        }
+        // the rent held by Russian importers is Russia's quota rent (no baseline quotas here)
+        let rent = rus["quota_rent"].as_f64().unwrap();
+        assert!(
+            (rent - rent_at_home).abs() <= 1e-9 * rent.abs().max(1.0),
+            "{rent} vs {rent_at_home}"
+        );
+    }
+    assert_eq!(lines.next(), None);
+    assert!(n >= 4, "{n} quotas");
+}
