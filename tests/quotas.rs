@@ -615,37 +615,33 @@ fn data_files_carry_baseline_quotas_and_export_taxes() {
 
 #[test]
 fn bad_restriction_rows_name_file_line_and_field() {
-    let e = files(&[(
-        "quotas.csv",
-        "sector,exporter,importer,premium,out_of_quota_tariff\nG,B,A,0.1,0.5\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("quotas.csv") && e.contains("tariff-rate"), "{e}");
-    let e = files(&[(
-        "quotas.csv",
-        "sector,exporter,importer,premium\nG,B,A,0.1\nG,*,A,0.2\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("quotas.csv:3") && e.contains("overlaps"), "{e}");
-    let e = files(&[(
-        "quotas.csv",
-        "sector,exporter,importer,premium\nG,B,A,-0.1\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("premium") && e.contains("quotas.csv:2"), "{e}");
-    let e = files(&[(
-        "export_taxes.csv",
-        "sector,exporter,importer,rate\nG,*,A,0.1\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(
-        e.contains("export_taxes.csv") && e.contains("exporter"),
-        "{e}"
-    );
+    // (file, text, what the message must name)
+    let cases: [(&str, &str, [&str; 2]); 4] = [
+        (
+            "quotas.csv",
+            "sector,exporter,importer,premium,out_of_quota_tariff\nG,B,A,0.1,0.5\n",
+            ["quotas.csv", "tariff-rate"],
+        ),
+        (
+            "quotas.csv",
+            "sector,exporter,importer,premium\nG,B,A,0.1\nG,*,A,0.2\n",
+            ["quotas.csv:3", "overlaps"],
+        ),
+        (
+            "quotas.csv",
+            "sector,exporter,importer,premium\nG,B,A,-0.1\n",
+            ["quotas.csv:2", "premium"],
+        ),
+        (
+            "export_taxes.csv",
+            "sector,exporter,importer,rate\nG,*,A,0.1\n",
+            ["export_taxes.csv", "exporter"],
+        ),
+    ];
+    for (file, text, names) in cases {
+        let e = files(&[(file, text)]).unwrap_err().to_string();
+        assert!(names.iter().all(|n| e.contains(n)), "{names:?}: {e}");
+    }
 }
 
 // ---- agreement with the independent reference model on random markets
