@@ -16,52 +16,36 @@ struct Column {
     optional: bool,
 }
 
+/// A column always shown.
+const fn always(heading: [&'static str; 2], value: fn(&CountryResult) -> f64) -> Column {
+    Column {
+        heading,
+        value,
+        optional: false,
+    }
+}
+
+/// A column shown only where some country's value is not zero.
+const fn when_nonzero(heading: [&'static str; 2], value: fn(&CountryResult) -> f64) -> Column {
+    Column {
+        heading,
+        value,
+        optional: true,
+    }
+}
+
 const COLUMNS: [Column; 9] = [
-    Column {
-        heading: ["", "welfare"],
-        value: |o| o.welfare,
-        optional: false,
-    },
-    Column {
-        heading: ["consumer", "surplus"],
-        value: |o| o.consumer_surplus,
-        optional: false,
-    },
-    Column {
-        heading: ["producer", "surplus"],
-        value: |o| o.producer_surplus,
-        optional: false,
-    },
-    Column {
-        heading: ["tariff", "revenue"],
-        value: |o| o.tariff_revenue,
-        optional: false,
-    },
-    Column {
-        heading: ["quota", "rent"],
-        value: |o| o.quota_rent,
-        optional: true,
-    },
-    Column {
-        heading: ["export tax", "revenue"],
-        value: |o| o.export_tax_revenue,
-        optional: true,
-    },
-    Column {
-        heading: ["imports", "change"],
-        value: |o| o.imports_counterfactual - o.imports_baseline,
-        optional: false,
-    },
-    Column {
-        heading: ["trade", "creation"],
-        value: |o| o.trade_creation,
-        optional: false,
-    },
-    Column {
-        heading: ["trade", "diversion"],
-        value: |o| o.trade_diversion,
-        optional: false,
-    },
+    always(["", "welfare"], |o| o.welfare),
+    always(["consumer", "surplus"], |o| o.consumer_surplus),
+    always(["producer", "surplus"], |o| o.producer_surplus),
+    always(["tariff", "revenue"], |o| o.tariff_revenue),
+    when_nonzero(["quota", "rent"], |o| o.quota_rent),
+    when_nonzero(["export tax", "revenue"], |o| o.export_tax_revenue),
+    always(["imports", "change"], |o| {
+        o.imports_counterfactual - o.imports_baseline
+    }),
+    always(["trade", "creation"], |o| o.trade_creation),
+    always(["trade", "diversion"], |o| o.trade_diversion),
 ];
 
 /// One table per scenario: each country's totals over sectors, then the unions.
