@@ -11,26 +11,34 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::monte_carlo::Metric;
 
-/// What a result says about itself (`meta`).
+/// Named values of a JSON object, read by name: numbers, text and nested
+/// objects (a result's `meta`, `solver`, a union's Article XXIV averages, a
+/// quota). A name the report asks for but does not find reads as absent.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct MetaView {
-    pub tool_version: Option<String>,
-    pub dataset: Option<String>,
-    pub dataset_fingerprint: Option<String>,
-    pub scenario_file: Option<String>,
-    pub model: Option<String>,
-    pub treatment: Option<String>,
-    pub units: UnitsView,
-}
+#[serde(transparent)]
+pub(crate) struct Fields(BTreeMap<String, Value>);
 
-/// Units of a result.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct UnitsView {
-    pub values: Option<String>,
-    pub rates: Option<String>,
-    pub prices: Option<String>,
+impl Fields {
+    /// The number `name`, if present and finite.
+    pub fn num(&self, name: &str) -> Option<f64> {
+        self.0
+            .get(name)
+            .and_then(Value::as_f64)
+            .filter(|v| v.is_finite())
+    }
+
+    /// The text `name`, if present.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// The object `name` (empty when absent).
+    pub fn object(&self, name: &str) -> Fields {
+        self.0
+            .get(name)
+            .and_then(|v| Fields::deserialize(v).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// A row of numbers labelled by country (or union): every numeric field by name.
@@ -39,16 +47,13 @@ pub(crate) struct Row {
     #[serde(alias = "name")]
     pub country: String,
     #[serde(flatten)]
-    pub fields: BTreeMap<String, Value>,
+    pub fields: Fields,
 }
 
 impl Row {
     /// The numeric field `name`, if present and finite.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.fields
-            .get(name)
-            .and_then(Value::as_f64)
-            .filter(|v| v.is_finite())
+        self.fields.num(name)
     }
 }
 
@@ -74,21 +79,11 @@ pub(crate) struct SectorView {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct AveragesView {
-    pub country: Option<String>,
-    pub simple_before: Option<f64>,
-    pub simple_after: Option<f64>,
-    pub weighted_before: Option<f64>,
-    pub weighted_after: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct ArticleXxivView {
     #[serde(flatten)]
-    pub union: AveragesView,
+    pub union: Fields,
     #[serde(default)]
-    pub members: Vec<AveragesView>,
+    pub members: Vec<Fields>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,7 +94,7 @@ pub(crate) struct UnionView {
     #[serde(default)]
     pub article_xxiv: Option<ArticleXxivView>,
     #[serde(flatten)]
-    pub fields: BTreeMap<String, Value>,
+    pub fields: Fields,
 }
 
 /// A union as the report names it: (name, members).
@@ -133,20 +128,6 @@ pub(crate) struct PartView {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct QuotaView {
-    pub sector: String,
-    pub importer: String,
-    pub exporter: String,
-    pub volume: Option<f64>,
-    pub counterfactual: Option<f64>,
-    pub regime: String,
-    pub rent_rate: Option<f64>,
-    pub rent: Option<f64>,
-    pub holder: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct TotalsView {
     #[serde(default)]
     pub countries: Vec<Row>,
@@ -168,26 +149,18 @@ pub(crate) struct ScenarioView {
     #[serde(default)]
     pub stages: Option<Vec<PartView>>,
     #[serde(default)]
-    pub quotas: Option<Vec<QuotaView>>,
+    pub quotas: Option<Vec<Fields>>,
     #[serde(default)]
     pub warnings: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct SolverView {
-    pub method: Option<String>,
-    pub tol: Option<f64>,
-    pub max_iter: Option<u64>,
 }
 
 /// The `run` document.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct RunDoc {
     #[serde(default)]
-    pub meta: MetaView,
+    pub meta: Fields,
     #[serde(default)]
-    pub solver: SolverView,
+    pub solver: Fields,
     #[serde(default)]
     pub countries: Vec<String>,
     #[serde(default)]
@@ -241,7 +214,7 @@ pub(crate) struct McFailure {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct McDoc {
     #[serde(default)]
-    pub meta: MetaView,
+    pub meta: Fields,
     pub draws: u64,
     #[serde(default)]
     pub ok: Option<u64>,

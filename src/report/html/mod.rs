@@ -39,7 +39,7 @@ mod page;
 mod run;
 
 use crate::error::{Error, Result};
-use doc::{Document, MetaView};
+use doc::{Document, Fields};
 use page::{Cell, Page, Table};
 
 /// What to put in a report beyond the result itself.
@@ -131,7 +131,7 @@ struct Intro<'a> {
 /// and the one the report dwells on.
 struct Ctx<'a, D> {
     doc: &'a D,
-    meta: &'a MetaView,
+    meta: &'a Fields,
     intros: Vec<Intro<'a>>,
     words: Wording,
     countries: Vec<String>,
@@ -158,7 +158,7 @@ impl<'a, D> Ctx<'a, D> {
     /// As [`chosen_country`].
     fn new(
         doc: &'a D,
-        meta: &'a MetaView,
+        meta: &'a Fields,
         intros: Vec<Intro<'a>>,
         countries: Vec<String>,
         options: &'a ReportOptions,
@@ -202,21 +202,29 @@ impl<'a, D> Ctx<'a, D> {
     ) {
         let m = self.meta;
         page.h2("what-was-run", "What was run");
-        let dataset = m.dataset.clone().map(|d| match &m.dataset_fingerprint {
-            Some(f) => format!("{d} (fingerprint {}…)", &f[..f.len().min(12)]),
-            None => d,
-        });
+        let dataset = m
+            .text("dataset")
+            .map(|d| match m.text("dataset_fingerprint") {
+                Some(f) => format!(
+                    "{d} (fingerprint {}…)",
+                    f.chars().take(12).collect::<String>()
+                ),
+                None => d.to_string(),
+            });
         let mut facts = vec![
-            ("Scenario file", m.scenario_file.clone()),
+            ("Scenario file", m.text("scenario_file").map(str::to_string)),
             ("Dataset", dataset),
-            ("Model", m.model.is_some().then(|| model_phrase(m))),
+            ("Model", m.text("model").is_some().then(|| model_phrase(m))),
         ];
         facts.extend(specific);
         facts.extend([
             ("Values", Some(self.words.units.clone())),
-            ("Rates", m.units.rates.clone()),
-            ("Prices", m.units.prices.clone()),
-            ("Tool version", m.tool_version.clone()),
+            ("Rates", m.object("units").text("rates").map(str::to_string)),
+            (
+                "Prices",
+                m.object("units").text("prices").map(str::to_string),
+            ),
+            ("Tool version", m.text("tool_version").map(str::to_string)),
             ("Result file", self.options.source.clone()),
         ]);
         let items: Vec<(String, String)> = facts
@@ -289,7 +297,7 @@ impl<'a, D> Ctx<'a, D> {
     fn finish(&self, page: Page, kind: &str, how: &str) -> String {
         let title = format!(
             "Customs-union {kind}: {}",
-            self.meta.scenario_file.as_deref().unwrap_or("results")
+            self.meta.text("scenario_file").unwrap_or("results")
         );
         let lede = format!(
             "{} {how}. Every figure is a change from {} unless it says otherwise.",
@@ -314,7 +322,7 @@ struct Wording {
 
 impl Wording {
     /// From the result's `meta` and its scenarios' (name, description).
-    fn new(meta: &MetaView, scenarios: &[(&str, &str)]) -> Wording {
+    fn new(meta: &Fields, scenarios: &[(&str, &str)]) -> Wording {
         let units = value_units(meta);
         Wording {
             short: short_units(&units),
@@ -331,11 +339,11 @@ fn scenarios_phrase(n: usize) -> String {
 }
 
 /// Units of values (flows, revenue, surplus, welfare) as the result states them.
-fn value_units(meta: &MetaView) -> String {
-    meta.units
-        .values
-        .clone()
-        .unwrap_or_else(|| "the data's value units".to_string())
+fn value_units(meta: &Fields) -> String {
+    meta.object("units")
+        .text("values")
+        .unwrap_or("the data's value units")
+        .to_string()
 }
 
 /// A short form of the units for axes: "US$ million per year at baseline
@@ -350,8 +358,8 @@ fn short_units(units: &str) -> String {
 }
 
 /// "the eaeu2009 baseline", or "the baseline".
-fn baseline_phrase(meta: &MetaView) -> String {
-    match &meta.dataset {
+fn baseline_phrase(meta: &Fields) -> String {
+    match meta.text("dataset") {
         Some(d) if !d.is_empty() && !d.contains('/') && !d.contains('\\') => {
             format!("the {d} baseline")
         }
@@ -442,15 +450,15 @@ fn field_label(field: &str) -> String {
 }
 
 /// The document's wording of the model variant and treatment.
-fn model_phrase(meta: &MetaView) -> String {
-    let model = match meta.model.as_deref() {
+fn model_phrase(meta: &Fields) -> String {
+    let model = match meta.text("model") {
         Some("armington") => "exact Armington model".to_string(),
         Some("gsim-linear") => "GSIM linear approximation".to_string(),
         Some("smart") => "SMART (one importer) variant".to_string(),
         Some(m) => m.to_string(),
         None => "model not stated".to_string(),
     };
-    match meta.treatment.as_deref() {
+    match meta.text("treatment") {
         Some("nested") => format!("{model}, domestic sales in a separate nest"),
         Some("as-import-source") => format!("{model}, domestic sales as one more source"),
         Some(t) => format!("{model}, domestic treatment {t}"),
@@ -459,10 +467,9 @@ fn model_phrase(meta: &MetaView) -> String {
 }
 
 /// Footer line: what made the report, from what.
-fn footer(meta: &MetaView, options: &ReportOptions) -> String {
+fn footer(meta: &Fields, options: &ReportOptions) -> String {
     let tool = meta
-        .tool_version
-        .as_deref()
+        .text("tool_version")
         .map_or("customs-union".to_string(), |v| {
             format!("customs-union {v}")
         });

@@ -1,6 +1,6 @@
 //! The report of a `run` result.
 
-use super::doc::{PartView, Row, RunDoc, ScenarioView};
+use super::doc::{Fields, PartView, Row, RunDoc, ScenarioView};
 use super::page::{Cell, Page, Table};
 use super::{Intro, ReportOptions, field_label, model_phrase, titled};
 use crate::error::Result;
@@ -68,7 +68,7 @@ pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
     let cx = Ctx::new(doc, &doc.meta, intros.collect(), countries, options)?;
     let how = format!(
         "on the {} data, {}",
-        doc.meta.dataset.as_deref().unwrap_or("given"),
+        doc.meta.text("dataset").unwrap_or("given"),
         model_phrase(&doc.meta)
     );
     let sections: &[fn(&mut Page, &Ctx)] = &[
@@ -86,12 +86,12 @@ pub(super) fn render(doc: &RunDoc, options: &ReportOptions) -> Result<String> {
 
 fn what_was_run(page: &mut Page, cx: &Ctx) {
     let doc = cx.doc;
-    let solver = doc.solver.method.clone().map(|meth| {
-        let mut s = meth;
-        if let Some(t) = doc.solver.tol {
+    let solver = doc.solver.text("method").map(|meth| {
+        let mut s = meth.to_string();
+        if let Some(t) = doc.solver.num("tol") {
             s.push_str(&format!(", tolerance {t:e}"));
         }
-        if let Some(n) = doc.solver.max_iter {
+        if let Some(n) = doc.solver.num("max_iter") {
             s.push_str(&format!(", at most {n} iterations"));
         }
         s
@@ -461,22 +461,17 @@ fn article_xxiv(page: &mut Page, cx: &Ctx) {
                 (Some(a), Some(b)) => Cell::num(format::points(b - a, 2)),
                 _ => Cell::none(),
             };
-            let mut add = |name: String, v: &super::doc::AveragesView, class: &'static str| {
-                t.row(
-                    vec![
-                        Cell::text(name),
-                        pct(v.simple_before),
-                        pct(v.simple_after),
-                        chg(v.simple_before, v.simple_after),
-                        pct(v.weighted_before),
-                        pct(v.weighted_after),
-                        chg(v.weighted_before, v.weighted_after),
-                    ],
-                    class,
-                );
+            let mut add = |name: String, v: &Fields, class: &'static str| {
+                let mut cells = vec![Cell::text(name)];
+                for kind in ["simple", "weighted"] {
+                    let before = v.num(&format!("{kind}_before"));
+                    let after = v.num(&format!("{kind}_after"));
+                    cells.extend([pct(before), pct(after), chg(before, after)]);
+                }
+                t.row(cells, class);
             };
             for m in &a.members {
-                add(m.country.clone().unwrap_or_default(), m, "");
+                add(m.text("country").unwrap_or_default().to_string(), m, "");
             }
             add(format!("union {}", u.name), &a.union, "union");
             page.table(&t.caption(heading));
@@ -513,17 +508,18 @@ fn quotas(page: &mut Page, cx: &Ctx) {
             ("holder", false),
         ]);
         for x in q {
+            let text = |name| Cell::text(x.text(name).unwrap_or_default());
             t.plain(vec![
-                Cell::text(&x.sector),
-                Cell::text(&x.importer),
-                Cell::text(&x.exporter),
-                amount_cell(x.volume),
-                amount_cell(x.counterfactual),
-                Cell::text(&x.regime),
-                x.rent_rate
+                text("sector"),
+                text("importer"),
+                text("exporter"),
+                amount_cell(x.num("volume")),
+                amount_cell(x.num("counterfactual")),
+                text("regime"),
+                x.num("rent_rate")
                     .map_or_else(Cell::none, |v| Cell::num(format::percent(v, 1))),
-                amount_cell(x.rent),
-                Cell::text(&x.holder),
+                amount_cell(x.num("rent")),
+                text("holder"),
             ]);
         }
         page.table(&t.caption(format!(
