@@ -385,7 +385,7 @@ fn imports_chart(
         let mut total = vec![0.0; summary.ok as usize];
         for s in sectors {
             let series = summary
-                .tracked_series(scenario, &Tracked::flow(s, p, "KAZ"), "counterfactual")
+                .series(scenario, &Tracked::flow(s, p, "KAZ"), "counterfactual")
                 .expect("a tracked flow");
             for (t, v) in total.iter_mut().zip(series) {
                 *t += v;

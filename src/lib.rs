@@ -87,7 +87,7 @@ pub mod prelude {
         QuotaHolder, Sector,
     };
     pub use crate::monte_carlo::{
-        Distribution, McSummary, Metric, MonteCarloSpec, Sampling, Tracked,
+        Distribution, McSummary, Metric, MonteCarloSpec, Sampling, Subject, Tracked,
     };
     pub use crate::policy::{CetException, CetRule, CustomsUnion, InternalQuotas, RevenueSharing};
     pub use crate::run::{

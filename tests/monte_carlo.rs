@@ -1251,19 +1251,17 @@ fn data_policy_items_and_tracked_outputs_are_identical_across_threads_and_shards
         // the tracked outputs are summarised, differenced and in the JSON
         let row = customs_union::monte_carlo::Tracked::sector_row("MAN", "HOM");
         let flow = customs_union::monte_carlo::Tracked::flow("AGR", "OUT", "HOM");
-        let w = full
-            .tracked_metric("customs-union", &row, "welfare")
-            .unwrap();
+        let w = full.metric("customs-union", &row, "welfare").unwrap();
         assert_eq!(w.ok, 60);
         let v = full
-            .tracked_series("customs-union", &flow, "counterfactual")
+            .series("customs-union", &flow, "counterfactual")
             .unwrap();
         assert_eq!(v.len(), 60);
         assert!(v.iter().all(|x| *x > 0.0));
         let d = full
-            .tracked_difference("customs-union", &flow, "counterfactual")
+            .difference("customs-union", &flow, "counterfactual")
             .unwrap();
-        let first = full.tracked_series("fta", &flow, "counterfactual").unwrap();
+        let first = full.series("fta", &flow, "counterfactual").unwrap();
         let mean = v.iter().zip(&first).map(|(a, b)| a - b).sum::<f64>() / 60.0;
         assert_relative_eq!(d.mean.unwrap(), mean, max_relative = 1e-12);
         let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -1730,9 +1728,7 @@ fn the_border_cost_wedge_drives_the_band_of_the_2011_union() {
     assert!(p05 >= lo - 1e-9 && p95 <= hi + 1e-9);
     // the tracked flow: machinery from China to Kazakhstan, between the two ends
     let flow = customs_union::monte_carlo::Tracked::flow("MACH", "CHN", "KAZ");
-    let m = mc
-        .tracked_metric("cu-2011", &flow, "counterfactual")
-        .unwrap();
+    let m = mc.metric("cu-2011", &flow, "counterfactual").unwrap();
     assert_eq!(m.ok, 200);
     let volume = |r: &customs_union::RunResults| {
         r.scenario("cu-2011")
@@ -1745,10 +1741,7 @@ fn the_border_cost_wedge_drives_the_band_of_the_2011_union() {
     let (vlo, vhi) = (v_low.min(v_high), v_low.max(v_high));
     assert!(m.p05.unwrap() >= vlo - 1e-9 && m.p95.unwrap() <= vhi + 1e-9);
     assert!(m.p95.unwrap() - m.p05.unwrap() > 0.75 * (vhi - vlo));
-    assert!(
-        mc.tracked_difference("cu-2011", &flow, "counterfactual")
-            .is_some()
-    );
+    assert!(mc.difference("cu-2011", &flow, "counterfactual").is_some());
 }
 
 // ---------------------------------------------------------------- quota volumes

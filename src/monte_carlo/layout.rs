@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::run::Meta;
 
 use super::sampling::Sampling;
-use super::track::Tracked;
+use super::track::{Subject, Tracked};
 
 /// Outcome fields written per country and union in the per-draw CSV.
 pub const CSV_FIELDS: [&str; 9] = [
@@ -294,6 +294,15 @@ impl Layout {
     pub fn locate(&self, scenario: &str, entity: &str, field: &str) -> Option<usize> {
         let s = self.scenario(scenario)?;
         Some(self.index(s, self.entity(s, entity)?, self.field(field)?))
+    }
+
+    /// Position of `field` of a country, union or tracked output in
+    /// `scenario`, by name.
+    pub fn locate_subject(&self, scenario: &str, of: Subject, field: &str) -> Option<usize> {
+        match of {
+            Subject::Entity(name) => self.locate(scenario, name, field),
+            Subject::Tracked(t) => self.locate_tracked(scenario, t, field),
+        }
     }
 }
 

@@ -61,4 +61,4 @@ pub use summary::{
     CountrySummary, DifferenceSummary, FailureReport, McSummary, Metrics, ParameterValues,
     ScenarioSummary, TrackedSummary, UnionSummary, summarize,
 };
-pub use track::{FLOW_FIELD, Tracked};
+pub use track::{FLOW_FIELD, Subject, Tracked};

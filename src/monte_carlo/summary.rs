@@ -19,7 +19,7 @@ use super::block::DrawBlock;
 use super::layout::{Layout, RunMeta, UnionLayout};
 use super::sampling::Sampling;
 use super::stats::{Metric, metric};
-use super::track::Tracked;
+use super::track::{Subject, Tracked};
 use crate::error::{Error, Result};
 use crate::run::Meta;
 
@@ -123,6 +123,14 @@ macro_rules! metric_lookups {
             /// The metrics of tracked output `t`.
             pub fn tracked(&self, t: &Tracked) -> Option<&Metrics> {
                 self.tracked.iter().find(|x| x.output == *t).map(|x| &x.metrics)
+            }
+
+            /// The metrics of a country, union or tracked output.
+            pub fn metrics_of(&self, of: Subject) -> Option<&Metrics> {
+                match of {
+                    Subject::Entity(name) => self.entity(name),
+                    Subject::Tracked(t) => self.tracked(t),
+                }
             }
         }
     )*};
@@ -246,42 +254,44 @@ impl McSummary {
             .map_err(|e| Error::invalid("JSON", e.to_string()))
     }
 
-    /// The summary of `field` for `entity` (a country code, or a union's
-    /// name) in `scenario`.
-    pub fn metric(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
-        self.scenario(scenario)?.entity(entity)?.get(field)
+    /// The summary of `field` for a country (by code), a union (by name) or
+    /// a tracked output (`&Tracked`; fields as in [`Tracked::fields`]) in
+    /// `scenario`.
+    pub fn metric<'a>(
+        &self,
+        scenario: &str,
+        of: impl Into<Subject<'a>>,
+        field: &str,
+    ) -> Option<&Metric> {
+        self.scenario(scenario)?.metrics_of(of.into())?.get(field)
     }
 
     /// The summary of the paired difference `scenario` minus the first
-    /// scenario, for `field` of `entity`.
-    pub fn difference(&self, scenario: &str, entity: &str, field: &str) -> Option<&Metric> {
-        self.difference_of(scenario)?.entity(entity)?.get(field)
+    /// scenario, for `field` of a country, union or tracked output.
+    pub fn difference<'a>(
+        &self,
+        scenario: &str,
+        of: impl Into<Subject<'a>>,
+        field: &str,
+    ) -> Option<&Metric> {
+        self.difference_of(scenario)?
+            .metrics_of(of.into())?
+            .get(field)
     }
 
-    /// The usable draws' values of `field` for `entity` (a country code, or
-    /// a union's name) in `scenario`, in draw order: the series the metric
+    /// The usable draws' values of `field` for a country, union or tracked
+    /// output in `scenario`, in draw order: the series the metric
     /// summarises.
-    pub fn series(&self, scenario: &str, entity: &str, field: &str) -> Option<Vec<f64>> {
-        let at = self.draws_kept.layout.locate(scenario, entity, field)?;
-        Some(self.values_at(at))
-    }
-
-    /// The summary of `field` of tracked output `t` in `scenario` (a sector
-    /// row's change field, or `counterfactual` for a flow).
-    pub fn tracked_metric(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
-        self.scenario(scenario)?.tracked(t)?.get(field)
-    }
-
-    /// The summary of the paired difference `scenario` minus the first
-    /// scenario, for `field` of tracked output `t`.
-    pub fn tracked_difference(&self, scenario: &str, t: &Tracked, field: &str) -> Option<&Metric> {
-        self.difference_of(scenario)?.tracked(t)?.get(field)
-    }
-
-    /// The usable draws' values of `field` of tracked output `t` in
-    /// `scenario`, in draw order.
-    pub fn tracked_series(&self, scenario: &str, t: &Tracked, field: &str) -> Option<Vec<f64>> {
-        let at = self.draws_kept.layout.locate_tracked(scenario, t, field)?;
+    pub fn series<'a>(
+        &self,
+        scenario: &str,
+        of: impl Into<Subject<'a>>,
+        field: &str,
+    ) -> Option<Vec<f64>> {
+        let at = self
+            .draws_kept
+            .layout
+            .locate_subject(scenario, of.into(), field)?;
         Some(self.values_at(at))
     }
 

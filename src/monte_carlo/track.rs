@@ -176,3 +176,34 @@ pub(crate) fn resolve_tracked(
     }
     Ok(out)
 }
+
+/// What a summary look-up is about: a country (by code) or union (by name),
+/// or a tracked output. `&str`, `&String` and `&Tracked` convert into it, so
+/// [`McSummary::metric`](super::McSummary::metric) and its siblings take any
+/// of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Subject<'a> {
+    /// A country's code or a union's name.
+    Entity(&'a str),
+    /// A tracked output.
+    Tracked(&'a Tracked),
+}
+
+impl<'a> From<&'a str> for Subject<'a> {
+    fn from(name: &'a str) -> Self {
+        Subject::Entity(name)
+    }
+}
+
+impl<'a> From<&'a String> for Subject<'a> {
+    fn from(name: &'a String) -> Self {
+        Subject::Entity(name)
+    }
+}
+
+impl<'a> From<&'a Tracked> for Subject<'a> {
+    fn from(t: &'a Tracked) -> Self {
+        Subject::Tracked(t)
+    }
+}
