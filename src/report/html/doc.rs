@@ -27,6 +27,16 @@ impl Fields {
             .filter(|v| v.is_finite())
     }
 
+    /// The whole number `name`, if present.
+    pub fn count(&self, name: &str) -> Option<u64> {
+        self.0.get(name).and_then(Value::as_u64)
+    }
+
+    /// The value `name` as it stands, if present and not null.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
     /// The text `name`, if present.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.0.get(name).and_then(Value::as_str)
@@ -216,25 +226,31 @@ pub(crate) struct McDoc {
     #[serde(default)]
     pub meta: Fields,
     pub draws: u64,
-    #[serde(default)]
-    pub ok: Option<u64>,
-    #[serde(default)]
-    pub failed: u64,
-    #[serde(default)]
-    pub seed: Option<u64>,
-    #[serde(default)]
-    pub sampling: Option<Value>,
-    #[serde(default)]
-    pub mcse: Option<String>,
-    #[serde(default)]
-    pub fingerprint: Option<String>,
-    #[serde(default)]
-    pub parameters: Vec<String>,
     pub scenarios: Vec<McScenario>,
     #[serde(default)]
     pub differences: Vec<McScenario>,
     #[serde(default)]
     pub failures: Vec<McFailure>,
+    #[serde(default)]
+    pub parameters: Vec<String>,
+    /// The rest, read by name: `ok`, `failed`, `seed`, `sampling`, `mcse`,
+    /// `fingerprint`.
+    #[serde(flatten)]
+    pub info: Fields,
+}
+
+impl McDoc {
+    /// Draws that failed.
+    pub fn failed(&self) -> u64 {
+        self.info.count("failed").unwrap_or(0)
+    }
+
+    /// Usable draws (all but the failed ones when the document does not say).
+    pub fn ok(&self) -> u64 {
+        self.info
+            .count("ok")
+            .unwrap_or(self.draws.saturating_sub(self.failed()))
+    }
 }
 
 /// A result document of either kind.

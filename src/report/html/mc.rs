@@ -31,12 +31,12 @@ type Ctx<'a> = super::Ctx<'a, McDoc>;
 
 /// "10,000 draws", or "9,990 draws (10 failed and left out)".
 fn draws_note(doc: &McDoc) -> String {
-    let ok = doc.ok.unwrap_or(doc.draws.saturating_sub(doc.failed));
-    if doc.failed > 0 {
+    let ok = doc.ok();
+    if doc.failed() > 0 {
         format!(
             "{} draws ({} failed and left out)",
             format::count(ok),
-            format::count(doc.failed)
+            format::count(doc.failed())
         )
     } else {
         format!("{} draws", format::count(ok))
@@ -110,20 +110,26 @@ fn what_was_run(page: &mut Page, cx: &Ctx) {
     let draws = format!(
         "{} ({} usable, {} failed)",
         format::count(doc.draws),
-        format::count(doc.ok.unwrap_or(doc.draws.saturating_sub(doc.failed))),
-        format::count(doc.failed)
+        format::count(doc.ok()),
+        format::count(doc.failed())
     );
-    let sampling = doc.sampling.as_ref().map(|v| match v.as_str() {
+    let sampling = doc.info.value("sampling").map(|v| match v.as_str() {
         Some(s) => s.to_string(),
         None => v.to_string(),
     });
     let specific = vec![
         ("Draws", Some(draws)),
         ("Sampling", sampling),
-        ("Seed", doc.seed.map(|s| s.to_string())),
-        ("Monte Carlo standard error", doc.mcse.clone()),
+        ("Seed", doc.info.count("seed").map(|s| s.to_string())),
+        (
+            "Monte Carlo standard error",
+            doc.info.text("mcse").map(str::to_string),
+        ),
         ("Varied parameters", parameter_summary(&doc.parameters)),
-        ("Fingerprint", doc.fingerprint.clone()),
+        (
+            "Fingerprint",
+            doc.info.text("fingerprint").map(str::to_string),
+        ),
     ];
     cx.what_was_run(
         page,
