@@ -936,7 +936,10 @@ fn metrics_and_series_by_scenario_entity_and_field() {
         .unwrap();
     assert_eq!(us.len() as u64, u.ok);
     // a paired difference
-    let d = doc.difference("customs-union", "HOM", "welfare").unwrap();
+    let d = doc
+        .difference("customs-union")
+        .and_then(|d| d.metric("HOM", "welfare"))
+        .unwrap();
     let base = doc.series("fta", "HOM", "welfare").unwrap();
     let diffs: Vec<f64> = series.iter().zip(&base).map(|(a, b)| a - b).collect();
     assert_relative_eq!(
@@ -1259,7 +1262,8 @@ fn data_policy_items_and_tracked_outputs_are_identical_across_threads_and_shards
         assert_eq!(v.len(), 60);
         assert!(v.iter().all(|x| *x > 0.0));
         let d = full
-            .difference("customs-union", &flow, "counterfactual")
+            .difference("customs-union")
+            .and_then(|d| d.metric(&flow, "counterfactual"))
             .unwrap();
         let first = full.series("fta", &flow, "counterfactual").unwrap();
         let mean = v.iter().zip(&first).map(|(a, b)| a - b).sum::<f64>() / 60.0;
@@ -1741,7 +1745,11 @@ fn the_border_cost_wedge_drives_the_band_of_the_2011_union() {
     let (vlo, vhi) = (v_low.min(v_high), v_low.max(v_high));
     assert!(m.p05.unwrap() >= vlo - 1e-9 && m.p95.unwrap() <= vhi + 1e-9);
     assert!(m.p95.unwrap() - m.p05.unwrap() > 0.75 * (vhi - vlo));
-    assert!(mc.difference("cu-2011", &flow, "counterfactual").is_some());
+    assert!(
+        mc.difference("cu-2011")
+            .and_then(|d| d.metric(&flow, "counterfactual"))
+            .is_some()
+    );
 }
 
 // ---------------------------------------------------------------- quota volumes

@@ -132,6 +132,12 @@ macro_rules! metric_lookups {
                     Subject::Tracked(t) => self.tracked(t),
                 }
             }
+
+            /// The summary of `field` of a country (by code), a union (by
+            /// name) or a tracked output (`&Tracked`).
+            pub fn metric<'a>(&self, of: impl Into<Subject<'a>>, field: &str) -> Option<&Metric> {
+                self.metrics_of(of.into())?.get(field)
+            }
         }
     )*};
 }
@@ -263,20 +269,7 @@ impl McSummary {
         of: impl Into<Subject<'a>>,
         field: &str,
     ) -> Option<&Metric> {
-        self.scenario(scenario)?.metrics_of(of.into())?.get(field)
-    }
-
-    /// The summary of the paired difference `scenario` minus the first
-    /// scenario, for `field` of a country, union or tracked output.
-    pub fn difference<'a>(
-        &self,
-        scenario: &str,
-        of: impl Into<Subject<'a>>,
-        field: &str,
-    ) -> Option<&Metric> {
-        self.difference_of(scenario)?
-            .metrics_of(of.into())?
-            .get(field)
+        self.scenario(scenario)?.metric(of, field)
     }
 
     /// The usable draws' values of `field` for a country, union or tracked
@@ -299,7 +292,9 @@ impl McSummary {
         self.scenarios.iter().find(|s| s.name == name)
     }
 
-    fn difference_of(&self, scenario: &str) -> Option<&DifferenceSummary> {
+    /// The paired difference `scenario` minus the first scenario: look
+    /// fields up in it with [`DifferenceSummary::metric`].
+    pub fn difference(&self, scenario: &str) -> Option<&DifferenceSummary> {
         self.differences.iter().find(|d| d.scenario == scenario)
     }
 
