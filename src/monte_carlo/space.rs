@@ -136,7 +136,6 @@ impl ParameterSpace {
         data: &Dataset,
         names: &PolicyNames,
     ) -> Result<Self> {
-        let file = spec.source();
         let mut sp = ParameterSpace {
             items: Vec::new(),
             labels: Vec::new(),
@@ -148,6 +147,7 @@ impl ParameterSpace {
             mfn: Vec::new(),
             n_random: 0,
         };
+        let file = spec.source();
         let mut owner: HashMap<Item, (usize, bool)> = HashMap::new();
         for (e, entry) in spec.vary().iter().enumerate() {
             let key = format!("montecarlo.vary[{e}]");
@@ -250,11 +250,10 @@ impl ParameterSpace {
         key: &str,
         file: &str,
     ) -> Result<Vec<Item>> {
-        let n = data.n_countries();
         let codes = |sel: &Selector, field: &str, sector: bool| -> Result<Vec<usize>> {
             match sel {
                 Selector::All if sector => Ok((0..data.sectors().len()).collect()),
-                Selector::All => Ok((0..n).collect()),
+                Selector::All => Ok((0..data.n_countries()).collect()),
                 Selector::Code(c) => {
                     let id = if sector {
                         data.sector_id(c).map(|s| s.0)

@@ -160,10 +160,10 @@ impl PolicyChange {
 pub struct Scenario {
     /// Unique name.
     pub name: String,
-    /// Free text.
-    pub description: String,
     /// Name of the scenario this one builds on.
     pub extends: Option<String>,
+    /// Free text.
+    pub description: String,
     /// Customs unions and free trade areas formed or restated here.
     pub unions: Vec<CustomsUnion>,
     /// Tariff, NTB and export changes, applied in order after the unions.
