@@ -353,7 +353,7 @@ fn own_items(
         if quotas_anywhere && un.internal_quotas == InternalQuotas::Lift {
             if let Some(ItemKind::Internal { members, .. }) = items.first().map(|i| &i.kind) {
                 let members = members.clone();
-                items.push(quota::internal_quotas_item(&un.name, &ukey, &members));
+                items.push(Item::internal_quotas(&un.name, &ukey, &members));
             }
         }
     }
@@ -361,14 +361,16 @@ fn own_items(
     for (c, ch) in s.changes.iter().enumerate() {
         while let Some((q, qc)) = quota_entries.next_if(|(_, qc)| qc.after_changes <= c) {
             let qkey = format!("{base}.quota[{q}]");
-            items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
+            let (label, quota) = quota::compile_quota(src, &qkey, &s.name, q, qc, data)?;
+            items.push(Item::quota(&qkey, label, quota));
         }
         let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
         items.push(compile_change(src, &ckey, &s.name, c, ch, data, treatment)?);
     }
     for (q, qc) in quota_entries {
         let qkey = format!("{base}.quota[{q}]");
-        items.push(quota::compile_quota(src, &qkey, &s.name, q, qc, data)?);
+        let (label, quota) = quota::compile_quota(src, &qkey, &s.name, q, qc, data)?;
+        items.push(Item::quota(&qkey, label, quota));
     }
     Ok(items)
 }

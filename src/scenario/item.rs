@@ -1,6 +1,7 @@
 //! One applicable piece of a scenario's policy (a union part or a change),
 //! and how it changes a policy state.
 
+use super::quota::{QuotaItem, TariffEdit, lift_internal, settle_trqs};
 use super::{Action, Instrument};
 use crate::policy::{PolicyState, RevenuePool};
 
@@ -32,13 +33,35 @@ pub(super) enum ItemKind {
         cells: Vec<(usize, usize, usize)>,
         action: Action,
     },
-    Quota(super::quota::QuotaItem),
+    Quota(QuotaItem),
     InternalQuotas {
         members: Vec<usize>,
     },
 }
 
 impl Item {
+    /// The item of quota entry `key`.
+    pub(super) fn quota(key: &str, label: String, q: QuotaItem) -> Item {
+        Item {
+            key: key.to_string(),
+            label,
+            union: None,
+            kind: ItemKind::Quota(q),
+        }
+    }
+
+    /// The item of a union's lift of its members' mutual quotas.
+    pub(super) fn internal_quotas(union: &str, ukey: &str, members: &[usize]) -> Item {
+        Item {
+            key: format!("{ukey}.internal_quotas"),
+            label: format!("{union}: internal quotas"),
+            union: Some(union.to_string()),
+            kind: ItemKind::InternalQuotas {
+                members: members.to_vec(),
+            },
+        }
+    }
+
     /// Checks a quota item against the policy in force before it (a lift
     /// needs a quota, a new quota may not overlap another).
     pub(super) fn check_quota(
@@ -120,18 +143,24 @@ impl Item {
                 }
             }
             ItemKind::Quota(q) => q.apply(p),
-            ItemKind::InternalQuotas { members } => super::quota::lift_internal(p, members),
+            ItemKind::InternalQuotas { members } => lift_internal(p, members),
         }
-        if matches!(
-            self.kind,
-            ItemKind::Internal { .. }
-                | ItemKind::Cet { .. }
-                | ItemKind::Change {
-                    instrument: Instrument::Tariff,
-                    ..
-                }
-        ) {
-            super::quota::settle_trqs(p, &self.kind);
+        match &self.kind {
+            ItemKind::Internal { .. } | ItemKind::Cet { .. } => {
+                settle_trqs(p, TariffEdit::Underlying);
+            }
+            ItemKind::Change {
+                instrument: Instrument::Tariff,
+                cells,
+                action,
+            } => settle_trqs(
+                p,
+                TariffEdit::Entry {
+                    cells,
+                    action: *action,
+                },
+            ),
+            _ => {}
         }
     }
 }

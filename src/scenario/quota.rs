@@ -16,7 +16,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::Selector;
-use super::item::{Item, ItemKind};
 use crate::model::{Dataset, QuotaHolder, limits};
 use crate::policy::{PolicyState, Quota, SectorPolicy, TrqRates};
 
@@ -128,7 +127,8 @@ fn side(src: &str, key: &str, data: &Dataset, s: &Selector) -> crate::error::Res
     }
 }
 
-/// Resolves a quota entry; `scenario` and `index` name it in its default label.
+/// Resolves a quota entry into its label and quota; `scenario` and `index`
+/// name it in its default label.
 pub(super) fn compile_quota(
     src: &str,
     qkey: &str,
@@ -136,7 +136,7 @@ pub(super) fn compile_quota(
     index: usize,
     q: &QuotaChange,
     data: &Dataset,
-) -> crate::error::Result<Item> {
+) -> crate::error::Result<(String, QuotaItem)> {
     use crate::error::Error;
     let err = |field: &str, msg: String| Error::scenario(src, format!("{qkey}.{field}"), msg);
     let sector = match data.sector_id(&q.sector) {
@@ -214,33 +214,17 @@ pub(super) fn compile_quota(
             q.importer, q.exporter, q.sector
         )
     });
-    Ok(Item {
-        key: qkey.to_string(),
-        label,
-        union: None,
-        kind: ItemKind::Quota(QuotaItem {
-            sector,
-            importer,
-            exporter,
-            cells,
-            baseline,
-            volume,
-            trq: q.tariff_rate_quota,
-            holder: q.holder,
-        }),
-    })
-}
-
-/// The item of a union's lift of its members' mutual quotas.
-pub(super) fn internal_quotas_item(union: &str, ukey: &str, members: &[usize]) -> Item {
-    Item {
-        key: format!("{ukey}.internal_quotas"),
-        label: format!("{union}: internal quotas"),
-        union: Some(union.to_string()),
-        kind: ItemKind::InternalQuotas {
-            members: members.to_vec(),
-        },
-    }
+    let item = QuotaItem {
+        sector,
+        importer,
+        exporter,
+        cells,
+        baseline,
+        volume,
+        trq: q.tariff_rate_quota,
+        holder: q.holder,
+    };
+    Ok((label, item))
 }
 
 fn name(data: &Dataset, c: Option<usize>) -> String {
@@ -408,11 +392,24 @@ pub(super) fn lift_internal(p: &mut PolicyState, members: &[usize]) {
     }
 }
 
+/// What an item did to tariffs, as tariff-rate quotas see it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TariffEdit<'a> {
+    /// A tariff entry on these (sector, exporter, importer) cells.
+    Entry {
+        cells: &'a [(usize, usize, usize)],
+        action: super::Action,
+    },
+    /// A union's internal rate or CET: what the flows would pay without the
+    /// quota.
+    Underlying,
+}
+
 /// Keeps explicit tariff-rate quotas in charge of their flows' tariffs after
 /// an item that may have changed them: a tariff entry on a TRQ flow changes
 /// its in-quota tariff (once per quota); anything else (a CET, an internal
 /// tariff) changes what the flows would pay without the quota.
-pub(super) fn settle_trqs(p: &mut PolicyState, kind: &ItemKind) {
+pub(super) fn settle_trqs(p: &mut PolicyState, edit: TariffEdit) {
     for (s, sp) in p.sectors.iter_mut().enumerate() {
         if sp.restrictions.quotas.iter().all(|q| q.trq.is_none()) {
             continue;
@@ -427,24 +424,22 @@ pub(super) fn settle_trqs(p: &mut PolicyState, kind: &ItemKind) {
             let mut entry_done = false;
             for (c, &(i, j)) in q.cells.iter().enumerate() {
                 let now = tariffs.get(i, j);
-                match kind {
-                    ItemKind::Change {
-                        instrument: super::Instrument::Tariff,
-                        cells,
-                        action,
-                    } if !entry_done && cells.contains(&(s, i, j)) => {
+                match edit {
+                    TariffEdit::Entry { cells, action }
+                        if !entry_done && cells.contains(&(s, i, j)) =>
+                    {
                         entry_done = true;
-                        t.in_quota = match *action {
+                        t.in_quota = match action {
                             super::Action::Set(v) => v,
                             super::Action::Add(v) => t.in_quota + v,
                             super::Action::Scale(v) => t.in_quota * v,
                             super::Action::Ban => t.in_quota,
                         };
                     }
-                    ItemKind::Internal { .. } | ItemKind::Cet { .. } => {
+                    TariffEdit::Underlying => {
                         t.underlying[c] = now;
                     }
-                    _ => {}
+                    TariffEdit::Entry { .. } => {}
                 }
             }
             for &(i, j) in &q.cells {
