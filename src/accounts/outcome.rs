@@ -210,18 +210,25 @@ impl CountryOutcome {
     /// Sets `dMp`, `dMo` and their split into creation, diversion and external
     /// suppression, on volumes and on values at the new prices.
     pub fn set_trade_effects(&mut self, dmp: f64, dmo: f64, dmp_value: f64, dmo_value: f64) {
-        let (tc, td, ets) = trade_effects(dmp, dmo);
-        self.imports_from_partners_change = dmp;
-        self.imports_from_outside_change = dmo;
-        self.trade_creation = tc;
-        self.trade_diversion = td;
-        self.external_trade_suppression = ets;
-        let (tc, td, ets) = trade_effects(dmp_value, dmo_value);
-        self.imports_from_partners_change_value = dmp_value;
-        self.imports_from_outside_change_value = dmo_value;
-        self.trade_creation_value = tc;
-        self.trade_diversion_value = td;
-        self.external_trade_suppression_value = ets;
+        let split = |mp: f64, mo: f64| {
+            let (tc, td, ets) = trade_effects(mp, mo);
+            [mp, mo, tc, td, ets]
+        };
+        let (v, w) = (split(dmp, dmo), split(dmp_value, dmo_value));
+        (
+            self.imports_from_partners_change,
+            self.imports_from_partners_change_value,
+        ) = (v[0], w[0]);
+        (
+            self.imports_from_outside_change,
+            self.imports_from_outside_change_value,
+        ) = (v[1], w[1]);
+        (self.trade_creation, self.trade_creation_value) = (v[2], w[2]);
+        (self.trade_diversion, self.trade_diversion_value) = (v[3], w[3]);
+        (
+            self.external_trade_suppression,
+            self.external_trade_suppression_value,
+        ) = (v[4], w[4]);
     }
 
     /// `self - o` on every additive field (price levels taken from `self`).
