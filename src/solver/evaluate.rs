@@ -27,16 +27,11 @@
 //! needs O(N) exponentials: `S_j - 1 = wedge_sum_j + sum_i wedged_weight_ij E_i`
 //! with `E_i = expm1((1-sm) ln p_i)`, and
 //! `x[i][j] = wedged_flow_ij p_i^(-sm) PM_j^(sm-sd) P_j^(sd-eta)`.
-//!
-//! The exponentials and logarithms of an evaluation come in five batches of
-//! independent arguments (per origin; `ln PM`; the upper nest's `expm1`;
-//! `ln P`; the destinations' factors), each run over SIMD lanes (`vmath`).
 
 use crate::model::Elasticities;
 use crate::solver::DomesticTreatment;
 
 use super::prepared::PreparedMarket;
-use super::vmath;
 use super::workspace::Workspace;
 
 impl PreparedMarket {
@@ -168,23 +163,20 @@ impl PreparedMarket {
         let nested = self.treatment == DomesticTreatment::Nested;
         let one_m = 1.0 - sm;
         let one_d = 1.0 - sd;
-        // per-origin factors, one batch of independent exponentials (SIMD lanes):
-        // E_i = expm1((1-sm) ln p_i) and p_i^(1-sm); p_i^(-sm); p_i^eps_i;
-        // expm1((1-sd) ln p_i) and p_i^(1-sd) for the upper nest
-        {
-            let args = &mut ws.lane_args[..4 * n];
-            for i in 0..n {
-                let l = lnp[i];
-                let eps = supply[i];
-                args[i] = one_m * l;
-                args[n + i] = -sm * l;
-                args[2 * n + i] = if eps.is_finite() { eps * l } else { 0.0 };
-                args[3 * n + i] = one_d * l;
+        // per-origin factors: E_i = expm1((1-sm) ln p_i), p_i^(1-sm), p_i^(-sm)
+        for i in 0..n {
+            let l = lnp[i];
+            if l == 0.0 {
+                ws.price_power_m1[i] = 0.0;
+                ws.price_power[i] = 1.0;
+                ws.price_factor[i] = 1.0;
+            } else {
+                let z = one_m * l;
+                let e = z.exp_m1();
+                ws.price_power_m1[i] = e;
+                ws.price_power[i] = if e > -0.5 { 1.0 + e } else { z.exp() };
+                ws.price_factor[i] = (-sm * l).exp();
             }
-            vmath::exp_expm1(args, &mut ws.lane_expm1[..4 * n], &mut ws.lane_exp[..4 * n]);
-            ws.price_power_m1[..n].copy_from_slice(&ws.lane_expm1[..n]);
-            ws.price_power[..n].copy_from_slice(&ws.lane_exp[..n]);
-            ws.price_factor[..n].copy_from_slice(&ws.lane_exp[n..2 * n]);
         }
         // import nest: S_j - 1 = wedge_sum_j + sum_i wedged_weight_ij E_i and
         // S_j = sum_i wedged_weight_ij p_i^(1-sm) (sm = 1: ln PM_j = wedge_sum_j + sum_i a_ij ln p_i)
@@ -217,15 +209,14 @@ impl PreparedMarket {
             ws.ces_sum_m1[j] += a * e;
             ws.ces_sum[j] += a * w;
         }
-        // ln PM_j of every destination at once (discarded below where unused)
-        vmath::ces_log(&ws.ces_sum_m1[..n], &ws.ces_sum[..n], &mut ws.lane_log[..n]);
         for j in 0..n {
+            let sj = ws.ces_sum_m1[j];
             let lnpm = if !self.has_imports[j] {
                 0.0
             } else if one_m == 0.0 {
-                ws.ces_sum_m1[j]
+                sj
             } else {
-                ws.lane_log[j] / one_m
+                ces_log(sj, ws.ces_sum[j]) / one_m
             };
             ws.log_import_index[j] = lnpm;
             ws.inv_ces_sum[j] = if one_m == 0.0 || !self.has_imports[j] || ws.ces_sum[j] == 0.0 {
@@ -233,30 +224,7 @@ impl PreparedMarket {
             } else {
                 1.0 / ws.ces_sum[j]
             };
-            ws.lane_args[j] = one_d * lnpm;
-        }
-        // upper nest: expm1 and exp of (1-sd) ln PM_j, then the CES sums of
-        // domestic goods and the import composite and their logarithms
-        {
-            let (em, wm) = (
-                &mut ws.lane_expm1[4 * n..5 * n],
-                &mut ws.lane_exp[4 * n..5 * n],
-            );
-            vmath::exp_expm1(&ws.lane_args[..n], em, wm);
-        }
-        for j in 0..n {
-            let b = self.domestic_share[j];
-            let (ed, wd) = (ws.lane_expm1[3 * n + j], ws.lane_exp[3 * n + j]);
-            let (em, wm) = (ws.lane_expm1[4 * n + j], ws.lane_exp[4 * n + j]);
-            ws.lane_args[j] = b * ed + (1.0 - b) * em;
-            ws.lane_args[n + j] = b * wd + (1.0 - b) * wm;
-        }
-        {
-            let (m1, direct) = ws.lane_args[..2 * n].split_at(n);
-            vmath::ces_log(m1, direct, &mut ws.lane_log[..n]);
-        }
-        for j in 0..n {
-            let lnpm = ws.log_import_index[j];
+            // upper nest
             let (lnpj, m) = if !nested {
                 (lnpm, 1.0)
             } else if !self.has_imports[j] {
@@ -268,9 +236,15 @@ impl PreparedMarket {
                 } else if one_d == 0.0 {
                     (b * lnp[j] + (1.0 - b) * lnpm, 1.0 - b)
                 } else {
-                    let wm = ws.lane_exp[4 * n + j];
-                    let direct2 = ws.lane_args[n + j];
-                    (ws.lane_log[j] / one_d, (1.0 - b) * wm / direct2)
+                    let zd = one_d * lnp[j];
+                    let zm = one_d * lnpm;
+                    let ed = zd.exp_m1();
+                    let em = zm.exp_m1();
+                    let wd = if ed > -0.5 { 1.0 + ed } else { zd.exp() };
+                    let wm = if em > -0.5 { 1.0 + em } else { zm.exp() };
+                    let s2 = b * ed + (1.0 - b) * em;
+                    let direct2 = b * wd + (1.0 - b) * wm;
+                    (ces_log(s2, direct2) / one_d, (1.0 - b) * wm / direct2)
                 }
             };
             ws.log_price_index[j] = lnpj;
@@ -280,20 +254,16 @@ impl PreparedMarket {
             } else {
                 (sm - eta) * lnpm
             };
-            ws.lane_args[2 * n + j] = common;
-            ws.lane_args[3 * n + j] = -sd * lnp[j] + (sd - eta) * lnpj;
-        }
-        // the destinations' common factors PM^(sm-sd) P^(sd-eta) and their
-        // domestic flows' factors p^(-sd) P^(sd-eta), one batch
-        vmath::exp_in_place(&mut ws.lane_args[2 * n..4 * n]);
-        for j in 0..n {
             ws.destination_factor[j] = if self.all_nest_banned[j] || !self.has_imports[j] {
                 0.0
+            } else if common == 0.0 {
+                1.0
             } else {
-                ws.lane_args[2 * n + j]
+                common.exp()
             };
             ws.domestic_factor[j] = if nested && self.x0[j * n + j] > 0.0 {
-                ws.lane_args[3 * n + j]
+                let z = -sd * lnp[j] + (sd - eta) * lnpj;
+                if z == 0.0 { 1.0 } else { z.exp() }
             } else {
                 0.0
             };
@@ -315,10 +285,8 @@ impl PreparedMarket {
             residual: res,
             unfactored,
             unfactored_power,
-            lane_exp,
             ..
         } = ws;
-        let supply_power = &lane_exp[2 * n..3 * n];
         let (xw, ay, x, ap) = (&xw[..nn], &ay[..nn], &mut x[..nn], &mut ap[..nn]);
         let (v, inv) = (&v[..n], &inv[..n]);
         for i in 0..n {
@@ -348,7 +316,7 @@ impl PreparedMarket {
                 if eps == 0.0 || lnp[i] == 0.0 {
                     self.output[i]
                 } else {
-                    self.output[i] * supply_power[i]
+                    self.output[i] * (eps * lnp[i]).exp()
                 }
             } else {
                 total
@@ -458,6 +426,19 @@ fn product<const N: usize>(x: &[f64], g: &[f64], jac: &mut [f64]) {
             }
         }
         jac[i * N..(i + 1) * N].copy_from_slice(&row);
+    }
+}
+
+/// `ln S` of a CES sum `S = sum a r^(1-sigma)` given as `sum_m1 = S - 1` (built
+/// from `expm1` terms, exact for small changes) and `direct = S` (a sum of
+/// positive terms, exact when `S` is far from 1). `ln_1p(S - 1)` alone loses
+/// the digits of `S` when `S` is close to 0 (large price rises with sigma > 1).
+#[inline]
+fn ces_log(sum_m1: f64, direct: f64) -> f64 {
+    if sum_m1.abs() < 0.5 {
+        sum_m1.ln_1p()
+    } else {
+        direct.ln()
     }
 }
 

@@ -22,7 +22,6 @@ pub mod smart;
 mod solution;
 #[cfg(test)]
 mod test_fixtures;
-mod vmath;
 mod workspace;
 
 pub use config::{

@@ -64,16 +64,6 @@ pub struct Workspace {
     /// Per origin: excess demand `R_i = sum_j x[i][j] - X_i(p)`.
     pub(crate) residual: Vec<f64>,
 
-    // ---- batches of independent exponentials and logarithms (SIMD lanes)
-    /// Arguments of a batch: up to `5 n` values.
-    pub(crate) lane_args: Vec<f64>,
-    /// `expm1` of a batch's arguments.
-    pub(crate) lane_expm1: Vec<f64>,
-    /// `exp` of a batch's arguments.
-    pub(crate) lane_exp: Vec<f64>,
-    /// Logarithms of a batch's CES sums (one per destination).
-    pub(crate) lane_log: Vec<f64>,
-
     // ---- the Jacobian
     /// Per destination: `(sm-sd) + (sd-eta) m_j`.
     pub(crate) share_coef: Vec<f64>,
@@ -176,16 +166,6 @@ impl Workspace {
             v.clear();
             v.resize(n, 0.0);
         }
-        for v in [
-            &mut self.lane_args,
-            &mut self.lane_expm1,
-            &mut self.lane_exp,
-        ] {
-            v.clear();
-            v.resize(5 * n, 0.0);
-        }
-        self.lane_log.clear();
-        self.lane_log.resize(n, 0.0);
         self.active.clear();
         self.active.reserve(n);
     }
