@@ -115,11 +115,22 @@ macro_rules! outcome_fields {
                 }
             }
 
-            fn slot(self, o: &mut CountryOutcome) -> Option<&mut f64> {
-                match self {
-                    $( OutcomeField::$variant => Some(&mut o.$field), )*
-                    OutcomeField::ImportsChange => None,
-                }
+        }
+
+        impl CountryOutcome {
+            /// The additive fields, in [`OutcomeField::ADDITIVE`] order.
+            pub fn additive(&self) -> [f64; 21] {
+                [$( self.$field, )*]
+            }
+
+            /// Adds `k * o` to every additive field (price levels untouched).
+            pub fn add_scaled(&mut self, o: &CountryOutcome, k: f64) {
+                $( self.$field += k * o.$field; )*
+            }
+
+            /// Adds every additive field of `o`.
+            pub fn accumulate(&mut self, o: &CountryOutcome) {
+                $( self.$field += o.$field; )*
             }
         }
     };
@@ -196,52 +207,28 @@ pub fn trade_effects(d_partners: f64, d_outside: f64) -> (f64, f64, f64) {
 }
 
 impl CountryOutcome {
-    /// The additive fields, in [`OutcomeField::ADDITIVE`] order.
-    pub fn additive(&self) -> [f64; 21] {
-        OutcomeField::ADDITIVE.map(|f| f.get(self))
-    }
-
     /// Sets `dMp`, `dMo` and their split into creation, diversion and external
     /// suppression, on volumes and on values at the new prices.
     pub fn set_trade_effects(&mut self, dmp: f64, dmo: f64, dmp_value: f64, dmo_value: f64) {
-        use OutcomeField as F;
-        let volumes = [
-            F::ImportsFromPartnersChange,
-            F::ImportsFromOutsideChange,
-            F::TradeCreation,
-            F::TradeDiversion,
-            F::ExternalTradeSuppression,
-        ];
-        let values = [
-            F::ImportsFromPartnersChangeValue,
-            F::ImportsFromOutsideChangeValue,
-            F::TradeCreationValue,
-            F::TradeDiversionValue,
-            F::ExternalTradeSuppressionValue,
-        ];
-        for (fields, (mp, mo)) in [(volumes, (dmp, dmo)), (values, (dmp_value, dmo_value))] {
+        let split = |mp: f64, mo: f64| {
             let (tc, td, ets) = trade_effects(mp, mo);
-            for (f, v) in fields.into_iter().zip([mp, mo, tc, td, ets]) {
-                if let Some(slot) = f.slot(self) {
-                    *slot = v;
-                }
-            }
-        }
-    }
-
-    /// Adds `k * o` to every additive field (price levels untouched).
-    pub fn add_scaled(&mut self, o: &CountryOutcome, k: f64) {
-        for f in OutcomeField::ADDITIVE {
-            let v = f.get(o);
-            if let Some(slot) = f.slot(self) {
-                *slot += k * v;
-            }
-        }
-    }
-
-    /// Adds every additive field of `o`.
-    pub fn accumulate(&mut self, o: &CountryOutcome) {
-        self.add_scaled(o, 1.0);
+            [mp, mo, tc, td, ets]
+        };
+        let (v, w) = (split(dmp, dmo), split(dmp_value, dmo_value));
+        (
+            self.imports_from_partners_change,
+            self.imports_from_partners_change_value,
+        ) = (v[0], w[0]);
+        (
+            self.imports_from_outside_change,
+            self.imports_from_outside_change_value,
+        ) = (v[1], w[1]);
+        (self.trade_creation, self.trade_creation_value) = (v[2], w[2]);
+        (self.trade_diversion, self.trade_diversion_value) = (v[3], w[3]);
+        (
+            self.external_trade_suppression,
+            self.external_trade_suppression_value,
+        ) = (v[4], w[4]);
     }
 
     /// `self - o` on every additive field (price levels taken from `self`).
@@ -268,6 +255,28 @@ mod tests {
             assert_eq!(OutcomeField::parse(n).unwrap().name(), n);
         }
         assert_eq!(OutcomeField::changes().count(), 17);
+    }
+
+    #[test]
+    fn additive_values_follow_the_field_list() {
+        let mut o = CountryOutcome::default();
+        o.set_trade_effects(5.0, -3.0, 6.0, -2.5);
+        o.consumer_surplus = 1.0;
+        o.welfare = 2.0;
+        o.imports_baseline = 7.0;
+        o.quota_rent = 8.0;
+        o.export_tax_revenue = 9.0;
+        let values = o.additive();
+        for (f, v) in OutcomeField::ADDITIVE.into_iter().zip(values) {
+            assert_eq!(f.get(&o), v, "{}", f.name());
+        }
+        let mut sum = o;
+        sum.accumulate(&o);
+        for (f, v) in OutcomeField::ADDITIVE.into_iter().zip(values) {
+            assert_eq!(f.get(&sum), 2.0 * v, "{}", f.name());
+        }
+        assert_eq!(o.trade_diversion, 3.0);
+        assert_eq!(o.trade_creation_value, 3.5);
     }
 
     #[test]
