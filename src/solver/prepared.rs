@@ -52,7 +52,7 @@ pub struct PreparedMarket {
     /// Counterfactual tariffs, row-major.
     pub(crate) t1: Vec<f64>,
     /// Export taxes and quotas (baseline or counterfactual), when there are any.
-    pub(crate) restrictions: Option<std::sync::Arc<super::quota::PreparedRestrictions>>,
+    pub(crate) restrictions: Option<std::sync::Arc<super::restrictions::PreparedRestrictions>>,
 }
 
 impl PreparedMarket {
@@ -112,7 +112,7 @@ impl PreparedMarket {
                 }
             }
         }
-        let restrictions = super::quota::PreparedRestrictions::new(market, policy);
+        let restrictions = super::restrictions::PreparedRestrictions::new(market, policy);
         let mut border = vec![0.0; if restrictions.is_some() { n * n } else { 0 }];
         if let Some(r) = &restrictions {
             r.counterfactual_factors(&r.start_rents(), &mut border);
