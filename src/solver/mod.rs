@@ -114,7 +114,7 @@ impl PreparedMarket {
     ) -> Result<SolverReport> {
         self.check(el, supply, sector)?;
         if let Some(r) = self.restrictions.as_ref().filter(|r| r.has_quotas()) {
-            return self.solve_quotas(&r.clone(), el, supply, cfg, ws, sector);
+            return quota::RentSearch::new(self, r, el, supply, cfg, sector).solve(ws);
         }
         let n = self.n();
         ws.resize(n);

@@ -37,9 +37,12 @@ const DIFFERENCE_STEP: f64 = 1e-6;
 const NEWTON_MAX_ITER: usize = 60;
 
 /// The rent search of one solve.
-struct RentSearch<'a> {
+pub(super) struct RentSearch<'a> {
     r: &'a PreparedRestrictions,
+    /// The market without its restrictions, re-solved at each trial wedge.
     inner: PreparedMarket,
+    /// The identity of the market searched (for warm starts of the rents).
+    market: u64,
     el: &'a Elasticities,
     supply: &'a [f64],
     cfg: SolverConfig,
@@ -229,35 +232,41 @@ fn quota_residual(theta: &[f64], g: &[f64], terms: &[QuotaTerms]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-impl PreparedMarket {
-    /// Solves a market with quotas: prices and every quota's rent wedge
-    /// together (see the module documentation), leaving prices, flows and
-    /// the rents (`ws.quota_rents`) in `ws`.
-    pub(crate) fn solve_quotas(
-        &self,
-        r: &PreparedRestrictions,
-        el: &Elasticities,
-        supply: &[f64],
+impl<'a> RentSearch<'a> {
+    /// The rent search of market `pm` with its quotas and export taxes `r`.
+    pub(super) fn new(
+        pm: &PreparedMarket,
+        r: &'a PreparedRestrictions,
+        el: &'a Elasticities,
+        supply: &'a [f64],
         cfg: &SolverConfig,
-        ws: &mut Workspace,
-        sector: &str,
-    ) -> Result<SolverReport> {
-        let m = r.quotas.len();
-        let mut inner = self.clone();
+        sector: &'a str,
+    ) -> Self {
+        let mut inner = pm.clone();
         inner.restrictions = None;
-        let mut search = RentSearch {
+        RentSearch {
             r,
             inner,
+            market: pm.id,
             el,
             supply,
             cfg: *cfg,
             sector,
-            factors: vec![0.0; self.n * self.n],
+            factors: vec![0.0; pm.n * pm.n],
             iterations: 0,
             last: None,
-        };
+        }
+    }
+
+    /// Solves the market's prices and every quota's rent wedge together (see
+    /// the module documentation), leaving prices, flows and the rents
+    /// (`ws.quota_rents`) in `ws`.
+    pub(super) fn solve(self, ws: &mut Workspace) -> Result<SolverReport> {
+        let mut search = self;
+        let (r, cfg, sector, market) = (search.r, search.cfg, search.sector, search.market);
+        let m = r.quotas.len();
         let warm = cfg.warm_start
-            && ws.quota_rents_of == self.id
+            && ws.quota_rents_of == market
             && ws.quota_rents.len() == m
             && ws.quota_rents.iter().all(|u| u.is_finite() && *u >= 0.0);
         let rents = if warm {
@@ -340,7 +349,7 @@ impl PreparedMarket {
         }
         ws.quota_rents.clear();
         ws.quota_rents.extend_from_slice(&rents);
-        ws.quota_rents_of = self.id;
+        ws.quota_rents_of = market;
         let mut report = search.last.expect("evaluated at least once");
         report.iterations = search.iterations;
         report.residual = report.residual.max(residual(&theta, &g));
@@ -576,21 +585,10 @@ mod tests {
             });
         }
         let r = PreparedRestrictions::new(&market, &policy).expect("quotas");
-        let mut inner = pm.clone();
-        inner.restrictions = None;
-        let mut search = RentSearch {
-            r: &r,
-            inner,
-            el: &el,
-            supply: market.supply(),
-            cfg: SolverConfig::default()
-                .with_tol(1e-12)
-                .expect("a tolerance"),
-            sector: "s",
-            factors: vec![0.0; n * n],
-            iterations: 0,
-            last: None,
-        };
+        let cfg = SolverConfig::default()
+            .with_tol(1e-12)
+            .expect("a tolerance");
+        let mut search = RentSearch::new(&pm, &r, &el, market.supply(), &cfg, "s");
         let mut ws = Workspace::new(n);
         let theta = [0.1f64.ln_1p(), 0.3f64.ln_1p()];
         search.eval(&theta, &mut ws).expect("solves");
