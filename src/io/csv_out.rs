@@ -414,20 +414,15 @@ impl RunResults {
                     }
                 },
             ),
-            "decomposition.csv" => self.parts_rows(out, "component", |r| {
-                r.decomposition
-                    .iter()
-                    .flatten()
-                    .map(|d| (d.component.as_str(), d.countries.as_slice()))
-                    .collect()
-            }),
-            "stages.csv" => self.parts_rows(out, "stage", |r| {
-                r.stages
-                    .iter()
-                    .flatten()
-                    .map(|d| (d.stage.as_str(), d.countries.as_slice()))
-                    .collect()
-            }),
+            "decomposition.csv" => self.parts_rows(
+                out,
+                "component",
+                |r| &r.decomposition,
+                |d| (&d.component, &d.countries),
+            ),
+            "stages.csv" => {
+                self.parts_rows(out, "stage", |r| &r.stages, |d| (&d.stage, &d.countries))
+            }
             "unions.csv" => self.unions_rows(out),
             "quota_results.csv" => self.quota_rows(out),
             "meta.csv" => meta_table(Some(&self.meta), &[]).finish(out),
@@ -451,18 +446,20 @@ impl RunResults {
         t.finish(out)
     }
 
-    /// The change rows of each scenario's parts (decomposition components
-    /// or stages), labelled in the column `label`.
-    fn parts_rows<'a>(
-        &'a self,
+    /// The change rows of each scenario's `parts` (decomposition components
+    /// or stages), each labelled by `part` in the column `label`.
+    fn parts_rows<T>(
+        &self,
         out: &mut dyn Write,
         label: &str,
-        parts: impl Fn(&'a ScenarioResult) -> Vec<(&'a str, &'a [CountryResult])>,
+        parts: impl Fn(&ScenarioResult) -> &Option<Vec<T>>,
+        part: impl Fn(&T) -> (&String, &Vec<CountryResult>),
     ) -> io::Result<()> {
         let mut t = Rows::with_header(&long_header(&["scenario", label, "country"]));
         for r in self.iter() {
-            for (part, countries) in parts(r) {
-                change_rows(&mut t, &r.name, part, countries);
+            for p in parts(r).iter().flatten() {
+                let (name, countries) = part(p);
+                change_rows(&mut t, &r.name, name, countries);
                 t.flush_if_full(out)?;
             }
         }
