@@ -93,7 +93,7 @@ pub fn kaz_shares(r: &ScenarioResult, counterfactual: bool) -> Vec<(String, f64)
         };
         match by.iter_mut().find(|(c, _)| *c == f.exporter) {
             Some((_, x)) => *x += v,
-            None => by.push((f.exporter.clone(), v)),
+            None => by.push((f.exporter.to_string(), v)),
         }
     }
     let total: f64 = by.iter().map(|(_, v)| v).sum();
@@ -120,7 +120,7 @@ pub fn response(r: &ScenarioResult, change: f64) -> f64 {
         .sectors
         .iter()
         .flat_map(|s| &s.flows)
-        .filter(|f| f.importer == "KAZ" && !union.members.contains(&f.exporter))
+        .filter(|f| f.importer == "KAZ" && !union.members.iter().any(|m| *m == f.exporter))
         .map(|f| f.baseline)
         .sum();
     let tariff = union

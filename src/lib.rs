@@ -70,7 +70,7 @@ pub use model::{
 };
 pub use monte_carlo::McSummary;
 pub use policy::{PolicyState, SectorPolicy};
-pub use run::{CountryResult, FlowResult, ScenarioResult, SectorResult};
+pub use run::{Code, CountryResult, FlowResult, ScenarioResult, SectorResult};
 pub use simulation::{Meta, RunResults, ScenarioSet, Simulation};
 pub use solver::{
     Equilibrium, Method, ModelVariant, SolverConfig, SolverReport, Termination, solve_market,

@@ -7,6 +7,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 fn parent_of(path: &Path) -> PathBuf {
@@ -31,9 +33,17 @@ fn named(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(path.display().to_string(), e)
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = fs::File::create(path).map_err(named(path))?;
-    f.write_all(bytes).map_err(named(path))?;
+/// Creates `file` and writes what `write` produces into it through a
+/// buffer, then syncs it; errors name `path`, the file's final name.
+fn write_synced(
+    file: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let f = fs::File::create(file).map_err(named(file))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    write(&mut w).map_err(named(path))?;
+    let f = w.into_inner().map_err(|e| named(path)(e.into_error()))?;
     f.sync_all().map_err(named(path))
 }
 
@@ -59,14 +69,8 @@ pub fn write_streamed(
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(named(&parent))?;
     let tmp = temp_name(path)?;
-    let streamed = || -> Result<()> {
-        let f = fs::File::create(&tmp).map_err(named(&tmp))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-        write(&mut w).map_err(named(path))?;
-        let f = w.into_inner().map_err(|e| named(path)(e.into_error()))?;
-        f.sync_all().map_err(named(path))
-    };
-    let result = streamed().and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
+    let result =
+        write_synced(&tmp, path, write).and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -81,16 +85,33 @@ pub fn write_streamed(
 /// [`Error::Io`] naming the file or folder; nothing is left under `dir` that
 /// was not there before, unless the final rename succeeded.
 pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    write_dir_streamed(dir, &names, |k, w| w.write_all(&files[k].1))
+}
+
+/// Writes a folder of files named `names` whole or not at all, as
+/// [`write_dir`] does, each file streamed as `write(k, sink)` produces it
+/// (`k` its index in `names`): no file is held whole in memory. The files
+/// are written in parallel, so `write` must not depend on their order.
+///
+/// # Errors
+/// [`Error::Io`] naming the file or folder, or the error `write` returns for
+/// a file; nothing is left under `dir` that was not there before, unless the
+/// final rename succeeded.
+pub fn write_dir_streamed(
+    dir: &Path,
+    names: &[&str],
+    write: impl Fn(usize, &mut dyn Write) -> std::io::Result<()> + Sync,
+) -> Result<()> {
     let parent = parent_of(dir);
     fs::create_dir_all(&parent).map_err(named(&parent))?;
     let tmp = temp_name(dir)?;
     let _ = fs::remove_dir_all(&tmp);
     let build = || -> Result<()> {
         fs::create_dir(&tmp).map_err(named(&tmp))?;
-        for (name, bytes) in files {
-            write_synced(&tmp.join(name), bytes)?;
-        }
-        Ok(())
+        names.par_iter().enumerate().try_for_each(|(k, name)| {
+            write_synced(&tmp.join(name), &dir.join(name), |w| write(k, w))
+        })
     };
     if let Err(e) = build() {
         let _ = fs::remove_dir_all(&tmp);
@@ -122,20 +143,30 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A fresh folder and the path `name` in it.
+    fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(name);
+        (d, p)
+    }
+
+    /// True when `d` holds exactly one entry: no temporary was left.
+    fn holds_one(d: &tempfile::TempDir) -> bool {
+        fs::read_dir(d.path()).unwrap().count() == 1
+    }
+
     #[test]
     fn replaces_a_file_and_leaves_no_temporary() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("out.json");
+        let (d, p) = scratch("out.json");
         write_file(&p, b"one").unwrap();
         write_file(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        assert!(holds_one(&d));
     }
 
     #[test]
     fn a_stream_that_fails_leaves_the_previous_file() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("out.json");
+        let (d, p) = scratch("out.json");
         write_streamed(&p, |w| w.write_all(b"whole")).unwrap();
         let failed = write_streamed(&p, |w| {
             w.write_all(b"part")?;
@@ -143,17 +174,38 @@ mod tests {
         });
         assert!(failed.unwrap_err().to_string().contains("out.json"));
         assert_eq!(fs::read(&p).unwrap(), b"whole");
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        assert!(holds_one(&d));
     }
 
     #[test]
     fn replaces_a_folder_whole() {
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("csv");
+        let (d, p) = scratch("csv");
         write_dir(&p, &[("a.csv", b"1".to_vec()), ("b.csv", b"2".to_vec())]).unwrap();
         write_dir(&p, &[("a.csv", b"3".to_vec())]).unwrap();
         assert_eq!(fs::read(p.join("a.csv")).unwrap(), b"3");
         assert!(!p.join("b.csv").exists());
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        assert!(holds_one(&d));
+    }
+
+    #[test]
+    fn a_folder_with_one_failed_file_leaves_the_previous_folder() {
+        let (d, p) = scratch("csv");
+        write_dir(&p, &[("a.csv", b"1".to_vec())]).unwrap();
+        let names = ["a.csv", "b.csv", "c.csv"];
+        let failed = write_dir_streamed(&p, &names, |k, w| {
+            w.write_all(names[k].as_bytes())?;
+            if k == 1 {
+                return Err(std::io::Error::other("interrupted"));
+            }
+            Ok(())
+        });
+        assert!(failed.unwrap_err().to_string().contains("b.csv"));
+        assert_eq!(fs::read(p.join("a.csv")).unwrap(), b"1");
+        assert!(!p.join("c.csv").exists());
+        assert!(holds_one(&d));
+        write_dir_streamed(&p, &names, |k, w| w.write_all(names[k].as_bytes())).unwrap();
+        for name in names {
+            assert_eq!(fs::read(p.join(name)).unwrap(), name.as_bytes());
+        }
     }
 }

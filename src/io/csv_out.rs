@@ -23,14 +23,17 @@
 //! ```
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::accounts::{CountryOutcome, OutcomeField};
 use crate::error::{Error, Result};
 use crate::monte_carlo::{
     CountrySummary, McSummary, Metric, Metrics, TrackedSummary, UnionSummary,
 };
-use crate::run::{CountryResult, Meta, TariffAverages};
+use crate::run::{CountryResult, Meta, ScenarioResult, SectorResult, TariffAverages};
 use crate::simulation::RunResults;
 
 /// The files `write_csv` writes; none collides with a data file's name.
@@ -61,97 +64,262 @@ const DATA_FILES: [&str; 8] = [
     "export_taxes.csv",
 ];
 
-struct Table {
-    w: csv::Writer<Vec<u8>>,
-    name: &'static str,
+/// One cell of a row: text (quoted as the csv crate quotes a field: only
+/// when it holds a comma, a quote or a line break) or a number.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Text(&'a str),
+    Num(f64),
 }
 
-impl Table {
-    fn new(name: &'static str, header: &[&str]) -> Result<Self> {
-        let mut t = Table {
-            w: csv::Writer::from_writer(Vec::new()),
-            name,
-        };
-        t.row(header)?;
-        Ok(t)
-    }
+use Cell::{Num, Text};
 
-    /// A long-format table: the `labels` columns, then `field` and `value`.
-    fn long(name: &'static str, labels: &[&str]) -> Result<Self> {
-        let header: Vec<&str> = labels.iter().copied().chain(["field", "value"]).collect();
-        Table::new(name, &header)
-    }
+/// CSV rows as bytes, appended without an allocation per row or field;
+/// the caller writes them out.
+#[derive(Default)]
+struct Rows {
+    buf: Vec<u8>,
+}
 
-    fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<()> {
-        self.w
-            .write_record(fields)
-            .map_err(|e| Error::io_message(self.name, e.to_string()))
+/// True when `v`'s exact decimal value has at most 18 significant digits
+/// (or `v` is an integer): only then can it lie exactly halfway between two
+/// shortest candidates of 17 digits or fewer.
+fn exactly_short(v: f64) -> bool {
+    let bits = v.to_bits();
+    let (frac, biased) = (bits & ((1 << 52) - 1), ((bits >> 52) & 0x7ff) as i32);
+    // v = mant x 2^e
+    let (mant, e) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    if mant == 0 || e >= 0 {
+        return true;
     }
+    let a = mant.trailing_zeros() as i32;
+    // v = odd x 2^-j = odd x 5^j / 10^j: its significant digits are odd x 5^j's
+    let (odd, j) = (u128::from(mant >> a), -e - a);
+    j <= 0 || (j <= 25 && odd * 5u128.pow(j as u32) < 10u128.pow(18))
+}
 
-    fn finish(self) -> Result<(&'static str, Vec<u8>)> {
-        let name = self.name;
-        self.w
-            .into_inner()
-            .map(|b| (name, b))
-            .map_err(|e| Error::io_message(name, e.to_string()))
+/// Appends `v` exactly as `format!("{v}")` writes it (the shortest digits
+/// that read back as `v`, the point placed without an exponent, `inf`,
+/// `-inf`, `NaN`), several times faster than `core::fmt`: the digits come
+/// from `zmij` and are laid out here the way std lays them out. Both find
+/// the shortest digits closest to `v`; they differ only on an exact tie
+/// between two candidates (std rounds half up, `zmij` half to even), which
+/// needs a value with a short exact decimal expansion: those go through std.
+fn push_display(buf: &mut Vec<u8>, v: f64) {
+    if !v.is_finite() || exactly_short(v) {
+        use std::io::Write as _;
+        // writing into a Vec cannot fail
+        let _ = write!(buf, "{v}");
+        return;
+    }
+    if v.is_sign_negative() {
+        buf.push(b'-');
+    }
+    let mut zmij = zmij::Buffer::new();
+    let text = zmij.format_finite(v.abs()).as_bytes();
+    let (mantissa, exp) = match text.iter().position(|&c| c == b'e') {
+        Some(e) => {
+            let exp = std::str::from_utf8(&text[e + 1..])
+                .ok()
+                .and_then(|x| x.parse::<i32>().ok())
+                .unwrap_or(0);
+            (&text[..e], exp)
+        }
+        None => (text, 0),
+    };
+    // the value is 0.DIGITS x 10^point
+    let mut all = [0u8; 40];
+    let (mut n, mut before) = (0usize, None);
+    for &c in mantissa {
+        if c == b'.' {
+            before = Some(n);
+        } else {
+            all[n] = c;
+            n += 1;
+        }
+    }
+    let lead = all[..n].iter().take_while(|&&d| d == b'0').count();
+    let point = before.unwrap_or(n) as i32 + exp - lead as i32;
+    let mut digits = &all[lead..n];
+    while let [rest @ .., b'0'] = digits {
+        digits = rest;
+    }
+    let n = digits.len();
+    if point <= 0 {
+        buf.extend_from_slice(b"0.");
+        buf.resize(buf.len() + (-point) as usize, b'0');
+        buf.extend_from_slice(digits);
+    } else if (point as usize) < n {
+        let (int, frac) = digits.split_at(point as usize);
+        buf.extend_from_slice(int);
+        buf.push(b'.');
+        buf.extend_from_slice(frac);
+    } else {
+        buf.extend_from_slice(digits);
+        buf.resize(buf.len() + (point as usize - n), b'0');
     }
 }
 
-/// A number in its shortest round-trip form (`inf`, `-inf`; never NaN in a result).
-fn num(v: f64) -> String {
-    format!("{v}")
+/// Past this many bytes, rows are handed to the file.
+const FLUSH_AT: usize = 1 << 20;
+
+impl Rows {
+    /// Rows starting with a header of `names`.
+    fn with_header(names: &[&str]) -> Self {
+        let mut rows = Rows::default();
+        rows.header(names);
+        rows
+    }
+
+    fn header(&mut self, names: &[&str]) {
+        for (k, name) in names.iter().enumerate() {
+            if k > 0 {
+                self.buf.push(b',');
+            }
+            self.text(name);
+        }
+        self.buf.push(b'\n');
+    }
+
+    fn text(&mut self, s: &str) {
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.buf.push(b'"');
+            for b in s.bytes() {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
+            }
+            self.buf.push(b'"');
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    /// A number in its shortest round-trip form (`inf`, `-inf`; never NaN in
+    /// a result), formatted in place: see [`push_display`].
+    fn num(&mut self, v: f64) {
+        push_display(&mut self.buf, v);
+    }
+
+    fn row(&mut self, cells: &[Cell]) {
+        for (k, cell) in cells.iter().enumerate() {
+            if k > 0 {
+                self.buf.push(b',');
+            }
+            match *cell {
+                Text(s) => self.text(s),
+                Num(v) => self.num(v),
+            }
+        }
+        self.buf.push(b'\n');
+    }
+
+    /// Hands the rows to `out` once they are many, keeping the buffer.
+    fn flush_if_full(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Hands every row to `out`.
+    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.buf)
+    }
 }
 
-fn outcome_rows(
-    t: &mut Table,
-    labels: &[&str],
-    o: &CountryOutcome,
-    fields: impl Iterator<Item = OutcomeField>,
-) -> Result<()> {
-    for f in fields {
-        let mut rec: Vec<String> = labels.iter().map(|s| (*s).to_string()).collect();
-        rec.push(f.name().to_string());
-        rec.push(num(f.get(o)));
-        t.row(&rec)?;
+/// Writes to `out` the rows `each` makes of every item of `items`, in
+/// order: runs of items are formatted in parallel, each into its own
+/// buffer, and written as they come, so the bytes are those of a serial pass
+/// and only a few runs are held at once.
+fn par_rows<T: Sync>(
+    out: &mut dyn Write,
+    header: &[&str],
+    items: &[T],
+    each: impl Fn(&mut Rows, &T) + Sync,
+) -> io::Result<()> {
+    let threads = rayon::current_num_threads().max(1);
+    let run = (items.len() / (8 * threads)).clamp(1, 32);
+    out.write_all(&Rows::with_header(header).buf)?;
+    for window in items.chunks(run * 2 * threads) {
+        let parts: Vec<Vec<u8>> = window
+            .par_chunks(run)
+            .map(|part| {
+                let mut rows = Rows::default();
+                for item in part {
+                    each(&mut rows, item);
+                }
+                rows.buf
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part)?;
+        }
     }
     Ok(())
 }
 
-/// Rows of every additive field of `o`.
-fn additive_rows(t: &mut Table, labels: &[&str], o: &CountryOutcome) -> Result<()> {
-    outcome_rows(t, labels, o, OutcomeField::ADDITIVE.into_iter())
+/// The long-format header: the `labels` columns, then `field` and `value`.
+fn long_header<'a>(labels: &[&'a str]) -> Vec<&'a str> {
+    labels.iter().copied().chain(["field", "value"]).collect()
 }
 
-fn change_rows(t: &mut Table, scenario: &str, label: &str, rows: &[CountryResult]) -> Result<()> {
+/// Rows `labels..., field, value` of `fields` of `o`.
+fn outcome_rows(
+    t: &mut Rows,
+    labels: &[&str],
+    o: &CountryOutcome,
+    fields: impl Iterator<Item = OutcomeField>,
+) {
+    for f in fields {
+        let mut cells = [Text(""); 5];
+        for (cell, l) in cells.iter_mut().zip(labels) {
+            *cell = Text(l);
+        }
+        let k = labels.len();
+        cells[k] = Text(f.name());
+        cells[k + 1] = Num(f.get(o));
+        t.row(&cells[..k + 2]);
+    }
+}
+
+/// Rows of every additive field of `o`.
+fn additive_rows(t: &mut Rows, labels: &[&str], o: &CountryOutcome) {
+    outcome_rows(t, labels, o, OutcomeField::ADDITIVE.into_iter());
+}
+
+fn change_rows(t: &mut Rows, scenario: &str, label: &str, rows: &[CountryResult]) {
     for c in rows {
         outcome_rows(
             t,
             &[scenario, label, &c.country],
             &c.outcome,
             OutcomeField::changes(),
-        )?;
+        );
     }
-    Ok(())
 }
 
-fn averages_rows(
-    t: &mut Table,
-    scenario: &str,
-    union: &str,
-    prefix: &str,
-    a: &TariffAverages,
-) -> Result<()> {
+fn averages_rows(t: &mut Rows, scenario: &str, union: &str, prefix: &str, a: &TariffAverages) {
     for (name, v) in [
         ("simple_before", a.simple_before),
         ("simple_after", a.simple_after),
         ("weighted_before", a.weighted_before),
         ("weighted_after", a.weighted_after),
     ] {
-        t.row(&[scenario, union, &format!("{prefix}{name}"), &num(v)])?;
+        t.row(&[
+            Text(scenario),
+            Text(union),
+            Text(&format!("{prefix}{name}")),
+            Num(v),
+        ]);
     }
-    Ok(())
 }
-
 fn readme(results: &RunResults) -> String {
     let m = &results.meta;
     let fields: Vec<String> = OutcomeField::ADDITIVE
@@ -187,8 +355,8 @@ fn readme(results: &RunResults) -> String {
 }
 
 /// `meta.csv`: the rows of `meta` (when known), then `extra`.
-fn meta_table(meta: Option<&Meta>, extra: &[(&str, String)]) -> Result<Table> {
-    let mut t = Table::new("meta.csv", &["key", "value"])?;
+fn meta_table(meta: Option<&Meta>, extra: &[(&str, String)]) -> Rows {
+    let mut t = Rows::with_header(&["key", "value"]);
     if let Some(m) = meta {
         for (k, v) in [
             ("tool_version", m.tool_version.as_str()),
@@ -201,36 +369,61 @@ fn meta_table(meta: Option<&Meta>, extra: &[(&str, String)]) -> Result<Table> {
             ("units_rates", &m.units.rates),
             ("units_prices", &m.units.prices),
         ] {
-            t.row(&[k, v])?;
+            t.row(&[Text(k), Text(v)]);
         }
     }
     for (k, v) in extra {
-        t.row(&[*k, v.as_str()])?;
+        t.row(&[Text(k), Text(v)]);
     }
-    Ok(t)
+    t
 }
 
-/// Writes `files` into folder `dir` whole or not at all, refusing a folder
-/// that holds a data file: results never overwrite data.
-fn write_results_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+/// Writes the files `names` into folder `dir` whole or not at all, each as
+/// `write(k, sink)` streams it, refusing a folder that holds a data file:
+/// results never overwrite data.
+fn write_results_dir(
+    dir: &Path,
+    names: &[&str],
+    write: impl Fn(usize, &mut dyn Write) -> io::Result<()> + Sync,
+) -> Result<()> {
     if let Some(f) = DATA_FILES.iter().find(|f| dir.join(f).exists()) {
         return Err(Error::io_message(
             dir.display().to_string(),
             format!("holds the data file {f}: results are never written into a data folder"),
         ));
     }
-    super::atomic::write_dir(dir, files)
+    super::atomic::write_dir_streamed(dir, names, write)
+}
+
+/// The files as (name, bytes), each as `write(k, sink)` makes it.
+fn files_in_memory(
+    names: &[&'static str],
+    write: impl Fn(usize, &mut dyn Write) -> io::Result<()>,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let mut bytes = Vec::new();
+            write(k, &mut bytes).map_err(|e| Error::io_message(*name, e.to_string()))?;
+            Ok((*name, bytes))
+        })
+        .collect()
 }
 
 impl RunResults {
     /// Writes the long-format CSV files of every scenario into folder `dir`,
-    /// whole or not at all (a temporary folder renamed into place).
+    /// whole or not at all (a temporary folder renamed into place). The
+    /// files are written as they are formatted, in parallel, without a
+    /// copy of them in memory.
     ///
     /// # Errors
     /// [`Error::Io`] when the folder cannot be written, or when it holds data
     /// files (a data folder is never written over).
     pub fn write_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
-        write_results_dir(dir.as_ref(), &self.csv_files()?)
+        write_results_dir(dir.as_ref(), &RUN_CSV_FILES, |k, out| {
+            self.write_csv_file(RUN_CSV_FILES[k], out)
+        })
     }
 
     /// The CSV files of [`RunResults::write_csv`], as (name, bytes).
@@ -238,99 +431,135 @@ impl RunResults {
     /// # Errors
     /// [`Error::Io`] if a record cannot be encoded.
     pub fn csv_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        let mut totals = Table::long("totals.csv", &["scenario", "country"])?;
-        let mut by_sector = Table::long("by_sector.csv", &["scenario", "sector", "country"])?;
-        let mut bilateral = Table::new(
-            "bilateral.csv",
-            &[
-                "scenario",
-                "sector",
-                "exporter",
-                "importer",
-                "baseline",
-                "counterfactual",
-                "counterfactual_value",
-            ],
-        )?;
-        let mut decomposition =
-            Table::long("decomposition.csv", &["scenario", "component", "country"])?;
-        let mut stages = Table::long("stages.csv", &["scenario", "stage", "country"])?;
-        let mut unions = Table::long("unions.csv", &["scenario", "union"])?;
-        let mut quotas = Table::new(
-            "quota_results.csv",
-            &[
-                "scenario",
-                "sector",
-                "importer",
-                "exporter",
-                "volume",
-                "counterfactual",
-                "regime",
-                "rent_rate",
-                "rent",
-                "holder",
-            ],
-        )?;
+        files_in_memory(&RUN_CSV_FILES, |k, out| {
+            self.write_csv_file(RUN_CSV_FILES[k], out)
+        })
+    }
+
+    /// Writes the file `name` of [`RUN_CSV_FILES`] to `out`.
+    fn write_csv_file(&self, name: &str, out: &mut dyn Write) -> io::Result<()> {
+        // every sector of every scenario, in document order
+        let sectors = || -> Vec<(&str, &SectorResult)> {
+            self.iter()
+                .flat_map(|r| r.sectors.iter().map(move |s| (r.name.as_str(), s)))
+                .collect()
+        };
+        match name {
+            "totals.csv" => self.totals_rows(out),
+            "by_sector.csv" => par_rows(
+                out,
+                &long_header(&["scenario", "sector", "country"]),
+                &sectors(),
+                |t, (sc, s)| {
+                    for c in &s.countries {
+                        let labels = [*sc, s.sector.as_str(), c.country.as_str()];
+                        for (name, v) in [
+                            ("producer_price", c.producer_price),
+                            ("consumer_price_index", c.consumer_price_index),
+                        ] {
+                            t.row(&[
+                                Text(sc),
+                                Text(&s.sector),
+                                Text(&c.country),
+                                Text(name),
+                                Num(v),
+                            ]);
+                        }
+                        additive_rows(t, &labels, &c.outcome);
+                    }
+                },
+            ),
+            "bilateral.csv" => par_rows(
+                out,
+                &[
+                    "scenario",
+                    "sector",
+                    "exporter",
+                    "importer",
+                    "baseline",
+                    "counterfactual",
+                    "counterfactual_value",
+                ],
+                &sectors(),
+                |t, (sc, s)| {
+                    for f in &s.flows {
+                        t.row(&[
+                            Text(sc),
+                            Text(&s.sector),
+                            Text(&f.exporter),
+                            Text(&f.importer),
+                            Num(f.baseline),
+                            Num(f.counterfactual),
+                            Num(f.counterfactual_value),
+                        ]);
+                    }
+                },
+            ),
+            "decomposition.csv" => self.parts_rows(
+                out,
+                "component",
+                |r| &r.decomposition,
+                |d| (&d.component, &d.countries),
+            ),
+            "stages.csv" => {
+                self.parts_rows(out, "stage", |r| &r.stages, |d| (&d.stage, &d.countries))
+            }
+            "unions.csv" => self.unions_rows(out),
+            "quota_results.csv" => self.quota_rows(out),
+            "meta.csv" => meta_table(Some(&self.meta), &[]).finish(out),
+            "README.md" => out.write_all(readme(self).as_bytes()),
+            other => Err(io::Error::other(format!("no run file {other}"))),
+        }
+    }
+
+    fn totals_rows(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut t = Rows::with_header(&long_header(&["scenario", "country"]));
         for r in self.iter() {
             let sc = r.name.as_str();
-            for q in &r.quotas {
-                quotas.row(&[
-                    sc,
-                    &q.sector,
-                    &q.importer,
-                    &q.exporter,
-                    &num(q.volume),
-                    &num(q.counterfactual),
-                    q.regime.name(),
-                    &num(q.rent_rate),
-                    &num(q.rent),
-                    q.holder.name(),
-                ])?;
-            }
             for c in &r.totals {
-                additive_rows(&mut totals, &[sc, &c.country], &c.outcome)?;
+                additive_rows(&mut t, &[sc, &c.country], &c.outcome);
                 if let Some(p) = c.welfare_pct_gdp {
-                    totals.row(&[sc, c.country.as_str(), "welfare_pct_gdp", &num(p)])?;
+                    t.row(&[Text(sc), Text(&c.country), Text("welfare_pct_gdp"), Num(p)]);
                 }
+                t.flush_if_full(out)?;
             }
-            for s in &r.sectors {
-                for c in &s.countries {
-                    let labels = [sc, s.sector.as_str(), c.country.as_str()];
-                    for (name, v) in [
-                        ("producer_price", c.producer_price),
-                        ("consumer_price_index", c.consumer_price_index),
-                    ] {
-                        by_sector.row(&[sc, &s.sector, &c.country, name, &num(v)])?;
-                    }
-                    additive_rows(&mut by_sector, &labels, &c.outcome)?;
-                }
-                for f in &s.flows {
-                    bilateral.row(&[
-                        sc,
-                        &s.sector,
-                        &f.exporter,
-                        &f.importer,
-                        &num(f.baseline),
-                        &num(f.counterfactual),
-                        &num(f.counterfactual_value),
-                    ])?;
-                }
+        }
+        t.finish(out)
+    }
+
+    /// The change rows of each scenario's `parts` (decomposition components
+    /// or stages), each labelled by `part` in the column `label`.
+    fn parts_rows<T>(
+        &self,
+        out: &mut dyn Write,
+        label: &str,
+        parts: impl Fn(&ScenarioResult) -> &Option<Vec<T>>,
+        part: impl Fn(&T) -> (&String, &Vec<CountryResult>),
+    ) -> io::Result<()> {
+        let mut t = Rows::with_header(&long_header(&["scenario", label, "country"]));
+        for r in self.iter() {
+            for p in parts(r).iter().flatten() {
+                let (name, countries) = part(p);
+                change_rows(&mut t, &r.name, name, countries);
+                t.flush_if_full(out)?;
             }
-            for d in r.decomposition.iter().flatten() {
-                change_rows(&mut decomposition, sc, &d.component, &d.countries)?;
-            }
-            for d in r.stages.iter().flatten() {
-                change_rows(&mut stages, sc, &d.stage, &d.countries)?;
-            }
+        }
+        t.finish(out)
+    }
+
+    fn unions_rows(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut t = Rows::with_header(&long_header(&["scenario", "union"]));
+        for r in self.iter() {
+            let sc = r.name.as_str();
             for u in &r.unions {
-                additive_rows(&mut unions, &[sc, &u.name], &u.aggregate)?;
-                averages_rows(&mut unions, sc, &u.name, "article_xxiv_", &u.article_xxiv)?;
+                additive_rows(&mut t, &[sc, &u.name], &u.aggregate);
+                averages_rows(&mut t, sc, &u.name, "article_xxiv_", &u.article_xxiv);
                 for m in &u.article_xxiv_members {
                     let prefix = format!("article_xxiv_{}_", m.country);
-                    averages_rows(&mut unions, sc, &u.name, &prefix, &m.averages)?;
+                    averages_rows(&mut t, sc, &u.name, &prefix, &m.averages);
                 }
                 if let Some(p) = u.welfare_pct_gdp {
-                    unions.row(&[sc, u.name.as_str(), "welfare_pct_gdp", &num(p)])?;
+                    t.row(&[Text(sc), Text(&u.name), Text("welfare_pct_gdp"), Num(p)]);
                 }
                 for d in &u.duty_collected_share {
                     for (when, v) in [
@@ -338,27 +567,46 @@ impl RunResults {
                         ("counterfactual", d.counterfactual),
                     ] {
                         let field = format!("duty_collected_share_{}_{when}", d.country);
-                        unions.row(&[sc, u.name.as_str(), &field, &num(v)])?;
+                        t.row(&[Text(sc), Text(&u.name), Text(&field), Num(v)]);
                     }
                 }
+                t.flush_if_full(out)?;
             }
         }
-        let meta = meta_table(Some(&self.meta), &[])?;
-        let mut files = Vec::with_capacity(RUN_CSV_FILES.len());
-        for t in [
-            totals,
-            by_sector,
-            bilateral,
-            decomposition,
-            stages,
-            unions,
-            quotas,
-            meta,
-        ] {
-            files.push(t.finish()?);
+        t.finish(out)
+    }
+
+    fn quota_rows(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut t = Rows::with_header(&[
+            "scenario",
+            "sector",
+            "importer",
+            "exporter",
+            "volume",
+            "counterfactual",
+            "regime",
+            "rent_rate",
+            "rent",
+            "holder",
+        ]);
+        for r in self.iter() {
+            for q in &r.quotas {
+                t.row(&[
+                    Text(&r.name),
+                    Text(&q.sector),
+                    Text(&q.importer),
+                    Text(&q.exporter),
+                    Num(q.volume),
+                    Num(q.counterfactual),
+                    Text(q.regime.name()),
+                    Num(q.rent_rate),
+                    Num(q.rent),
+                    Text(q.holder.name()),
+                ]);
+                t.flush_if_full(out)?;
+            }
         }
-        files.push(("README.md", readme(self).into_bytes()));
-        Ok(files)
+        t.finish(out)
     }
 }
 
@@ -511,7 +759,10 @@ impl McSummary {
     /// [`Error::Io`] when the folder cannot be written, or when it holds data
     /// files (a data folder is never written over).
     pub fn write_csv(&self, dir: impl AsRef<Path>) -> Result<()> {
-        write_results_dir(dir.as_ref(), &self.csv_files()?)
+        let files = self.csv_files()?;
+        write_results_dir(dir.as_ref(), &MC_CSV_FILES, |k, out| {
+            out.write_all(&files[k].1)
+        })
     }
 
     /// The files of [`McSummary::write_csv`], as (name, bytes).
@@ -519,15 +770,20 @@ impl McSummary {
     /// # Errors
     /// [`Error::Io`] if a record cannot be encoded.
     pub fn csv_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        let mut summary = Table::new(
-            "summary.csv",
-            &["scenario", "kind", "entity", "field", "statistic", "value"],
-        )?;
+        let mut summary =
+            Rows::with_header(&["scenario", "kind", "entity", "field", "statistic", "value"]);
         for g in metric_groups(self) {
             for (field, m) in &g.metrics.0 {
                 for (statistic, v) in statistics(m) {
                     if let Some(v) = v {
-                        summary.row(&[g.scenario, g.kind, &g.entity, field, statistic, &num(v)])?;
+                        summary.row(&[
+                            Text(g.scenario),
+                            Text(g.kind),
+                            Text(&g.entity),
+                            Text(field),
+                            Text(statistic),
+                            Num(v),
+                        ]);
                     }
                 }
             }
@@ -542,11 +798,139 @@ impl McSummary {
             ("fingerprint", self.fingerprint.clone()),
             ("parameters", self.parameters.join(" ")),
         ];
-        let meta = meta_table(self.meta.as_ref(), &extra)?;
-        Ok(vec![
-            summary.finish()?,
-            meta.finish()?,
-            ("README.md", mc_readme(self).into_bytes()),
-        ])
+        let meta = meta_table(self.meta.as_ref(), &extra);
+        let readme = mc_readme(self).into_bytes();
+        let files = [summary.buf, meta.buf, readme];
+        Ok(MC_CSV_FILES.into_iter().zip(files).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_the_bytes_the_csv_crate_writes() {
+        let texts = [
+            "",
+            "a",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\rhere",
+            " padded ",
+            "#x",
+            "tab\tin",
+            "ü",
+        ];
+        let nums = [
+            0.1,
+            -0.0,
+            5.0,
+            1e300,
+            1e-300,
+            -2.5e-7,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut rows = Rows::with_header(&["a", "b,c", "value"]);
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(["a", "b,c", "value"]).unwrap();
+        for a in texts {
+            for b in texts {
+                for v in nums {
+                    rows.row(&[Text(a), Text(b), Num(v)]);
+                    csv.write_record([a, b, &format!("{v}")]).unwrap();
+                }
+            }
+        }
+        assert_eq!(rows.buf, csv.into_inner().unwrap());
+    }
+
+    /// `push_display` against `format!("{v}")`.
+    fn same_as_std(v: f64) {
+        let mut buf = Vec::new();
+        push_display(&mut buf, v);
+        assert_eq!(String::from_utf8(buf).unwrap(), format!("{v}"), "{v:e}");
+    }
+
+    #[test]
+    fn numbers_are_written_as_std_writes_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            0.5,
+            1.5,
+            10.0,
+            100.0,
+            123.456,
+            1e15,
+            1e16,
+            1e17,
+            1e21,
+            1e22,
+            1e23,
+            1e300,
+            1e-5,
+            1e-6,
+            1e-7,
+            1e-300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::EPSILON,
+            0.3,
+            2.0 / 3.0,
+            9007199254740993.0,
+            4.35,
+            0.000123,
+            1234567.0,
+        ] {
+            same_as_std(v);
+            same_as_std(-v);
+        }
+        for v in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            same_as_std(v);
+        }
+        // every power of two and its neighbours (where the shortest digits are
+        // found in an interval of unequal halves)
+        for e in -1074..=1023 {
+            let p = 2f64.powi(e);
+            for v in [p, p.next_up(), p.next_down()] {
+                same_as_std(v);
+            }
+        }
+        // decimal fractions, integers, and a million arbitrary bit patterns
+        for k in 0..100_000u64 {
+            same_as_std(k as f64 / 1000.0);
+            same_as_std(k as f64 * 1e10);
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..1_000_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            same_as_std(f64::from_bits(x));
+        }
+    }
+
+    #[test]
+    fn rows_in_parallel_runs_are_the_rows_of_one_pass() {
+        let items: Vec<usize> = (0..1000).collect();
+        let each = |t: &mut Rows, k: &usize| {
+            for j in 0..*k % 7 {
+                t.row(&[Text("k"), Num(*k as f64 / (j + 1) as f64)]);
+            }
+        };
+        let mut serial = Rows::with_header(&["k", "v"]);
+        for k in &items {
+            each(&mut serial, k);
+        }
+        let mut out = Vec::new();
+        par_rows(&mut out, &["k", "v"], &items, each).unwrap();
+        assert_eq!(out, serial.buf);
     }
 }

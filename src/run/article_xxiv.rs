@@ -27,23 +27,23 @@ pub(crate) fn averages(
         let (mut sb, mut sa) = (0.0, 0.0);
         let (mut wb, mut wa, mut w) = (0.0, 0.0, 0.0);
         let ns = data.markets().len();
+        let outs: Vec<usize> = (0..n).filter(|&o| o != j && !is_member(o)).collect();
         for (s, market) in data.markets().iter().enumerate() {
             let t0 = market.tariffs();
             let t1 = &policy.sectors[s].tariffs;
             let x0 = market.flows();
-            let outs: Vec<usize> = (0..n).filter(|&o| o != j && !is_member(o)).collect();
             let m: f64 = outs.iter().map(|&o| x0.get(o, j)).sum();
+            // duties on outside imports, before and after
+            let db = outs
+                .iter()
+                .map(|&o| x0.get(o, j) * t0.get(o, j))
+                .sum::<f64>();
+            let da = outs
+                .iter()
+                .map(|&o| x0.get(o, j) * t1.get(o, j))
+                .sum::<f64>();
             let (rb, ra) = if m > 0.0 {
-                (
-                    outs.iter()
-                        .map(|&o| x0.get(o, j) * t0.get(o, j))
-                        .sum::<f64>()
-                        / m,
-                    outs.iter()
-                        .map(|&o| x0.get(o, j) * t1.get(o, j))
-                        .sum::<f64>()
-                        / m,
-                )
+                (db / m, da / m)
             } else if !outs.is_empty() {
                 let k = outs.len() as f64;
                 (
@@ -55,14 +55,8 @@ pub(crate) fn averages(
             };
             sb += rb / ns as f64;
             sa += ra / ns as f64;
-            wb += outs
-                .iter()
-                .map(|&o| x0.get(o, j) * t0.get(o, j))
-                .sum::<f64>();
-            wa += outs
-                .iter()
-                .map(|&o| x0.get(o, j) * t1.get(o, j))
-                .sum::<f64>();
+            wb += db;
+            wa += da;
             w += m;
         }
         let avg = TariffAverages {

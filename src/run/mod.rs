@@ -16,7 +16,7 @@ mod stages;
 pub(crate) use stages::attribute as attribute_stages;
 
 pub use result::{
-    ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare, Meta,
+    Code, ComponentContribution, CountryResult, FlowResult, MemberAverages, MemberDutyShare, Meta,
     PreferenceResult, QuotaResult, ScenarioResult, SectorResult, StageContribution, TariffAverages,
     UnionResult, Units,
 };
@@ -221,6 +221,7 @@ fn preferences(
 
 /// Sector `s`'s result row under `policy`, with the outcomes the totals
 /// sum (`None` for a sector without flows, which is skipped).
+#[allow(clippy::too_many_arguments)]
 fn sector_result(
     data: &Dataset,
     s: usize,
@@ -228,6 +229,7 @@ fn sector_result(
     opts: &RunOptions,
     union_of: &[Option<usize>],
     codes: &[&str],
+    flow_codes: &[Code],
     ws: &mut Workspace,
 ) -> Result<(SectorResult, Option<SectorOutcomes>)> {
     let n = codes.len();
@@ -251,15 +253,15 @@ fn sector_result(
     }
     let sol = solve_sector(data, s, policy, opts, union_of, ws)?;
     let x0 = market.flows();
-    let mut flows = Vec::new();
+    let mut flows = Vec::with_capacity(x0.as_slice().iter().filter(|b| **b > 0.0).count());
     for i in 0..n {
         for j in 0..n {
             let b = x0.get(i, j);
             if b > 0.0 {
                 let x = sol.flows.get(i, j);
                 flows.push(FlowResult {
-                    exporter: codes[i].to_string(),
-                    importer: codes[j].to_string(),
+                    exporter: flow_codes[i].clone(),
+                    importer: flow_codes[j].clone(),
                     baseline: b,
                     counterfactual: x,
                     counterfactual_value: sol.outcomes[i].producer_price * x,
@@ -296,6 +298,7 @@ pub(crate) fn run_scenario(
     let mut unpooled = vec![0.0; n];
     let mut warnings = cs.warnings.clone();
     let codes: Vec<&str> = data.countries().iter().map(|c| c.code.as_str()).collect();
+    let flow_codes: Vec<Code> = codes.iter().map(|c| Code::from(*c)).collect();
     let mut quotas = Vec::new();
     // sectors are independent: solved in parallel, then summed in sector
     // order, so the bytes of the results do not depend on the thread count
@@ -303,7 +306,7 @@ pub(crate) fn run_scenario(
         .into_par_iter()
         .map_init(
             || Workspace::new(n),
-            |ws, s| sector_result(data, s, &policy, opts, &union_of, &codes, ws),
+            |ws, s| sector_result(data, s, &policy, opts, &union_of, &codes, &flow_codes, ws),
         )
         .collect();
     for solved in solved {

@@ -6,9 +6,13 @@
 //! baseline prices) unless a field ends in `_value`, rates as fractions,
 //! prices as levels with baseline 1.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::accounts::{CountryOutcome, QuotaFigures, QuotaOutcome};
 use crate::model::DomesticTreatment;
@@ -35,14 +39,159 @@ impl Deref for CountryResult {
     }
 }
 
+/// A country code as a flow row carries it: held in place when it is short
+/// (up to 22 bytes, as every ISO code is), so that the millions of rows of a
+/// tariff-line run need no allocation each for their labels. Reads as a
+/// `str` (it derefs to one and compares equal to `str` and `String`), and
+/// serialises as a string.
+///
+/// # Examples
+/// ```
+/// use customs_union::Code;
+/// let kaz = Code::from("KAZ");
+/// assert_eq!(kaz, "KAZ");
+/// assert_eq!(kaz.len(), 3);
+/// assert_eq!(serde_json::to_string(&kaz).unwrap(), "\"KAZ\"");
+/// ```
+#[derive(Clone)]
+pub struct Code(CodeRepr);
+
+/// Longest code held in place.
+const INLINE: usize = 22;
+
+#[derive(Clone)]
+enum CodeRepr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Code {
+    /// The code as a `str`.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            CodeRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).expect("copied from a str")
+            }
+            CodeRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Code {
+    fn from(s: &str) -> Self {
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            // fits: s.len() <= INLINE < 256
+            let len = s.len() as u8;
+            Code(CodeRepr::Inline { len, bytes })
+        } else {
+            Code(CodeRepr::Heap(s.into()))
+        }
+    }
+}
+
+impl From<String> for Code {
+    fn from(s: String) -> Self {
+        Code::from(s.as_str())
+    }
+}
+
+impl Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Code {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Code {}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Code) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Code) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Code {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+/// `Code == str`, `Code == &str`, `Code == String` and the same the other way round.
+macro_rules! code_eq {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Code {
+            fn eq(&self, other: &$t) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+        impl PartialEq<Code> for $t {
+            fn eq(&self, other: &Code) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )*};
+}
+
+code_eq!(str, &str, String);
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        std::borrow::Cow::<'de, str>::deserialize(d).map(|s| Code::from(s.as_ref()))
+    }
+}
+
 /// One bilateral flow of one sector, in the data's value units (US$ million
 /// per year for the embedded data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowResult {
     /// Exporter code.
-    pub exporter: String,
+    pub exporter: Code,
     /// Importer code.
-    pub importer: String,
+    pub importer: Code,
     /// Baseline volume (= value at baseline prices).
     pub baseline: f64,
     /// Counterfactual volume (quantity at baseline prices).
@@ -79,7 +228,7 @@ impl SectorResult {
     pub fn flow(&self, exporter: &str, importer: &str) -> Option<&FlowResult> {
         self.flows
             .iter()
-            .find(|f| f.exporter == exporter && f.importer == importer)
+            .find(|f| f.exporter == *exporter && f.importer == *importer)
     }
 }
 
@@ -336,4 +485,38 @@ pub struct Units {
     pub rates: String,
     /// Prices: levels with baseline 1.
     pub prices: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_reads_compares_and_serialises_as_its_string() {
+        let long = "A-COUNTRY-CODE-LONGER-THAN-ANY-ISO-CODE";
+        for s in [
+            "",
+            "KAZ",
+            "exactly-22-bytes-long!",
+            "23-bytes-long-and-more!",
+            long,
+        ] {
+            let c = Code::from(s);
+            assert_eq!(c.as_str(), s);
+            assert_eq!(c, s);
+            assert_eq!(s, c);
+            assert_eq!(c, s.to_string());
+            assert_eq!(c, Code::from(s.to_string()));
+            assert_eq!(format!("{c}"), s);
+            assert_eq!(format!("{c:?}"), format!("{s:?}"));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, serde_json::to_string(s).unwrap());
+            assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
+        }
+        assert_ne!(Code::from("KAZ"), Code::from("KAZA"));
+        // ordered as the strings are, however each is held
+        for (a, b) in [(long, "BLR"), ("BLR", "KAZ"), ("KAZ", long)] {
+            assert_eq!(Code::from(a).cmp(&Code::from(b)), a.cmp(b));
+        }
+    }
 }
