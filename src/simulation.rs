@@ -62,16 +62,11 @@ impl ScenarioSet {
         }
     }
 
-    /// The set with these solver settings.
-    pub fn with_solver(mut self, solver: SolverConfig) -> Self {
-        self.solver = Some(solver);
-        self
-    }
-
-    /// The set with this Monte Carlo study.
-    pub fn with_montecarlo(mut self, spec: MonteCarloSpec) -> Self {
-        self.montecarlo = Some(spec);
-        self
+    setters! {
+        /// The set with these solver settings.
+        with_solver(solver: SolverConfig) -> solver = Some(solver);
+        /// The set with this Monte Carlo study.
+        with_montecarlo(spec: MonteCarloSpec) -> montecarlo = Some(spec);
     }
 
     pub(crate) fn compile(
@@ -168,29 +163,16 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// The model variant.
-    pub fn model(mut self, model: ModelVariant) -> Self {
-        self.model = model;
-        self
-    }
-
-    /// The treatment of domestic sales. A model that cannot use it refuses
-    /// it at [`Simulation::run`].
-    pub fn treatment(mut self, treatment: DomesticTreatment) -> Self {
-        self.treatment = Some(treatment);
-        self
-    }
-
-    /// Solver settings, overriding the scenario set's `[solver]`.
-    pub fn solver(mut self, config: SolverConfig) -> Self {
-        self.solver = Some(config);
-        self
-    }
-
-    /// Also compute each scenario's exact Shapley decomposition.
-    pub fn decompose(mut self, on: bool) -> Self {
-        self.decompose = on;
-        self
+    setters! {
+        /// The model variant.
+        model(model: ModelVariant) -> model;
+        /// The treatment of domestic sales. A model that cannot use it refuses
+        /// it at [`Simulation::run`].
+        treatment(treatment: DomesticTreatment) -> treatment = Some(treatment);
+        /// Solver settings, overriding the scenario set's `[solver]`.
+        solver(config: SolverConfig) -> solver = Some(config);
+        /// Also compute each scenario's exact Shapley decomposition.
+        decompose(on: bool) -> decompose;
     }
 
     /// The treatment the run uses.
