@@ -598,13 +598,24 @@ fn smart_hand_worked_four_partners() {
     let tdk = 6_420_000.0 / 191_900.0;
     let td = [tdk / 2.0, tdk / 2.0, -tdk * 2.0 / 3.0, -tdk / 3.0];
     for k in 0..4 {
-        assert!(close(r.trade_creation[k + 1], tc[k], 1e-10), "TC {k}");
-        assert!(close(r.trade_diversion[k + 1], td[k], 1e-10), "TD {k}");
+        assert!(
+            close(r.partners[k + 1].trade_creation, tc[k], 1e-10),
+            "TC {k}"
+        );
+        assert!(
+            close(r.partners[k + 1].trade_diversion, td[k], 1e-10),
+            "TD {k}"
+        );
     }
-    assert_eq!(r.preferred, [false, true, true, false, false]);
-    assert!(close(r.trade_diversion[1], 16.727462, 1e-6));
-    assert!(close(r.imports_counterfactual[1], 130.363826, 1e-6));
-    assert!(close(r.imports_counterfactual[4], 73.848359, 1e-6));
+    let preferred: Vec<bool> = r.partners.iter().map(|x| x.preferred).collect();
+    assert_eq!(preferred, [false, true, true, false, false]);
+    assert!(close(r.partners[1].trade_diversion, 16.727462, 1e-6));
+    assert!(close(
+        r.partners[1].imports_counterfactual,
+        130.363826,
+        1e-6
+    ));
+    assert!(close(r.partners[4].imports_counterfactual, 73.848359, 1e-6));
     assert!(close(r.revenue_baseline, 50.0, ROUNDING));
     assert!(close(r.revenue_counterfactual, 25.154508, 1e-6));
     assert!(close(r.welfare_smart, 2.431818, 1e-6));
@@ -653,12 +664,12 @@ fn smart_one_preferred_partner_by_hand() {
     );
     let r = importer(&data, &with_tariffs(&data, [0.0, 0.1, 0.1, 0.1]));
     let td = 60000.0 / 4600.0;
-    assert!(close(r.trade_creation[1], 150.0 / 11.0, 1e-12));
-    assert!(close(r.trade_diversion[1], td, 1e-12));
-    assert!(close(r.trade_diversion[2], -td * 2.0 / 3.0, 1e-12));
-    assert!(close(r.trade_diversion[3], -td / 3.0, 1e-12));
-    assert_eq!(r.trade_diversion[4], 0.0);
-    assert_eq!(r.trade_creation[4], 0.0);
+    assert!(close(r.partners[1].trade_creation, 150.0 / 11.0, 1e-12));
+    assert!(close(r.partners[1].trade_diversion, td, 1e-12));
+    assert!(close(r.partners[2].trade_diversion, -td * 2.0 / 3.0, 1e-12));
+    assert!(close(r.partners[3].trade_diversion, -td / 3.0, 1e-12));
+    assert_eq!(r.partners[4].trade_diversion, 0.0);
+    assert_eq!(r.partners[4].trade_creation, 0.0);
     // t1 = 0 for the only partner that changes: both welfare figures agree
     assert!(close(r.welfare_smart, 0.05 * 150.0 / 11.0, 1e-12));
     assert!(close(r.welfare_laird_yeats, r.welfare_smart, 1e-12));
@@ -677,17 +688,20 @@ fn smart_diversion_sums_to_zero_and_never_exceeds_existing_trade() {
         ] {
             let data = smart_case(m, t0, Elasticities::new(sigma, 2.0, 1.2).unwrap(), 3.0);
             let r = importer(&data, &with_tariffs(&data, t1));
-            let sum: f64 = r.trade_diversion.iter().sum();
+            let sum: f64 = r.partners.iter().map(|x| x.trade_diversion).sum();
             assert!(sum.abs() < 1e-9, "sigma {sigma} t1 {t1:?}: {sum}");
-            let outside: f64 = (1..5).filter(|&k| !r.preferred[k]).map(|k| m[k - 1]).sum();
+            let outside: f64 = (1..5)
+                .filter(|&k| !r.partners[k].preferred)
+                .map(|k| m[k - 1])
+                .sum();
             let gained: f64 = (1..5)
-                .filter(|&k| r.preferred[k])
-                .map(|k| r.trade_diversion[k])
+                .filter(|&k| r.partners[k].preferred)
+                .map(|k| r.partners[k].trade_diversion)
                 .sum();
             assert!(gained >= 0.0 && gained <= outside + 1e-9);
             for k in 1..5 {
-                assert!(r.trade_diversion[k] >= -m[k - 1] - 1e-9, "{k}");
-                assert!(r.imports_counterfactual[k] >= 0.0);
+                assert!(r.partners[k].trade_diversion >= -m[k - 1] - 1e-9, "{k}");
+                assert!(r.partners[k].imports_counterfactual >= 0.0);
             }
         }
     }
@@ -702,8 +716,8 @@ fn smart_equal_price_changes_divert_nothing() {
         f64::INFINITY,
     );
     let r = importer(&data, &with_tariffs(&data, [0.25; 4]));
-    assert!(r.trade_diversion.iter().all(|&d| d == 0.0));
-    assert!(r.preferred.iter().all(|&p| !p));
+    assert!(r.partners.iter().all(|x| x.trade_diversion == 0.0));
+    assert!(r.partners.iter().all(|x| !x.preferred));
 }
 
 #[test]
@@ -712,15 +726,15 @@ fn smart_creation_sign_for_cut_and_rise() {
     let data = smart_case([100.0, 100.0, 0.0, 0.0], [0.1, 0.1, 0.0, 0.0], el, 1.5);
     // a cut creates trade; both welfare figures positive
     let cut = importer(&data, &with_tariffs(&data, [0.0, 0.0, 0.0, 0.0]));
-    assert!(cut.trade_creation[1] > 0.0 && cut.trade_creation[2] > 0.0);
+    assert!(cut.partners[1].trade_creation > 0.0 && cut.partners[2].trade_creation > 0.0);
     assert!(cut.welfare_smart > 0.0 && cut.welfare_laird_yeats > 0.0);
     // a rise destroys trade: SMART's welfare is a loss, the Laird-Yeats figure
     // (as WITS reports it) keeps a positive sign
     let rise = importer(&data, &with_tariffs(&data, [0.2, 0.2, 0.0, 0.0]));
-    assert!(rise.trade_creation[1] < 0.0 && rise.trade_creation[2] < 0.0);
+    assert!(rise.partners[1].trade_creation < 0.0 && rise.partners[2].trade_creation < 0.0);
     assert!(rise.welfare_smart < 0.0 && rise.welfare_laird_yeats > 0.0);
     // TC = M Em (t1 - t0)/(1 + t0) / (1 - Em/Ex) = 100 * -1.5 * (0.1/1.1) / 2
-    assert!(close(rise.trade_creation[1], -7.5 / 1.1, 1e-12));
+    assert!(close(rise.partners[1].trade_creation, -7.5 / 1.1, 1e-12));
 }
 
 #[test]
@@ -736,11 +750,18 @@ fn smart_export_supply_factor() {
     };
     let (inf, three, zero) = (tc(f64::INFINITY), tc(3.0), tc(0.0));
     // Ex = inf: TC_A = 100 * 1.5 * 0.2/1.2 = 25
-    assert!(close(inf.trade_creation[1], 25.0, 1e-12));
-    assert!(close(three.trade_creation[1], 25.0 * 2.0 / 3.0, 1e-12));
-    assert_eq!(zero.trade_creation[1], 0.0);
+    assert!(close(inf.partners[1].trade_creation, 25.0, 1e-12));
+    assert!(close(
+        three.partners[1].trade_creation,
+        25.0 * 2.0 / 3.0,
+        1e-12
+    ));
+    assert_eq!(zero.partners[1].trade_creation, 0.0);
     // diversion does not depend on the export supply elasticity
-    assert_eq!(inf.trade_diversion, three.trade_diversion);
+    let diversion = |r: &SmartImporterResult| -> Vec<f64> {
+        r.partners.iter().map(|x| x.trade_diversion).collect()
+    };
+    assert_eq!(diversion(&inf), diversion(&three));
 }
 
 #[test]

@@ -35,26 +35,17 @@ use crate::policy::SectorPolicy;
 /// their own mean by a rounding error; such a gap is not a preference.
 const PREFERENCE_GAP: f64 = 1e-12;
 
-/// SMART's results for one importer, every vector indexed by exporter (0 for
-/// the importer itself and for partners it does not import from). Imports,
-/// trade effects, welfare and revenue are in the data's value units (US$
-/// million for the embedded data); tariffs are fractions.
+/// SMART's results for one importer: one [`SmartPartner`] per exporter
+/// (zeros for the importer itself and for partners it does not import from)
+/// and the importer's sums. Imports, trade effects, welfare and revenue are
+/// in the data's value units (US$ million for the embedded data); tariffs are
+/// fractions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmartImporterResult {
     /// Importer index.
     pub importer: usize,
-    /// Price ratio `P_r` (tariff- and wedge-inclusive, counterfactual / baseline).
-    pub price_ratio: Vec<f64>,
-    /// True for the preferred group `k` (`P_r` below the import-weighted mean).
-    pub preferred: Vec<bool>,
-    /// Baseline imports `M_r` (value units).
-    pub imports_baseline: Vec<f64>,
-    /// Trade creation `TC_r` (value units).
-    pub trade_creation: Vec<f64>,
-    /// Trade diversion `TD_r` (value units; sums to zero over partners).
-    pub trade_diversion: Vec<f64>,
-    /// Counterfactual imports `M1_r = max(0, M_r + TC_r + TD_r)` (value units).
-    pub imports_counterfactual: Vec<f64>,
+    /// Per exporter, indexed by exporter.
+    pub partners: Vec<SmartPartner>,
     /// `sum_r 0.5 (t0_r + t1_r) TC_r`: SMART's welfare, right sign for tariff rises too.
     pub welfare_smart: f64,
     /// `sum_r 0.5 (t0_r - t1_r) TC_r`: the figure WITS-SMART reports.
@@ -65,6 +56,37 @@ pub struct SmartImporterResult {
     pub revenue_counterfactual: f64,
     /// `revenue_counterfactual - revenue_baseline`.
     pub revenue_change: f64,
+}
+
+/// SMART's results for one exporter `r` to the importer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmartPartner {
+    /// Price ratio `P_r` (tariff- and wedge-inclusive, counterfactual / baseline).
+    pub price_ratio: f64,
+    /// True for the preferred group `k` (`P_r` below the import-weighted mean).
+    pub preferred: bool,
+    /// Baseline imports `M_r` (value units).
+    pub imports_baseline: f64,
+    /// Trade creation `TC_r` (value units).
+    pub trade_creation: f64,
+    /// Trade diversion `TD_r` (value units; sums to zero over partners).
+    pub trade_diversion: f64,
+    /// Counterfactual imports `M1_r = max(0, M_r + TC_r + TD_r)` (value units).
+    pub imports_counterfactual: f64,
+}
+
+impl Default for SmartPartner {
+    /// No imports at an unchanged price.
+    fn default() -> Self {
+        SmartPartner {
+            price_ratio: 1.0,
+            preferred: false,
+            imports_baseline: 0.0,
+            trade_creation: 0.0,
+            trade_diversion: 0.0,
+            imports_counterfactual: 0.0,
+        }
+    }
 }
 
 /// `1 / (1 - Em/Ex)` with `Em = -eta`: `Ex / (Ex + eta)`, 1 for `Ex = inf`.
@@ -144,12 +166,7 @@ fn importer_unchecked(
         .collect();
     let mut res = SmartImporterResult {
         importer: j,
-        price_ratio: vec![1.0; n],
-        preferred: vec![false; n],
-        imports_baseline: vec![0.0; n],
-        trade_creation: vec![0.0; n],
-        trade_diversion: vec![0.0; n],
-        imports_counterfactual: vec![0.0; n],
+        partners: vec![SmartPartner::default(); n],
         welfare_smart: 0.0,
         welfare_laird_yeats: 0.0,
         revenue_baseline: 0.0,
@@ -163,9 +180,10 @@ fn importer_unchecked(
         let m = market.flows().get(r, j);
         let p = ((1.0 + t1.get(r, j)) * (1.0 + c1.get(r, j)))
             / ((1.0 + t0.get(r, j)) * (1.0 + c0.get(r, j)));
-        res.imports_baseline[r] = m;
-        res.price_ratio[r] = p;
-        res.trade_creation[r] = m * em * (p - 1.0) * supply_factor(el.demand, market.supply()[r]);
+        res.partners[r].imports_baseline = m;
+        res.partners[r].price_ratio = p;
+        res.partners[r].trade_creation =
+            m * em * (p - 1.0) * supply_factor(el.demand, market.supply()[r]);
         total += m;
         weighted += m * p;
     }
@@ -174,9 +192,12 @@ fn importer_unchecked(
         let mean = weighted / total;
         let (mut mk, mut mkk, mut pk, mut pkk) = (0.0, 0.0, 0.0, 0.0);
         for &r in &partners {
-            let (m, p) = (res.imports_baseline[r], res.price_ratio[r]);
+            let (m, p) = (
+                res.partners[r].imports_baseline,
+                res.partners[r].price_ratio,
+            );
             if p < mean * (1.0 - PREFERENCE_GAP) {
-                res.preferred[r] = true;
+                res.partners[r].preferred = true;
                 mk += m;
                 pk += m * p;
             } else {
@@ -189,8 +210,8 @@ fn importer_unchecked(
             let g = -sigma * (pk / pkk - 1.0);
             let td = (mk * mkk * g / (mk + mkk + mk * g)).clamp(0.0, mkk);
             for &r in &partners {
-                let m = res.imports_baseline[r];
-                res.trade_diversion[r] = if res.preferred[r] {
+                let m = res.partners[r].imports_baseline;
+                res.partners[r].trade_diversion = if res.partners[r].preferred {
                     td * m / mk
                 } else {
                     -td * m / mkk
@@ -199,10 +220,13 @@ fn importer_unchecked(
         }
     }
     for &r in &partners {
-        let (m, tc) = (res.imports_baseline[r], res.trade_creation[r]);
+        let (m, tc) = (
+            res.partners[r].imports_baseline,
+            res.partners[r].trade_creation,
+        );
         let (a, b) = (t0.get(r, j), t1.get(r, j));
-        let m1 = (m + tc + res.trade_diversion[r]).max(0.0);
-        res.imports_counterfactual[r] = m1;
+        let m1 = (m + tc + res.partners[r].trade_diversion).max(0.0);
+        res.partners[r].imports_counterfactual = m1;
         res.welfare_smart += 0.5 * (a + b) * tc;
         res.welfare_laird_yeats += 0.5 * (a - b) * tc;
         res.revenue_baseline += a * m;
@@ -260,10 +284,10 @@ impl SectorSolution for SmartSectorSolution<'_> {
     fn consumer_price_index(&self, destination: usize) -> f64 {
         let r = &self.importers[destination];
         let (mut total, mut weighted) = (0.0, 0.0);
-        for (i, (&m, &p)) in r.imports_baseline.iter().zip(&r.price_ratio).enumerate() {
+        for (i, x) in r.partners.iter().enumerate() {
             if i != destination {
-                total += m;
-                weighted += m * p;
+                total += x.imports_baseline;
+                weighted += x.imports_baseline * x.price_ratio;
             }
         }
         if total > 0.0 { weighted / total } else { 1.0 }
@@ -272,7 +296,7 @@ impl SectorSolution for SmartSectorSolution<'_> {
         if origin == destination {
             self.terms.baseline_flow(origin, destination)
         } else {
-            self.importers[destination].imports_counterfactual[origin]
+            self.importers[destination].partners[origin].imports_counterfactual
         }
     }
     fn consumer_surplus(&self, destination: usize) -> f64 {
@@ -323,12 +347,12 @@ mod tests {
         let el = Elasticities::new(2.0, 2.0, 1.5).unwrap();
         let r = smart_importer(&m, &el, &policy(&m, [0.0, 0.1, 0.1]), 0, "G").unwrap();
         let td = 60000.0 / 4600.0;
-        assert!((r.trade_creation[1] - 150.0 / 11.0).abs() < 1e-12);
-        assert_eq!(r.trade_creation[2], 0.0);
-        assert!((r.trade_diversion[1] - td).abs() < 1e-12);
-        assert!((r.trade_diversion[2] + td * 2.0 / 3.0).abs() < 1e-12);
-        assert!((r.trade_diversion[3] + td / 3.0).abs() < 1e-12);
-        assert!(r.preferred[1] && !r.preferred[2] && !r.preferred[3]);
+        assert!((r.partners[1].trade_creation - 150.0 / 11.0).abs() < 1e-12);
+        assert_eq!(r.partners[2].trade_creation, 0.0);
+        assert!((r.partners[1].trade_diversion - td).abs() < 1e-12);
+        assert!((r.partners[2].trade_diversion + td * 2.0 / 3.0).abs() < 1e-12);
+        assert!((r.partners[3].trade_diversion + td / 3.0).abs() < 1e-12);
+        assert!(r.partners[1].preferred && !r.partners[2].preferred && !r.partners[3].preferred);
         assert!((r.welfare_smart - 0.05 * 150.0 / 11.0).abs() < 1e-12);
     }
 
@@ -341,7 +365,12 @@ mod tests {
         let p = policy(&mi, [0.0, 0.1, 0.1]);
         let ri = smart_importer(&mi, &el, &p, 0, "G").unwrap();
         let rf = smart_importer(&mf, &el, &p, 0, "G").unwrap();
-        assert!((rf.trade_creation[1] - 0.5 * ri.trade_creation[1]).abs() < 1e-12);
-        assert_eq!(rf.trade_diversion, ri.trade_diversion);
+        assert!(
+            (rf.partners[1].trade_creation - 0.5 * ri.partners[1].trade_creation).abs() < 1e-12
+        );
+        let diversion = |r: &SmartImporterResult| -> Vec<f64> {
+            r.partners.iter().map(|x| x.trade_diversion).collect()
+        };
+        assert_eq!(diversion(&rf), diversion(&ri));
     }
 }
