@@ -512,19 +512,32 @@ impl RunResults {
         }
     }
 
-    fn totals_rows(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut t = Rows::with_header(&long_header(&["scenario", "country"]));
+    /// A long table with `columns` before `field, value`: each scenario's
+    /// rows written by `rows`, the buffer flushed between scenarios.
+    fn scenario_rows(
+        &self,
+        out: &mut dyn Write,
+        columns: &[&str],
+        mut rows: impl FnMut(&mut Rows, &ScenarioResult),
+    ) -> io::Result<()> {
+        let mut t = Rows::with_header(&long_header(columns));
         for r in self.iter() {
+            rows(&mut t, r);
+            t.flush_if_full(out)?;
+        }
+        t.finish(out)
+    }
+
+    fn totals_rows(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.scenario_rows(out, &["scenario", "country"], |t, r| {
             let sc = r.name.as_str();
             for c in &r.totals {
-                additive_rows(&mut t, &[sc, &c.country], &c.outcome);
+                additive_rows(t, &[sc, &c.country], &c.outcome);
                 if let Some(p) = c.welfare_pct_gdp {
                     t.row(&[Text(sc), Text(&c.country), Text("welfare_pct_gdp"), Num(p)]);
                 }
-                t.flush_if_full(out)?;
             }
-        }
-        t.finish(out)
+        })
     }
 
     /// The change rows of each scenario's `parts` (decomposition components
@@ -536,27 +549,23 @@ impl RunResults {
         parts: impl Fn(&ScenarioResult) -> &Option<Vec<T>>,
         part: impl Fn(&T) -> (&String, &Vec<CountryResult>),
     ) -> io::Result<()> {
-        let mut t = Rows::with_header(&long_header(&["scenario", label, "country"]));
-        for r in self.iter() {
+        self.scenario_rows(out, &["scenario", label, "country"], |t, r| {
             for p in parts(r).iter().flatten() {
                 let (name, countries) = part(p);
-                change_rows(&mut t, &r.name, name, countries);
-                t.flush_if_full(out)?;
+                change_rows(t, &r.name, name, countries);
             }
-        }
-        t.finish(out)
+        })
     }
 
     fn unions_rows(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut t = Rows::with_header(&long_header(&["scenario", "union"]));
-        for r in self.iter() {
+        self.scenario_rows(out, &["scenario", "union"], |t, r| {
             let sc = r.name.as_str();
             for u in &r.unions {
-                additive_rows(&mut t, &[sc, &u.name], &u.aggregate);
-                averages_rows(&mut t, sc, &u.name, "article_xxiv_", &u.article_xxiv);
+                additive_rows(t, &[sc, &u.name], &u.aggregate);
+                averages_rows(t, sc, &u.name, "article_xxiv_", &u.article_xxiv);
                 for m in &u.article_xxiv_members {
                     let prefix = format!("article_xxiv_{}_", m.country);
-                    averages_rows(&mut t, sc, &u.name, &prefix, &m.averages);
+                    averages_rows(t, sc, &u.name, &prefix, &m.averages);
                 }
                 if let Some(p) = u.welfare_pct_gdp {
                     t.row(&[Text(sc), Text(&u.name), Text("welfare_pct_gdp"), Num(p)]);
@@ -570,10 +579,8 @@ impl RunResults {
                         t.row(&[Text(sc), Text(&u.name), Text(&field), Num(v)]);
                     }
                 }
-                t.flush_if_full(out)?;
             }
-        }
-        t.finish(out)
+        })
     }
 
     fn quota_rows(&self, out: &mut dyn Write) -> io::Result<()> {
