@@ -130,10 +130,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Records as `(line, fields)`.
+    type Records = Vec<(u64, Vec<String>)>;
+
     /// Records as the `csv` crate reads them (with headers, not flexible, as
     /// the loader does): the header's end, then `(line, fields)` of each record,
     /// and whether a record of another width stopped it.
-    fn by_csv_crate(text: &str) -> ((usize, u64), Vec<(u64, Vec<String>)>, bool) {
+    fn by_csv_crate(text: &str) -> ((usize, u64), Records, bool) {
         let mut rdr = csv::ReaderBuilder::new()
             .trim(csv::Trim::Headers)
             .flexible(false)
@@ -154,12 +157,7 @@ mod tests {
         }
     }
 
-    fn by_scanner(
-        text: &str,
-        start: usize,
-        line: u64,
-        width: usize,
-    ) -> (Vec<(u64, Vec<String>)>, bool) {
+    fn by_scanner(text: &str, start: usize, line: u64, width: usize) -> (Records, bool) {
         let mut out = Vec::new();
         let whole = each_plain_record(text, start, line, width, |line, f| {
             out.push((line, f.iter().map(|s| s.to_string()).collect()));

@@ -1308,3 +1308,71 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::embedded::EmbeddedDataset;
+
+    /// The toy dataset's files (plain text) with `edit` applied to each.
+    fn load_edited(edit: impl Fn(&str, &str) -> String) -> Result<LoadedData> {
+        let files = EmbeddedDataset::Toy.files();
+        load_data_files(
+            &|name: &str| {
+                Ok(files
+                    .iter()
+                    .find(|(f, _)| *f == name)
+                    .map(|(f, c)| edit(f, c)))
+            },
+            "<test>",
+        )
+    }
+
+    /// Every field of a file quoted: the csv reader reads it, not the plain splitter.
+    fn quoted(text: &str) -> String {
+        text.lines()
+            .map(|l| {
+                let fields: Vec<String> = l.split(',').map(|f| format!("\"{f}\"")).collect();
+                fields.join(",") + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_crlf_and_quoted_files_load_the_same_dataset() {
+        let plain = load_edited(|_, c| c.to_string()).unwrap();
+        let crlf = load_edited(|_, c| c.replace('\n', "\r\n")).unwrap();
+        let quoted = load_edited(|_, c| quoted(c)).unwrap();
+        assert_eq!(plain.dataset, crlf.dataset);
+        assert_eq!(plain.dataset, quoted.dataset);
+        assert_eq!(plain.dataset.fingerprint(), quoted.dataset.fingerprint());
+    }
+
+    #[test]
+    fn plain_and_quoted_files_name_the_same_line_and_field() {
+        // a bad value, an unknown code, a duplicate row and a ragged row,
+        // each appended after a blank line to the file the splitter reads
+        for (file, row) in [
+            ("flows.csv", "AGR,HOM,PAR,abc,x"),
+            ("tariffs.csv", "AGR,XYZ,HOM,0.1,x"),
+            ("flows.csv", "AGR,HOM,HOM,1,x"),
+            ("tariffs.csv", "AGR,HOM"),
+        ] {
+            let with_row = |plain: bool| {
+                load_edited(|f, c| {
+                    let c = if f == file {
+                        format!("{c}\n{row}\n")
+                    } else {
+                        c.to_string()
+                    };
+                    if plain { c } else { quoted(&c) }
+                })
+                .expect_err("a bad row")
+                .to_string()
+            };
+            let (plain, quoted) = (with_row(true), with_row(false));
+            assert!(plain.contains(file), "{plain}");
+            assert_eq!(plain, quoted, "{file}: {row}");
+        }
+    }
+}

@@ -184,8 +184,12 @@ impl Market {
             .zip(tariffs.as_slice())
             .zip(ntb.as_slice());
         let bad = cells.enumerate().find(|(_, ((x, t), c))| {
-            !(x.is_finite() && **x >= 0.0 && t.is_finite() && **t > -1.0)
-                || !(c.is_finite() && **c >= 0.0)
+            !(x.is_finite()
+                && **x >= 0.0
+                && t.is_finite()
+                && **t > -1.0
+                && c.is_finite()
+                && **c >= 0.0)
         });
         if let Some((k, ((&x, &t), &c))) = bad {
             let (i, j) = (k / n, k % n);
