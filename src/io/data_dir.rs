@@ -1328,10 +1328,14 @@ mod tests {
         )
     }
 
-    /// Every field of a file quoted: the csv reader reads it, not the plain splitter.
+    /// Every field of a file quoted (blank lines kept blank): the csv
+    /// reader reads it, not the plain splitter.
     fn quoted(text: &str) -> String {
         text.lines()
             .map(|l| {
+                if l.is_empty() {
+                    return "\n".to_string();
+                }
                 let fields: Vec<String> = l.split(',').map(|f| format!("\"{f}\"")).collect();
                 fields.join(",") + "\n"
             })
@@ -1370,9 +1374,12 @@ mod tests {
                 .expect_err("a bad row")
                 .to_string()
             };
+            // the csv reader's own message for a ragged row also gives its
+            // byte offset, which the quotes move
+            let unquoted_part = |m: String| m.split(", byte").next().unwrap_or("").to_string();
             let (plain, quoted) = (with_row(true), with_row(false));
             assert!(plain.contains(file), "{plain}");
-            assert_eq!(plain, quoted, "{file}: {row}");
+            assert_eq!(unquoted_part(plain), unquoted_part(quoted), "{file}: {row}");
         }
     }
 }
