@@ -18,6 +18,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use super::code_map::{self, CodeMap};
+use super::csv_scan;
+
 use crate::error::{Error, Result};
 use crate::model::{
     BaselineQuota, Country, Dataset, Elasticities, Market, Matrix, QuotaHolder, Sector,
@@ -84,15 +89,43 @@ pub(crate) fn within(folder: &str, e: Error) -> Error {
     }
 }
 
+/// Every file [`load_data_files`] reads, the two largest first in each half
+/// (so that they are read on different threads).
+const DATA_FILES: [&str; 8] = [
+    "flows.csv",
+    "countries.csv",
+    "sectors.csv",
+    "supply.csv",
+    "tariffs.csv",
+    "ntb.csv",
+    "quotas.csv",
+    "export_taxes.csv",
+];
+
 fn load_data_files_in(dir: &Path) -> Result<LoadedData> {
+    let read = |name: &str| -> Result<Option<String>> {
+        let p = dir.join(name);
+        if !p.exists() {
+            return Ok(None);
+        }
+        let bytes = std::fs::read(&p).map_err(|e| Error::io(p.display().to_string(), e))?;
+        utf8_text(bytes, name).map(Some)
+    };
+    // the files are read and checked as UTF-8 side by side; each outcome,
+    // error or text, is handed over when the loader asks for the file
+    let mut early: Vec<(&str, Result<Option<String>>)> = Vec::new();
+    DATA_FILES
+        .par_iter()
+        .map(|&name| (name, read(name)))
+        .collect_into_vec(&mut early);
+    let early = std::cell::RefCell::new(early);
     load_data_files(
         &|name: &str| {
-            let p = dir.join(name);
-            if !p.exists() {
-                return Ok(None);
+            let mut early = early.borrow_mut();
+            match early.iter().position(|(f, _)| *f == name) {
+                Some(k) => early.swap_remove(k).1,
+                None => read(name),
             }
-            let bytes = std::fs::read(&p).map_err(|e| Error::io(p.display().to_string(), e))?;
-            utf8_text(bytes, name).map(Some)
         },
         &dir.display().to_string(),
     )
@@ -120,6 +153,7 @@ pub(crate) fn utf8_text(bytes: Vec<u8>, file: &str) -> Result<String> {
 
 type Reader<'a> = &'a dyn Fn(&str) -> Result<Option<String>>;
 
+/// A file's header, and (for a small file) its rows.
 struct Table {
     file: String,
     headers: Vec<String>,
@@ -128,28 +162,19 @@ struct Table {
 
 impl Table {
     fn parse(file: &str, text: &str, required: &[&str]) -> Result<Table> {
-        let (mut t, mut rdr) = Table::open(file, text, required)?;
+        let (mut t, body) = Table::open(file, text, required)?;
         let mut rows = Vec::new();
-        each_row(&t, &mut rdr, |r| {
-            rows.push((r.line, r.vals.to_vec()));
+        each_row(&t, text, body, |r| {
+            rows.push((r.line, r.vals.iter().map(|v| (*v).to_string()).collect()));
             Ok(())
         })?;
         t.rows = rows;
         Ok(t)
     }
 
-    /// Reads and checks the header; the rows are left in the reader.
-    fn open<'t>(
-        file: &str,
-        text: &'t str,
-        required: &[&str],
-    ) -> Result<(Table, csv::Reader<&'t [u8]>)> {
-        // fields are trimmed as each row is copied out (see `each_row`):
-        // the reader's own trimming allocates a new record per row
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::Headers)
-            .flexible(false)
-            .from_reader(text.as_bytes());
+    /// Reads and checks the header; returns where the rows start.
+    fn open(file: &str, text: &str, required: &[&str]) -> Result<(Table, Body)> {
+        let mut rdr = reader(text);
         let headers: Vec<String> = rdr
             .headers()
             .map_err(|e| Error::data(file, 1, "header", e.to_string()))?
@@ -175,12 +200,16 @@ impl Table {
                 ));
             }
         }
+        let body = Body {
+            start: usize::try_from(rdr.position().byte()).unwrap_or(usize::MAX),
+            line: rdr.position().line(),
+        };
         let t = Table {
             file: file.to_string(),
             headers,
             rows: Vec::new(),
         };
-        Ok((t, rdr))
+        Ok((t, body))
     }
 
     fn col(&self, name: &str) -> usize {
@@ -189,53 +218,87 @@ impl Table {
             .position(|h| h == name)
             .unwrap_or(usize::MAX)
     }
+
+    /// The column `name` (absent: `usize::MAX`), found once for every row.
+    fn column<'n>(&self, name: &'n str) -> Col<'n> {
+        Col {
+            at: self.col(name),
+            name,
+        }
+    }
 }
 
-struct Row<'a> {
+/// Where a file's rows start, as the `csv` crate reports it after the header.
+#[derive(Debug, Clone, Copy)]
+struct Body {
+    start: usize,
+    line: u64,
+}
+
+/// The `csv` reader of every data file: header trimmed, every row as wide as it.
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    // fields are trimmed as rows are handed on (see `each_row`): the
+    // reader's own trimming allocates a new record per row
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::Headers)
+        .flexible(false)
+        .from_reader(text.as_bytes())
+}
+
+/// A column of a table: where it is in each row and its name in messages.
+#[derive(Debug, Clone, Copy)]
+struct Col<'n> {
+    at: usize,
+    name: &'n str,
+}
+
+/// One row: its line and its trimmed fields (`String` for the small files
+/// kept whole, `&str` into the text for the streamed large ones).
+struct Row<'a, V = String> {
     t: &'a Table,
     line: u64,
-    vals: &'a [String],
+    vals: &'a [V],
 }
 
-impl Row<'_> {
+impl<V: AsRef<str>> Row<'_, V> {
     fn str(&self, field: &str) -> Result<&str> {
-        let v = self.vals[self.t.col(field)].as_str();
+        self.str_at(self.t.column(field))
+    }
+
+    fn str_at(&self, c: Col) -> Result<&str> {
+        let v = self.vals[c.at].as_ref();
         if v.is_empty() {
-            return Err(Error::data(&self.t.file, self.line, field, "empty"));
+            return Err(Error::data(&self.t.file, self.line, c.name, "empty"));
         }
         Ok(v)
     }
 
     fn num(&self, field: &str) -> Result<f64> {
-        let v = self.str(field)?;
-        let x: f64 = v.parse().map_err(|_| {
-            Error::data(
-                &self.t.file,
-                self.line,
-                field,
-                format!("`{v}` is not a number"),
-            )
-        })?;
+        self.num_at(self.t.column(field))
+    }
+
+    fn num_at(&self, c: Col) -> Result<f64> {
+        let v = self.str_at(c)?;
+        let x: f64 = match csv_scan::plain_decimal(v) {
+            Some(x) => x,
+            None => v
+                .parse()
+                .map_err(|_| self.err(c.name, format!("`{v}` is not a number")))?,
+        };
         if x.is_nan() {
-            return Err(Error::data(
-                &self.t.file,
-                self.line,
-                field,
-                "NaN is not allowed",
-            ));
+            return Err(self.err(c.name, "NaN is not allowed"));
         }
         Ok(x)
     }
 
     fn finite(&self, field: &str) -> Result<f64> {
-        let x = self.num(field)?;
+        self.finite_at(self.t.column(field))
+    }
+
+    fn finite_at(&self, c: Col) -> Result<f64> {
+        let x = self.num_at(c)?;
         if !x.is_finite() {
-            return Err(Error::data(
-                &self.t.file,
-                self.line,
-                field,
-                format!("must be finite, got {x}"),
-            ));
+            return Err(self.err(c.name, format!("must be finite, got {x}")));
         }
         Ok(x)
     }
@@ -243,7 +306,7 @@ impl Row<'_> {
     /// True when the optional column `field` exists and is not empty on this row.
     fn has(&self, field: &str) -> bool {
         let c = self.t.col(field);
-        c != usize::MAX && !self.vals[c].is_empty()
+        c != usize::MAX && !self.vals[c].as_ref().is_empty()
     }
 
     /// The row's `code` of a new `what` ("country", "sector"): not `*`,
@@ -269,30 +332,39 @@ impl Row<'_> {
     }
 }
 
-/// Hands `each` every row left in `rdr`, its fields in one reused buffer:
-/// a large file is read without keeping anything per row.
+/// Hands `each` every row of `text` after its header (which `body`
+/// describes), its fields borrowed from the text when it is plain: a large
+/// file is read without keeping or copying anything per row.
 fn each_row(
     t: &Table,
-    rdr: &mut csv::Reader<&[u8]>,
-    mut each: impl FnMut(Row) -> Result<()>,
+    text: &str,
+    body: Body,
+    mut each: impl FnMut(Row<&str>) -> Result<()>,
 ) -> Result<()> {
+    let width = t.headers.len();
+    // checked here, not with the header, so that large files are checked side by side
+    if body.start <= text.len() && csv_scan::is_plain(text.as_bytes()) {
+        let whole =
+            csv_scan::each_plain_record(text, body.start, body.line, width, |line, vals| {
+                each(Row { t, line, vals })
+            })?;
+        if whole {
+            return Ok(());
+        }
+        // a row of another width: the csv reader names it
+        return Err(ragged_row(t, text));
+    }
+    // quoted fields or lone carriage returns: the csv reader, which skips the header
+    let mut rdr = reader(text);
     let mut rec = csv::StringRecord::new();
-    let mut vals: Vec<String> = Vec::new();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(Error::data(&t.file, line, "row", e.to_string()));
-            }
+            Err(e) => return Err(csv_error(t, &e)),
         }
-        vals.resize_with(rec.len(), String::new);
-        for (v, f) in vals.iter_mut().zip(rec.iter()) {
-            v.clear();
-            v.push_str(f.trim());
-        }
-        let line = rec.position().map_or(0, |p| p.line());
+        let vals: Vec<&str> = rec.iter().map(str::trim).collect();
+        let line = rec.position().map_or(0, csv::Position::line);
         each(Row {
             t,
             line,
@@ -301,17 +373,42 @@ fn each_row(
     }
 }
 
+fn csv_error(t: &Table, e: &csv::Error) -> Error {
+    let line = e.position().map_or(0, csv::Position::line);
+    Error::data(&t.file, line, "row", e.to_string())
+}
+
+/// The `csv` reader's error for the first row of `text` whose width differs
+/// from the header's.
+fn ragged_row(t: &Table, text: &str) -> Error {
+    let mut rdr = reader(text);
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Error::data(
+                    &t.file,
+                    0,
+                    "row",
+                    format!(
+                        "a row does not have the {} fields of the header",
+                        t.headers.len()
+                    ),
+                );
+            }
+            Err(e) => return csv_error(t, &e),
+        }
+    }
+}
+
 /// A country column that may hold `*` (every country, `None`); otherwise
-/// the country `country_of` finds.
-fn country_or_all(
-    r: &Row,
-    field: &str,
-    country_of: &dyn Fn(&Row, &str) -> Result<usize>,
-) -> Result<Option<usize>> {
-    if r.str(field)? == "*" {
+/// the country's index.
+fn country_or_all<V: AsRef<str>>(r: &Row<V>, c: Col, index: &CodeIndex) -> Result<Option<usize>> {
+    if r.str_at(c)? == "*" {
         Ok(None)
     } else {
-        country_of(r, field).map(Some)
+        index.country(r, c).map(Some)
     }
 }
 
@@ -367,6 +464,120 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// The country and sector codes of a dataset, each with its index.
+struct CodeIndex {
+    countries: CodeMap,
+    sectors: CodeMap,
+}
+
+impl CodeIndex {
+    fn new(countries: &Codes, sectors: &Codes) -> Self {
+        let map = |codes: &Codes| CodeMap::new(codes.iter().map(|(c, &k)| (c.as_str(), k)));
+        CodeIndex {
+            countries: map(countries),
+            sectors: map(sectors),
+        }
+    }
+
+    /// The country whose code is in column `c`.
+    fn country<V: AsRef<str>>(&self, r: &Row<V>, c: Col) -> Result<usize> {
+        let v = r.str_at(c)?;
+        self.countries
+            .get(v)
+            .ok_or_else(|| r.err(c.name, format!("unknown country code `{v}`")))
+    }
+
+    /// The sector whose code is in column `c`; `None` for `*` where `star` allows it.
+    fn sector<V: AsRef<str>>(&self, r: &Row<V>, c: Col, star: bool) -> Result<Option<usize>> {
+        let v = r.str_at(c)?;
+        if star && v == "*" {
+            return Ok(None);
+        }
+        self.sectors
+            .get(v)
+            .map(Some)
+            .ok_or_else(|| r.err(c.name, format!("unknown sector code `{v}`")))
+    }
+}
+
+/// The code a column held on the previous row (packed, see [`code_map::pack`])
+/// and what it meant: rows come sorted by sector and exporter, so most rows
+/// repeat them.
+#[derive(Default)]
+struct Recent {
+    key: Option<u128>,
+    found: Option<usize>,
+}
+
+impl Recent {
+    /// What `code` means: as on the previous row when it is the same code,
+    /// else what `look` finds.
+    fn get(
+        &mut self,
+        code: &str,
+        look: impl FnOnce() -> Result<Option<usize>>,
+    ) -> Result<Option<usize>> {
+        let key = code_map::pack(code);
+        if key.is_some() && key == self.key {
+            return Ok(self.found);
+        }
+        let found = look()?;
+        self.key = key;
+        self.found = found;
+        Ok(found)
+    }
+}
+
+/// The columns of a row of flows, tariffs or wedges.
+#[derive(Clone, Copy)]
+struct PairColumns<'n> {
+    sector: Col<'n>,
+    exporter: Col<'n>,
+    importer: Col<'n>,
+    value: Col<'n>,
+}
+
+/// A row of flows, tariffs or wedges by index, through caches of the
+/// previous row's codes.
+struct PairRows<'c> {
+    index: &'c CodeIndex,
+    sector: Recent,
+    exporter: Recent,
+}
+
+impl<'c> PairRows<'c> {
+    fn new(index: &'c CodeIndex) -> Self {
+        PairRows {
+            index,
+            sector: Recent::default(),
+            exporter: Recent::default(),
+        }
+    }
+
+    /// The row's sector (`None`: `*`, where `star` allows it), exporter
+    /// (`None`: `*`, where `star` allows it) and importer.
+    fn key(
+        &mut self,
+        r: &Row<&str>,
+        c: &PairColumns,
+        star: bool,
+    ) -> Result<(Option<usize>, Option<usize>, usize)> {
+        let index = self.index;
+        let s = self
+            .sector
+            .get(r.str_at(c.sector)?, || index.sector(r, c.sector, star))?;
+        let i = self.exporter.get(r.str_at(c.exporter)?, || {
+            if star {
+                country_or_all(r, c.exporter, index)
+            } else {
+                index.country(r, c.exporter).map(Some)
+            }
+        })?;
+        let j = index.country(r, c.importer)?;
+        Ok((s, i, j))
+    }
+}
+
 const FLOW_COLUMNS: &[&str] = &["sector", "exporter", "importer", "value"];
 const RATE_COLUMNS: &[&str] = &["sector", "exporter", "importer", "rate"];
 
@@ -374,6 +585,7 @@ const RATE_COLUMNS: &[&str] = &["sector", "exporter", "importer", "rate"];
 /// streamed (flows, tariffs, NTB wedges: one row per line and pair).
 struct Streamed {
     header: Table,
+    body: Body,
     text: String,
 }
 
@@ -385,8 +597,8 @@ fn read_text(
 ) -> Result<Option<Streamed>> {
     match read(name)? {
         Some(text) => {
-            let (header, _) = Table::open(name, &text, required)?;
-            Ok(Some(Streamed { header, text }))
+            let (header, body) = Table::open(name, &text, required)?;
+            Ok(Some(Streamed { header, body, text }))
         }
         None if optional => Ok(None),
         None => Err(Error::io_message(name, "required file not found")),
@@ -394,18 +606,27 @@ fn read_text(
 }
 
 /// The fields that make a row of flows, tariffs or wedges unique.
-fn key_of(r: &Row) -> Vec<String> {
+fn key_of(r: &Row<&str>) -> Vec<String> {
     ["sector", "exporter", "importer"]
         .iter()
-        .map(|f| r.vals[r.t.col(f)].clone())
+        .map(|f| r.vals[r.t.col(f)].to_string())
         .collect()
 }
 
 impl Streamed {
     /// Hands `each` every row; nothing is kept per row.
-    fn rows(&self, each: impl FnMut(Row) -> Result<()>) -> Result<()> {
-        let (_, mut rdr) = Table::open(&self.header.file, &self.text, &[])?;
-        each_row(&self.header, &mut rdr, each)
+    fn rows(&self, each: impl FnMut(Row<&str>) -> Result<()>) -> Result<()> {
+        each_row(&self.header, &self.text, self.body, each)
+    }
+
+    /// The columns of a row of pairs with `value` as its value column.
+    fn columns<'n>(&self, value: &'n str) -> PairColumns<'n> {
+        PairColumns {
+            sector: self.header.column("sector"),
+            exporter: self.header.column("exporter"),
+            importer: self.header.column("importer"),
+            value: self.header.column(value),
+        }
     }
 
     /// `err` from streaming, or, when `dup` holds a repeated row (its line
@@ -538,88 +759,47 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         return Err(Error::data("sectors.csv", 0, "code", "no sectors"));
     }
     let ns = sectors.len();
-    let country_of = |r: &Row, field: &str| -> Result<usize> {
-        let c = r.str(field)?;
-        cidx.get(c)
-            .copied()
-            .ok_or_else(|| r.err(field, format!("unknown country code `{c}`")))
-    };
-    let sector_of = |r: &Row, field: &str, star: bool| -> Result<Option<usize>> {
-        let c = r.str(field)?;
-        if star && c == "*" {
-            return Ok(None);
-        }
-        sidx.get(c)
-            .copied()
-            .map(Some)
-            .ok_or_else(|| r.err(field, format!("unknown sector code `{c}`")))
-    };
-    // flows: dense per sector, NaN until a row gives the cell
-    let cells = n * n;
-    let mut flows = vec![f64::NAN; ns * cells];
-    let mut dup: Option<(u64, Vec<String>)> = None;
-    flows_t
-        .rows(|r| {
-            let s = sector_of(&r, "sector", false)?.expect("no star");
-            let i = country_of(&r, "exporter")?;
-            let j = country_of(&r, "importer")?;
-            let v = r.finite("value")?;
-            if v < 0.0 {
-                return Err(r.err("value", format!("must be >= 0, got {v}")));
-            }
-            if v > crate::model::limits::FLOW_MAX {
-                return Err(r.err(
-                    "value",
-                    format!(
-                        "must be at most {:e}, got {v:e}",
-                        crate::model::limits::FLOW_MAX
-                    ),
-                ));
-            }
-            let cell = &mut flows[s * cells + i * n + j];
-            if !cell.is_nan() {
-                dup = Some((r.line, key_of(&r)));
-                return Err(r.err("sector", "duplicate"));
-            }
-            *cell = v;
-            Ok(())
-        })
-        .or_else(|e| flows_t.explain_duplicate(e, dup.take()))?;
-    // rates
-    let mut diagonal_rows = Vec::new();
-    let (tariffs, mfn) = rate_matrices(
-        &tariffs_t,
-        &sector_of,
-        &country_of,
-        n,
-        ns,
-        -1.0,
-        &mut diagonal_rows,
-        &mut warnings,
-    )?;
-    let ntb = match &ntb_t {
-        Some(t) => {
-            rate_matrices(
-                t,
-                &sector_of,
-                &country_of,
+    let index = CodeIndex::new(&cidx, &sidx);
+    // flows on one thread, tariffs and wedges on another; their errors
+    // are still reported in the order flows, tariffs, ntb
+    let (flows, rates) = rayon::join(
+        || flow_matrices(&flows_t, &index, n, ns),
+        || -> Result<_> {
+            let mut diagonal_rows = Vec::new();
+            let mut warnings = Vec::new();
+            let tariffs = rate_matrices(
+                &tariffs_t,
+                &index,
                 n,
                 ns,
-                0.0,
+                -1.0,
                 &mut diagonal_rows,
                 &mut warnings,
-            )?
-            .0
-        }
+            );
+            let ntb = tariffs.is_ok().then(|| {
+                ntb_t.as_ref().map(|t| {
+                    rate_matrices(t, &index, n, ns, 0.0, &mut diagonal_rows, &mut warnings)
+                })
+            });
+            Ok((tariffs, ntb, diagonal_rows, warnings))
+        },
+    );
+    let flows = flows?;
+    let (tariffs, ntb, diagonal_rows, rate_warnings) = rates?;
+    let (tariffs, mfn) = tariffs?;
+    let ntb = match ntb.flatten() {
+        Some(ntb) => ntb?.0,
         None => vec![Matrix::zeros(n); ns],
     };
+    warnings.extend(rate_warnings);
     // supply
     let mut supply: Vec<Vec<f64>> = sectors.iter().map(|s| vec![s.supply_default; n]).collect();
     if let Some(t) = &supply_t {
+        let (sector_c, country_c) = (t.column("sector"), t.column("country"));
         let mut spec: HashMap<(Option<usize>, Option<usize>), (u64, f64)> = HashMap::new();
         for r in rows(t) {
-            let s = sector_of(&r, "sector", true)?;
-            let c = country_or_all(&r, "country", &country_of)?;
+            let s = index.sector(&r, sector_c, true)?;
+            let c = country_or_all(&r, country_c, &index)?;
             let e = r.num("epsilon")?;
             crate::model::sector::check_supply(e).map_err(|e| r.err("epsilon", e.to_string()))?;
             if let Some((prev, _)) = spec.insert((s, c), (r.line, e)) {
@@ -646,14 +826,8 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
     }
     let mut markets = Vec::with_capacity(ns);
-    let parts = tariffs.into_iter().zip(ntb).zip(supply).zip(mfn);
-    for (s, (((t, c), e), mfn)) in parts.enumerate() {
-        let mut x = Matrix::zeros(n);
-        for (d, v) in x.as_mut_slice().iter_mut().zip(&flows[s * cells..]) {
-            if !v.is_nan() {
-                *d = *v;
-            }
-        }
+    let parts = flows.into_iter().zip(tariffs).zip(ntb).zip(supply).zip(mfn);
+    for (s, ((((x, t), c), e), mfn)) in parts.enumerate() {
         let m = Market::new(x, t, c, e)
             .and_then(|m| m.with_mfn(mfn))
             .map_err(|e| {
@@ -672,7 +846,6 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
         markets.push(m);
     }
-    drop(flows);
     let markets = with_restrictions(read, &mut contents, &countries, &sectors, markets)?;
     let dataset = Dataset::new(countries, sectors, markets)?;
     // files in the order they are read: countries, sectors, flows, tariffs, ntb, supply
@@ -688,11 +861,50 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     })
 }
 
-#[allow(clippy::type_complexity, clippy::too_many_arguments)]
+/// Each sector's baseline flows from `flows.csv`: a cell no row gives is 0,
+/// a cell two rows give is an error naming both lines.
+fn flow_matrices(t: &Streamed, index: &CodeIndex, n: usize, ns: usize) -> Result<Vec<Matrix>> {
+    let cells = n * n;
+    let mut flows: Vec<Matrix> = (0..ns).map(|_| Matrix::zeros(n)).collect();
+    // one bit per cell: set once a row has given it
+    let mut given = vec![0u64; (ns * cells).div_ceil(64)];
+    let columns = t.columns("value");
+    let mut pairs = PairRows::new(index);
+    let mut dup: Option<(u64, Vec<String>)> = None;
+    t.rows(|r| {
+        let (s, i, j) = pairs.key(&r, &columns, false)?;
+        let (s, i) = (s.expect("no star"), i.expect("no star"));
+        let v = r.finite_at(columns.value)?;
+        if v < 0.0 {
+            return Err(r.err("value", format!("must be >= 0, got {v}")));
+        }
+        if v > crate::model::limits::FLOW_MAX {
+            return Err(r.err(
+                "value",
+                format!(
+                    "must be at most {:e}, got {v:e}",
+                    crate::model::limits::FLOW_MAX
+                ),
+            ));
+        }
+        let bit = s * cells + i * n + j;
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        if given[word] & mask != 0 {
+            dup = Some((r.line, key_of(&r)));
+            return Err(r.err("sector", "duplicate"));
+        }
+        given[word] |= mask;
+        flows[s].set(i, j, v);
+        Ok(())
+    })
+    .or_else(|e| t.explain_duplicate(e, dup.take()))?;
+    Ok(flows)
+}
+
+#[allow(clippy::type_complexity)]
 fn rate_matrices(
     t: &Streamed,
-    sector_of: &dyn Fn(&Row, &str, bool) -> Result<Option<usize>>,
-    country_of: &dyn Fn(&Row, &str) -> Result<usize>,
+    index: &CodeIndex,
     n: usize,
     ns: usize,
     floor: f64,
@@ -702,19 +914,16 @@ fn rate_matrices(
     // one slot per key, NaN until a row gives it:
     // (sector, exporter, importer) in the output itself, (sector, *, importer),
     // (*, exporter, importer), (*, *, importer)
-    let mut out = vec![Matrix::zeros(n); ns];
-    for m in &mut out {
-        m.as_mut_slice().fill(f64::NAN);
-    }
+    let mut out: Vec<Matrix> = (0..ns).map(|_| Matrix::filled(n, f64::NAN)).collect();
     let mut sector_star = vec![f64::NAN; ns * n];
     let mut star_exporter = vec![f64::NAN; n * n];
     let mut star_star = vec![f64::NAN; n];
+    let columns = t.columns("rate");
+    let mut pairs = PairRows::new(index);
     let mut dup: Option<(u64, Vec<String>)> = None;
     t.rows(|r| {
-        let s = sector_of(&r, "sector", true)?;
-        let i = country_or_all(&r, "exporter", country_of)?;
-        let j = country_of(&r, "importer")?;
-        let v = r.finite("rate")?;
+        let (s, i, j) = pairs.key(&r, &columns, true)?;
+        let v = r.finite_at(columns.value)?;
         match crate::model::limits::check_rate(v) {
             Err(msg) => return Err(r.err("rate", msg)),
             Ok(Some(w)) => warnings.push(format!("{}:{}: field `rate`: {w}", t.header.file, r.line)),
@@ -761,20 +970,18 @@ fn rate_matrices(
         .collect();
     // precedence: (sector, exporter) > (sector, *) > (*, exporter) > (*, *);
     // exporter * is every country other than the importer
-    for (s, m) in out.iter_mut().enumerate() {
-        for i in 0..n {
-            for j in 0..n {
-                if given(m.get(i, j)).is_some() {
-                    continue;
-                }
-                let v = if i == j {
-                    given(star_exporter[i * n + j])
+    for (m, by_sector) in out.iter_mut().zip(sector_star.chunks(n)) {
+        let rows = m.as_mut_slice().chunks_mut(n).zip(star_exporter.chunks(n));
+        for (i, (row, by_exporter)) in rows.enumerate() {
+            for (j, v) in row.iter_mut().enumerate().filter(|(_, v)| v.is_nan()) {
+                let rate = if i == j {
+                    given(by_exporter[j])
                 } else {
-                    given(sector_star[s * n + j])
-                        .or(given(star_exporter[i * n + j]))
+                    given(by_sector[j])
+                        .or(given(by_exporter[j]))
                         .or(given(star_star[j]))
                 };
-                m.set(i, j, v.unwrap_or(0.0));
+                *v = rate.unwrap_or(0.0);
             }
         }
     }
@@ -797,20 +1004,15 @@ fn with_restrictions(
     sectors: &[Sector],
     markets: Vec<Market>,
 ) -> Result<Vec<Market>> {
-    let quotas_t = read_table(
-        read,
-        "quotas.csv",
-        &["sector", "exporter", "importer", "premium"],
-        true,
-        contents,
-    )?;
-    let taxes_t = read_table(
-        read,
-        "export_taxes.csv",
-        &["sector", "exporter", "importer", "rate"],
-        true,
-        contents,
-    )?;
+    let [quotas_t, taxes_t] = [
+        (
+            "quotas.csv",
+            &["sector", "exporter", "importer", "premium"][..],
+        ),
+        ("export_taxes.csv", RATE_COLUMNS),
+    ]
+    .map(|(name, columns)| read_table(read, name, columns, true, contents));
+    let (quotas_t, taxes_t) = (quotas_t?, taxes_t?);
     if quotas_t.is_none() && taxes_t.is_none() {
         return Ok(markets);
     }
@@ -1105,4 +1307,79 @@ pub fn export_data(data: &Dataset, dir: &Path, source: &str) -> Result<()> {
         write("export_taxes.csv", ex)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::embedded::EmbeddedDataset;
+
+    /// The toy dataset's files (plain text) with `edit` applied to each.
+    fn load_edited(edit: impl Fn(&str, &str) -> String) -> Result<LoadedData> {
+        let files = EmbeddedDataset::Toy.files();
+        load_data_files(
+            &|name: &str| {
+                Ok(files
+                    .iter()
+                    .find(|(f, _)| *f == name)
+                    .map(|(f, c)| edit(f, c)))
+            },
+            "<test>",
+        )
+    }
+
+    /// Every field of a file quoted (blank lines kept blank): the csv
+    /// reader reads it, not the plain splitter.
+    fn quoted(text: &str) -> String {
+        text.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    return "\n".to_string();
+                }
+                let fields: Vec<String> = l.split(',').map(|f| format!("\"{f}\"")).collect();
+                fields.join(",") + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_crlf_and_quoted_files_load_the_same_dataset() {
+        let plain = load_edited(|_, c| c.to_string()).unwrap();
+        let crlf = load_edited(|_, c| c.replace('\n', "\r\n")).unwrap();
+        let quoted = load_edited(|_, c| quoted(c)).unwrap();
+        assert_eq!(plain.dataset, crlf.dataset);
+        assert_eq!(plain.dataset, quoted.dataset);
+        assert_eq!(plain.dataset.fingerprint(), quoted.dataset.fingerprint());
+    }
+
+    #[test]
+    fn plain_and_quoted_files_name_the_same_line_and_field() {
+        // a bad value, an unknown code, a duplicate row and a ragged row,
+        // each appended after a blank line to the file the splitter reads
+        for (file, row) in [
+            ("flows.csv", "AGR,HOM,PAR,abc,x"),
+            ("tariffs.csv", "AGR,XYZ,HOM,0.1,x"),
+            ("flows.csv", "AGR,HOM,HOM,1,x"),
+            ("tariffs.csv", "AGR,HOM"),
+        ] {
+            let with_row = |plain: bool| {
+                load_edited(|f, c| {
+                    let c = if f == file {
+                        format!("{c}\n{row}\n")
+                    } else {
+                        c.to_string()
+                    };
+                    if plain { c } else { quoted(&c) }
+                })
+                .expect_err("a bad row")
+                .to_string()
+            };
+            // the csv reader's own message for a ragged row also gives its
+            // byte offset, which the quotes move
+            let unquoted_part = |m: String| m.split(", byte").next().unwrap_or("").to_string();
+            let (plain, quoted) = (with_row(true), with_row(false));
+            assert!(plain.contains(file), "{plain}");
+            assert_eq!(unquoted_part(plain), unquoted_part(quoted), "{file}: {row}");
+        }
+    }
 }

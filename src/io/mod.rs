@@ -5,7 +5,9 @@
 //! the file, line and field; the model never sees a bad value.
 
 pub mod atomic;
+mod code_map;
 mod csv_out;
+mod csv_scan;
 pub mod data_dir;
 pub mod embedded;
 mod entry;

@@ -40,6 +40,14 @@ impl Matrix {
         }
     }
 
+    /// An `n × n` matrix with every entry `value`.
+    pub fn filled(n: usize, value: f64) -> Self {
+        Matrix {
+            n,
+            data: vec![value; n * n],
+        }
+    }
+
     /// Builds from rows (`rows[origin][destination]`).
     ///
     /// # Errors
@@ -169,30 +177,38 @@ impl Market {
                 ),
             ));
         }
-        for i in 0..n {
-            for j in 0..n {
-                let x = flows.get(i, j);
-                if !(x.is_finite() && x >= 0.0) {
-                    return Err(Error::invalid(
-                        "market flows",
-                        format!("flow [{i},{j}] must be finite and >= 0, got {x}"),
-                    ));
-                }
-                let t = tariffs.get(i, j);
-                if !(t.is_finite() && t > -1.0) {
-                    return Err(Error::invalid(
-                        "market tariffs",
-                        format!("tariff [{i},{j}] must be finite and > -1, got {t}"),
-                    ));
-                }
-                let c = ntb.get(i, j);
-                if !(c.is_finite() && c >= 0.0) {
-                    return Err(Error::invalid(
-                        "market ntb",
-                        format!("wedge [{i},{j}] must be finite and >= 0, got {c}"),
-                    ));
-                }
-            }
+        // the first bad cell in row-major order, checked flow, tariff, wedge
+        let cells = flows
+            .as_slice()
+            .iter()
+            .zip(tariffs.as_slice())
+            .zip(ntb.as_slice());
+        let bad = cells.enumerate().find(|(_, ((x, t), c))| {
+            !(x.is_finite()
+                && **x >= 0.0
+                && t.is_finite()
+                && **t > -1.0
+                && c.is_finite()
+                && **c >= 0.0)
+        });
+        if let Some((k, ((&x, &t), &c))) = bad {
+            let (i, j) = (k / n, k % n);
+            return Err(if !(x.is_finite() && x >= 0.0) {
+                Error::invalid(
+                    "market flows",
+                    format!("flow [{i},{j}] must be finite and >= 0, got {x}"),
+                )
+            } else if !(t.is_finite() && t > -1.0) {
+                Error::invalid(
+                    "market tariffs",
+                    format!("tariff [{i},{j}] must be finite and > -1, got {t}"),
+                )
+            } else {
+                Error::invalid(
+                    "market ntb",
+                    format!("wedge [{i},{j}] must be finite and >= 0, got {c}"),
+                )
+            });
         }
         for (i, &e) in supply.iter().enumerate() {
             super::sector::check_supply(e).map_err(|_| {
