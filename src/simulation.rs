@@ -389,7 +389,7 @@ impl<'a> Simulation<'a> {
     pub fn fingerprint(&self, set: &ScenarioSet, mc: &MonteCarlo) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(b"customs-union/mc/fingerprint/v3\n");
+        h.update(b"customs-union/mc/fingerprint/v4\n");
         h.update(self.data.fingerprint().as_bytes());
         h.update(b"\n");
         h.update(serde_json::to_vec(&set.scenarios).unwrap_or_default());
