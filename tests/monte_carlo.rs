@@ -935,6 +935,15 @@ fn metrics_and_series_by_scenario_entity_and_field() {
         .series("customs-union", "HP", "trade_diversion")
         .unwrap();
     assert_eq!(us.len() as u64, u.ok);
+    // a country named by any reference to text: &&str, &String
+    for name in &["HOM", "HP"] {
+        assert!(doc.metric("customs-union", name, "welfare").is_some());
+    }
+    let owned = String::from("HOM");
+    assert_eq!(
+        doc.metric("customs-union", &owned, "welfare"),
+        doc.metric("customs-union", "HOM", "welfare")
+    );
     // a paired difference
     let d = doc
         .difference("customs-union")

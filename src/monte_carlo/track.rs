@@ -178,7 +178,8 @@ pub(crate) fn resolve_tracked(
 }
 
 /// What a summary look-up is about: a country (by code) or union (by name),
-/// or a tracked output. `&str`, `&String` and `&Tracked` convert into it, so
+/// or a tracked output. References to text (`&str`, `&String`, `&&str`) and
+/// `&Tracked` convert into it, so
 /// [`McSummary::metric`](super::McSummary::metric) and its siblings take any
 /// of them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -190,15 +191,10 @@ pub enum Subject<'a> {
     Tracked(&'a Tracked),
 }
 
-impl<'a> From<&'a str> for Subject<'a> {
-    fn from(name: &'a str) -> Self {
-        Subject::Entity(name)
-    }
-}
-
-impl<'a> From<&'a String> for Subject<'a> {
-    fn from(name: &'a String) -> Self {
-        Subject::Entity(name)
+impl<'a, T: AsRef<str> + ?Sized> From<&'a T> for Subject<'a> {
+    /// A country code or union name: `&str`, `&String`, `&&str`, a `&Code`.
+    fn from(name: &'a T) -> Self {
+        Subject::Entity(name.as_ref())
     }
 }
 
