@@ -38,8 +38,6 @@ pub struct LoadedData {
     /// Rows that put a tariff or wedge on a country's own sales (allowed only
     /// under the as-import-source treatment): `file:line` errors ready to raise.
     pub diagonal_rows: Vec<Error>,
-    /// Raw bytes of every file read, in a fixed order (for fingerprints).
-    pub contents: Vec<(String, String)>,
 }
 
 /// Loads a data directory.
@@ -425,14 +423,9 @@ fn read_table(
     name: &str,
     required: &[&str],
     optional: bool,
-    contents: &mut Vec<(String, String)>,
 ) -> Result<Option<Table>> {
     match read(name)? {
-        Some(text) => {
-            let t = Table::parse(name, &text, required)?;
-            contents.push((name.to_string(), text));
-            Ok(Some(t))
-        }
+        Some(text) => Ok(Some(Table::parse(name, &text, required)?)),
         None if optional => Ok(None),
         None => Err(Error::io_message(name, "required file not found")),
     }
@@ -653,13 +646,13 @@ impl Streamed {
 }
 
 /// Loads a dataset from files supplied by `read` (file name → contents, `None`
-/// when absent). `origin` names the directory in messages.
+/// when absent). Messages name each file as `read` knows it; `origin` is not
+/// used ([`load_data_dir`] adds the folder to its messages itself).
 ///
 /// # Errors
 /// As [`load_data_dir`].
 pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
     let _ = origin;
-    let mut contents = Vec::new();
     let mut warnings = Vec::new();
     // the files this reader knows, with their required columns and whether
     // they may be missing; errors are reported in the order countries,
@@ -674,7 +667,7 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         ),
         ("supply.csv", &["sector", "country", "epsilon"], true),
     ]
-    .map(|(name, columns, optional)| read_table(read, name, columns, optional, &mut contents));
+    .map(|(name, columns, optional)| read_table(read, name, columns, optional));
     let [flows_t, tariffs_t, ntb_t] = [
         ("flows.csv", FLOW_COLUMNS, false),
         ("tariffs.csv", RATE_COLUMNS, false),
@@ -846,18 +839,12 @@ pub fn load_data_files(read: Reader, origin: &str) -> Result<LoadedData> {
         }
         markets.push(m);
     }
-    let markets = with_restrictions(read, &mut contents, &countries, &sectors, markets)?;
+    let markets = with_restrictions(read, &countries, &sectors, markets)?;
     let dataset = Dataset::new(countries, sectors, markets)?;
-    // files in the order they are read: countries, sectors, flows, tariffs, ntb, supply
-    let streamed = [Some(flows_t), Some(tariffs_t), ntb_t]
-        .into_iter()
-        .flatten();
-    contents.splice(2..2, streamed.map(|f| (f.header.file, f.text)));
     Ok(LoadedData {
         dataset,
         warnings,
         diagonal_rows,
-        contents,
     })
 }
 
@@ -999,7 +986,6 @@ fn rate_matrices(
 /// ```
 fn with_restrictions(
     read: Reader,
-    contents: &mut Vec<(String, String)>,
     countries: &[Country],
     sectors: &[Sector],
     markets: Vec<Market>,
@@ -1011,7 +997,7 @@ fn with_restrictions(
         ),
         ("export_taxes.csv", RATE_COLUMNS),
     ]
-    .map(|(name, columns)| read_table(read, name, columns, true, contents));
+    .map(|(name, columns)| read_table(read, name, columns, true));
     let (quotas_t, taxes_t) = (quotas_t?, taxes_t?);
     if quotas_t.is_none() && taxes_t.is_none() {
         return Ok(markets);
