@@ -114,7 +114,7 @@ impl PreparedMarket {
     ) -> Result<SolverReport> {
         self.check(el, supply, sector)?;
         if let Some(r) = self.restrictions.as_ref().filter(|r| r.has_quotas()) {
-            return quota::RentSearch::new(self, r, el, supply, cfg, sector).solve(ws);
+            return quota::RentSearch::new(self, r, el, supply, cfg, sector, ws).solve(ws);
         }
         let n = self.n();
         ws.resize(n);

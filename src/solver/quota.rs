@@ -22,6 +22,7 @@
 //! residual is the larger of the price residual and that quota residual.
 
 use super::restrictions::{PreparedRestrictions, QuotaTerms, log_wedge};
+use super::workspace::RentBuffers;
 use super::{PreparedMarket, SolverConfig, SolverReport, Workspace};
 use crate::error::{Error, Result};
 use crate::model::Elasticities;
@@ -39,15 +40,16 @@ const NEWTON_MAX_ITER: usize = 60;
 /// The rent search of one solve.
 pub(super) struct RentSearch<'a> {
     r: &'a PreparedRestrictions,
-    /// The market without its restrictions, re-solved at each trial wedge.
-    inner: PreparedMarket,
     /// The identity of the market searched (for warm starts of the rents).
     market: u64,
+    /// The market without its restrictions (re-solved at each trial wedge),
+    /// the price factors and rents of a trial: borrowed from the workspace
+    /// for the search and handed back after it.
+    buffers: RentBuffers,
     el: &'a Elasticities,
     supply: &'a [f64],
     cfg: SolverConfig,
     sector: &'a str,
-    factors: Vec<f64>,
     iterations: usize,
     last: Option<SolverReport>,
 }
@@ -55,19 +57,23 @@ pub(super) struct RentSearch<'a> {
 impl RentSearch<'_> {
     /// Solves prices with rent wedges `exp(theta) - 1`; returns `g = ln(V / volume)` per quota.
     fn eval(&mut self, theta: &[f64], ws: &mut Workspace) -> Result<Vec<f64>> {
-        let rents: Vec<f64> = theta.iter().map(|t| t.exp_m1()).collect();
-        self.eval_rents(&rents, ws)
+        let mut rents = std::mem::take(&mut self.buffers.rents);
+        rents.clear();
+        rents.extend(theta.iter().map(|t| t.exp_m1()));
+        let g = self.eval_rents(&rents, ws);
+        self.buffers.rents = rents;
+        g
     }
 
     fn eval_rents(&mut self, rents: &[f64], ws: &mut Workspace) -> Result<Vec<f64>> {
-        self.r.counterfactual_factors(rents, &mut self.factors);
-        for k in 0..self.factors.len() {
-            self.inner.log_wedge[k] = log_wedge(self.r.q0[k], self.factors[k]);
+        let b = &mut self.buffers;
+        let inner = b.inner.as_mut().expect("the search holds its market");
+        self.r.counterfactual_factors(rents, &mut b.factors);
+        for (k, w) in inner.log_wedge.iter_mut().enumerate() {
+            *w = log_wedge(self.r.q0[k], b.factors[k]);
         }
-        self.inner.id = super::prepared::next_id();
-        let report = self
-            .inner
-            .solve_in(self.el, self.supply, &self.cfg, ws, self.sector)?;
+        inner.id = super::prepared::next_id();
+        let report = inner.solve_in(self.el, self.supply, &self.cfg, ws, self.sector)?;
         self.iterations += report.iterations;
         self.last = Some(report);
         // later solves start from the last prices
@@ -105,7 +111,11 @@ impl RentSearch<'_> {
     /// diagonal. `None` where that does not apply (a quota on a domestic
     /// flow, a volume of 0, a singular `J_AA`): the caller differences instead.
     fn implicit_jacobian(&self, ws: &mut Workspace) -> Option<Vec<Vec<f64>>> {
-        let pm = &self.inner;
+        let pm = self
+            .buffers
+            .inner
+            .as_deref()
+            .expect("the search holds its market");
         let n = pm.n;
         let nested = pm.treatment == super::DomesticTreatment::Nested;
         let terms = &self.r.quotas;
@@ -233,7 +243,9 @@ fn quota_residual(theta: &[f64], g: &[f64], terms: &[QuotaTerms]) -> f64 {
 }
 
 impl<'a> RentSearch<'a> {
-    /// The rent search of market `pm` with its quotas and export taxes `r`.
+    /// The rent search of market `pm` with its quotas and export taxes `r`,
+    /// taking its buffers from `ws` (the market without its restrictions is
+    /// copied only when `ws` last searched another market).
     pub(super) fn new(
         pm: &PreparedMarket,
         r: &'a PreparedRestrictions,
@@ -241,18 +253,24 @@ impl<'a> RentSearch<'a> {
         supply: &'a [f64],
         cfg: &SolverConfig,
         sector: &'a str,
+        ws: &mut Workspace,
     ) -> Self {
-        let mut inner = pm.clone();
-        inner.restrictions = None;
+        let mut buffers = std::mem::take(&mut ws.rent_search);
+        if buffers.market != pm.id || buffers.inner.is_none() {
+            let mut inner = pm.clone();
+            inner.restrictions = None;
+            buffers.inner = Some(Box::new(inner));
+            buffers.market = pm.id;
+        }
+        buffers.factors.resize(pm.n * pm.n, 0.0);
         RentSearch {
             r,
-            inner,
             market: pm.id,
+            buffers,
             el,
             supply,
             cfg: *cfg,
             sector,
-            factors: vec![0.0; pm.n * pm.n],
             iterations: 0,
             last: None,
         }
@@ -260,9 +278,16 @@ impl<'a> RentSearch<'a> {
 
     /// Solves the market's prices and every quota's rent wedge together (see
     /// the module documentation), leaving prices, flows and the rents
-    /// (`ws.quota_rents`) in `ws`.
-    pub(super) fn solve(self, ws: &mut Workspace) -> Result<SolverReport> {
-        let mut search = self;
+    /// (`ws.quota_rents`) in `ws`, and hands the search's buffers back to
+    /// `ws`.
+    pub(super) fn solve(mut self, ws: &mut Workspace) -> Result<SolverReport> {
+        let out = self.search(ws);
+        ws.rent_search = self.buffers;
+        out
+    }
+
+    fn search(&mut self, ws: &mut Workspace) -> Result<SolverReport> {
+        let search = self;
         let (r, cfg, sector, market) = (search.r, search.cfg, search.sector, search.market);
         let m = r.quotas.len();
         let warm = cfg.warm_start
@@ -296,11 +321,11 @@ impl<'a> RentSearch<'a> {
         while residual(&theta, &g) >= tol {
             check_reach(&theta, &g)?;
             if newton >= NEWTON_MAX_ITER {
-                return Err(not_converged(&search, residual(&theta, &g)));
+                return Err(not_converged(search, residual(&theta, &g)));
             }
             newton += 1;
             moved = true;
-            let step = newton_step(&mut search, &theta, &g, &mut jacobian, ws)?;
+            let step = newton_step(search, &theta, &g, &mut jacobian, ws)?;
             // monotone backtracking on |F|: the merit never rises, so regimes cannot cycle
             let f0 = norm(&f);
             let mut lambda = 1.0;
@@ -332,11 +357,11 @@ impl<'a> RentSearch<'a> {
                 // a stale Jacobian may be to blame: differences afresh next time
                 jacobian = None;
                 if sweeps >= 8 {
-                    return Err(not_converged(&search, residual(&theta, &g)));
+                    return Err(not_converged(search, residual(&theta, &g)));
                 }
                 sweeps += 1;
                 for q in 0..m {
-                    one_dimensional(&mut search, q, &mut theta, ws)?;
+                    one_dimensional(search, q, &mut theta, ws)?;
                 }
                 g = search.eval(&theta, ws)?;
                 f = natural_residual(&theta, &g, &r.quotas);
@@ -350,7 +375,7 @@ impl<'a> RentSearch<'a> {
         ws.quota_rents.clear();
         ws.quota_rents.extend_from_slice(&rents);
         ws.quota_rents_of = market;
-        let mut report = search.last.expect("evaluated at least once");
+        let mut report = search.last.take().expect("evaluated at least once");
         report.iterations = search.iterations;
         report.residual = report.residual.max(residual(&theta, &g));
         if report.residual >= tol {
@@ -588,8 +613,8 @@ mod tests {
         let cfg = SolverConfig::default()
             .with_tol(1e-12)
             .expect("a tolerance");
-        let mut search = RentSearch::new(&pm, &r, &el, market.supply(), &cfg, "s");
         let mut ws = Workspace::new(n);
+        let mut search = RentSearch::new(&pm, &r, &el, market.supply(), &cfg, "s", &mut ws);
         let theta = [0.1f64.ln_1p(), 0.3f64.ln_1p()];
         search.eval(&theta, &mut ws).expect("solves");
         let jac = search.implicit_jacobian(&mut ws).expect("applies");

@@ -8,6 +8,8 @@
 //! unless a field says otherwise.
 
 /// Reusable buffers for markets of one size.
+use super::prepared::PreparedMarket;
+
 #[derive(Debug, Clone, Default)]
 pub struct Workspace {
     n: usize,
@@ -104,6 +106,24 @@ pub struct Workspace {
     pub(crate) quota_rents: Vec<f64>,
     /// The prepared market whose quotas `quota_rents` belong to.
     pub(crate) quota_rents_of: u64,
+    /// The rent search's buffers, kept between solves of markets with quotas.
+    pub(crate) rent_search: RentBuffers,
+}
+
+/// What the rent search of a market with quotas keeps between solves, so
+/// that solving the same prepared market again (the next Monte Carlo draw)
+/// copies nothing: the market without its restrictions, which each trial
+/// wedge re-solves, and the price factors and rents of a trial.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RentBuffers {
+    /// The prepared market `inner` was copied from.
+    pub(crate) market: u64,
+    /// That market without its restrictions.
+    pub(crate) inner: Option<Box<PreparedMarket>>,
+    /// Counterfactual consumer price factor of every flow at a trial.
+    pub(crate) factors: Vec<f64>,
+    /// Rent wedges of a trial.
+    pub(crate) rents: Vec<f64>,
 }
 
 impl Workspace {
