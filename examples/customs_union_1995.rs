@@ -118,6 +118,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let shortage = &results[3];
     let stage1 = &results[0];
+    let change = |field: fn(&CountryResult) -> f64| -> Vec<f64> {
+        shortage
+            .totals
+            .iter()
+            .zip(&stage1.totals)
+            .map(|(a, b)| field(a) - field(b))
+            .collect()
+    };
     common::save(
         &dir.join("shortage_who_pays.svg"),
         &CategoryChart::new(
@@ -125,24 +133,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "US$ million per year (illustrative data: read signs and relative sizes)",
             data.countries().iter().map(|c| c.code.clone()).collect(),
         )
-        .series(Series::bars(
-            "welfare",
-            shortage
-                .totals
-                .iter()
-                .zip(&stage1.totals)
-                .map(|(a, b)| a.welfare - b.welfare)
-                .collect(),
-        ))
-        .series(Series::bars(
-            "quota rent",
-            shortage
-                .totals
-                .iter()
-                .zip(&stage1.totals)
-                .map(|(a, b)| a.quota_rent - b.quota_rent)
-                .collect(),
-        ))
+        .series(Series::bars("welfare", change(|c| c.welfare)))
+        .series(Series::bars("quota rent", change(|c| c.quota_rent)))
         .figure(),
     )?;
     println!("charts written to {}", dir.display());

@@ -347,33 +347,32 @@ fn run_err(data: &Dataset, scenarios: Vec<Scenario>) -> String {
 #[test]
 fn bad_quotas_are_clear_errors() {
     let data = market(base_tariffs());
-    let e = run_err(
-        &data,
-        vec![
-            Scenario::new("x")
-                .with_quota(QuotaChange::volume("A", "B", "G", 10.0).with_tariffs(0.3, 0.1)),
-        ],
-    );
-    assert!(e.contains("out_of_quota_tariff") && e.contains(">="), "{e}");
-    let e = run_err(
-        &data,
-        vec![Scenario::new("x").with_quota(QuotaChange::volume("A", "B", "G", 0.0))],
-    );
-    assert!(e.contains("volume") && e.contains("ban"), "{e}");
-    let e = run_err(
-        &data,
-        vec![Scenario::new("x").with_quota(QuotaChange::lift("A", "B", "G"))],
-    );
-    assert!(e.contains("lift") && e.contains("no quota"), "{e}");
-    let e = run_err(
-        &data,
-        vec![
-            Scenario::new("x")
-                .with_quota(QuotaChange::volume("A", "B", "G", 10.0))
-                .with_quota(QuotaChange::volume("A", "*", "G", 30.0)),
-        ],
-    );
-    assert!(e.contains("overlaps") && e.contains("A<-B"), "{e}");
+    // (the scenario's quota entries, words every message must hold)
+    let cases: Vec<(Vec<QuotaChange>, [&str; 2])> = vec![
+        (
+            vec![QuotaChange::volume("A", "B", "G", 10.0).with_tariffs(0.3, 0.1)],
+            ["out_of_quota_tariff", ">="],
+        ),
+        (
+            vec![QuotaChange::volume("A", "B", "G", 0.0)],
+            ["volume", "ban"],
+        ),
+        (vec![QuotaChange::lift("A", "B", "G")], ["lift", "no quota"]),
+        (
+            vec![
+                QuotaChange::volume("A", "B", "G", 10.0),
+                QuotaChange::volume("A", "*", "G", 30.0),
+            ],
+            ["overlaps", "A<-B"],
+        ),
+    ];
+    for (quotas, words) in cases {
+        let s = quotas
+            .into_iter()
+            .fold(Scenario::new("x"), |s, q| s.with_quota(q));
+        let e = run_err(&data, vec![s]);
+        assert!(words.iter().all(|w| e.contains(w)), "{words:?}: {e}");
+    }
     // a flow the data lacks
     let mut flows = data.markets()[0].flows().clone();
     flows.set(1, 2, 0.0);
