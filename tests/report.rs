@@ -307,9 +307,13 @@ fn a_result_with_fields_of_a_later_version_still_renders() {
 
 /// `mc` on the toy study through the command line, then `report` on its result.
 fn mc_report(dir: &Path) -> (serde_json::Value, String) {
+    mc_report_of(dir, &scenario("toy_mc.toml"))
+}
+
+/// `mc` on a scenario file of the toy data, then `report` on its result.
+fn mc_report_of(dir: &Path, toy_mc: &Path) -> (serde_json::Value, String) {
     let json = dir.join("mc.json");
     let html = dir.join("mc.html");
-    let toy_mc = scenario("toy_mc.toml");
     let (ok, _, err) = cli(&[
         "mc",
         "--dataset",
@@ -363,6 +367,44 @@ fn monte_carlo_report_shows_bands_and_the_chance_of_gain() {
     }
     assert!(html.contains("id=\"differences\""), "paired differences");
     assert!(html.contains("HOM: every field"));
+}
+
+#[test]
+fn monte_carlo_report_shows_the_tracked_outputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(scenario("toy_mc.toml")).expect("toy_mc");
+    let tracked = text.replacen(
+        "[montecarlo]\n",
+        "[montecarlo]\ntrack = [{ sector = \"AGR\", country = \"HOM\" }, { sector = \"MAN\", exporter = \"OUT\", importer = \"PAR\" }]\n",
+        1,
+    );
+    assert_ne!(tracked, text, "the scenario file has a [montecarlo] table");
+    let file = dir.path().join("tracked.toml");
+    std::fs::write(&file, tracked).expect("scenario written");
+    let (v, html) = mc_report_of(dir.path(), &file);
+    assert_well_formed(&html);
+    assert!(html.contains("<h2 id=\"tracked\">Tracked outputs</h2>"));
+    assert!(html.contains(">HOM in AGR</th>"));
+    assert!(html.contains(">MAN: OUT to PAR</th>"));
+    // every tracked figure's band is in the report, the flow's as a volume
+    for s in v["scenarios"].as_array().expect("scenarios") {
+        let t = s["tracked"].as_array().expect("tracked outputs");
+        assert_eq!(t.len(), 2);
+        for (o, field) in [(&t[0], "welfare"), (&t[1], "counterfactual")] {
+            let m = &o["metrics"][field];
+            let band = format!(
+                "{} to {}",
+                format::amount(m["p05"].as_f64().expect("p05")),
+                format::amount(m["p95"].as_f64().expect("p95"))
+            );
+            assert!(html.contains(&band), "{}: {band}", s["name"]);
+        }
+    }
+    assert!(html.contains(">volume after the policy</td>"));
+    assert!(html.contains(">volume after the policy: difference</td>"));
+    // a result without tracked outputs has no such section
+    let (_, plain) = mc_report(&dir.path().join("plain"));
+    assert!(!plain.contains("id=\"tracked\""));
 }
 
 #[test]

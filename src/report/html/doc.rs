@@ -209,6 +209,34 @@ pub(crate) struct McScenario {
     pub countries: Vec<McEntity>,
     #[serde(default)]
     pub unions: Vec<McEntity>,
+    #[serde(default)]
+    pub tracked: Vec<McTracked>,
+}
+
+/// A tracked output of an `mc` document: a country's row in one sector
+/// (`country`), or one flow's counterfactual volume (`exporter`, `importer`).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct McTracked {
+    pub sector: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub exporter: Option<String>,
+    #[serde(default)]
+    pub importer: Option<String>,
+    #[serde(default)]
+    pub metrics: BTreeMap<String, Metric>,
+}
+
+impl McTracked {
+    /// "HOM in AGR", or "MAN: OUT to PAR".
+    pub fn label(&self) -> String {
+        match (&self.country, &self.exporter, &self.importer) {
+            (Some(c), _, _) => format!("{c} in {}", self.sector),
+            (None, Some(e), Some(i)) => format!("{}: {e} to {i}", self.sector),
+            _ => self.sector.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

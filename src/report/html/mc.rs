@@ -1,6 +1,6 @@
 //! The report of an `mc` (Monte Carlo) result.
 
-use super::doc::{McDoc, McEntity, McScenario};
+use super::doc::{McDoc, McEntity, McScenario, McTracked};
 use super::page::{Cell, Page, Table};
 use super::{Intro, ReportOptions, field_label, titled};
 use crate::error::Result;
@@ -78,6 +78,7 @@ pub(super) fn render(doc: &McDoc, options: &ReportOptions) -> Result<String> {
         unions,
         trade,
         country,
+        tracked,
         failures,
     ];
     Ok(cx.render(sections, "Monte Carlo", &how))
@@ -419,6 +420,88 @@ fn country(page: &mut Page, cx: &Ctx) {
             cx.words.short
         )));
     }
+}
+
+/// The outputs the scenario file asked to track: each a country's row in
+/// one sector (its change fields) or one flow's counterfactual volume.
+fn tracked(page: &mut Page, cx: &Ctx) {
+    let doc = cx.doc;
+    let any = |list: &[McScenario]| list.iter().any(|s| !s.tracked.is_empty());
+    if !any(&doc.scenarios) && !any(&doc.differences) {
+        return;
+    }
+    page.h2("tracked", "Tracked outputs");
+    page.small(&format!(
+        "The outputs the scenario file tracks: a country's figures in one sector (changes from {}), or one flow's volume after the policy (a level, at baseline prices). Differences are paired draw by draw, as above.",
+        cx.words.baseline
+    ));
+    let labelled = doc
+        .scenarios
+        .iter()
+        .zip(&cx.words.labels)
+        .map(|(s, l)| (titled(&s.name, l), s, false))
+        .chain(doc.differences.iter().map(|d| (diff_label(d), d, true)));
+    for (title, s, difference) in labelled {
+        if s.tracked.is_empty() {
+            continue;
+        }
+        page.table(
+            &tracked_table(&s.tracked, difference).caption(format!("{title}; {}", cx.words.short)),
+        );
+    }
+}
+
+/// One row per tracked output and field: mean, median, band, P(> 0). A
+/// sector row shows the change fields of the country tables; a flow its
+/// volume after the policy (a level: no P(> 0), unless this is a
+/// `difference` of two scenarios).
+fn tracked_table(outputs: &[McTracked], difference: bool) -> Table {
+    let mut t = Table::new(&[
+        ("output", false),
+        ("field", false),
+        ("mean", true),
+        ("median", true),
+        ("90% band", true),
+        ("P(> 0)", true),
+    ]);
+    for o in outputs {
+        let entity = McEntity {
+            country: o.label(),
+            members: Vec::new(),
+            metrics: o.metrics.clone(),
+        };
+        let fields: Vec<(String, bool)> = if o.country.is_some() {
+            ordered_fields(&entity)
+                .into_iter()
+                .map(|f| (f, false))
+                .collect()
+        } else {
+            o.metrics.keys().map(|k| (k.clone(), !difference)).collect()
+        };
+        for (row, (f, level)) in fields.iter().enumerate() {
+            let m = &o.metrics[f];
+            let name = match (o.country.is_some(), f.as_str()) {
+                (false, "counterfactual") if difference => {
+                    "volume after the policy: difference".to_string()
+                }
+                (false, "counterfactual") => "volume after the policy".to_string(),
+                _ => field_label(f),
+            };
+            t.plain(vec![
+                Cell::text(if row == 0 {
+                    entity.country.as_str()
+                } else {
+                    ""
+                }),
+                Cell::text(name),
+                amount(m.mean),
+                amount(m.p50),
+                band(m),
+                if *level { Cell::none() } else { share(m) },
+            ]);
+        }
+    }
+    t
 }
 
 fn failures(page: &mut Page, cx: &Ctx) {
