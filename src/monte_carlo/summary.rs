@@ -390,6 +390,10 @@ struct SeriesGroup<'a> {
 impl SeriesGroup<'_> {
     /// The usable draws' values of every series of the group into
     /// `columns` (one per series, in draw order).
+    ///
+    /// The draws are taken in blocks: a block's values of the group stay in
+    /// cache while each series is copied out of them, so every series is a
+    /// short loop of independent reads.
     fn gather(
         &self,
         values: &[f64],
@@ -397,36 +401,42 @@ impl SeriesGroup<'_> {
         ok_draws: &[usize],
         columns: &mut Vec<Vec<f64>>,
     ) {
+        const BLOCK: usize = 256;
         let k = self.names.len();
         if columns.len() < k {
             columns.resize_with(k, Vec::new);
         }
         let columns = &mut columns[..k];
         for c in columns.iter_mut() {
-            c.clear();
-            c.reserve(ok_draws.len());
+            // every value is overwritten below: a column reused from the
+            // previous group keeps its length
+            c.resize(ok_draws.len(), 0.0);
         }
-        for &i in ok_draws {
-            let d = &values[i * stride..(i + 1) * stride];
-            let row = &d[self.at..self.at + k];
-            match &self.minus {
-                Minus::Nothing => {
-                    for (c, &v) in columns.iter_mut().zip(row) {
-                        c.push(v);
-                    }
-                }
-                Minus::One(b) => {
-                    for ((c, &v), &w) in columns.iter_mut().zip(row).zip(&d[*b..*b + k]) {
-                        c.push(v - w);
-                    }
-                }
-                Minus::Sum(members) => {
-                    for (f, (c, &v)) in columns.iter_mut().zip(row).enumerate() {
-                        let mut first = 0.0;
-                        for &m in members {
-                            first += d[m + f];
+        for (b, draws) in ok_draws.chunks(BLOCK).enumerate() {
+            let from = b * BLOCK;
+            for (f, c) in columns.iter_mut().enumerate() {
+                let c = &mut c[from..from + draws.len()];
+                let at = self.at + f;
+                match &self.minus {
+                    Minus::Nothing => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            *slot = values[i * stride + at];
                         }
-                        c.push(v - first);
+                    }
+                    Minus::One(one) => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            *slot = values[i * stride + at] - values[i * stride + one + f];
+                        }
+                    }
+                    Minus::Sum(members) => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            let d = i * stride;
+                            let mut first = 0.0;
+                            for &m in members {
+                                first += values[d + m + f];
+                            }
+                            *slot = values[d + at] - first;
+                        }
                     }
                 }
             }
