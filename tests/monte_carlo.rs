@@ -1054,8 +1054,9 @@ fn a_run_that_cannot_fit_in_memory_is_refused_before_any_draw() {
     let plan = OutputPlan::summary(2);
     let est = run.mc.memory_estimate(0, run.mc.draws(), &plan);
     // 2 scenarios x (4 countries + 1 union) x 21 fields of 8 bytes, a failure slot,
-    // the usable-draw index and two sort buffers per thread
-    assert_eq!(est.per_draw, 8 * 210 + 8 + 9 + 16 * 2);
+    // the usable-draw index and, per thread, one entity's 21 series and a
+    // selection buffer
+    assert_eq!(est.per_draw, 8 * 210 + 8 + 9 + 8 * 22 * 2);
     let e = run.mc.run(&ctl(2)).unwrap_err().to_string();
     assert!(e.contains("memory") && e.contains("shards"), "{e}");
     assert!(start.elapsed().as_secs() < 10);

@@ -231,6 +231,15 @@ impl Layout {
         &self.scenarios
     }
 
+    /// The most values one country, union or tracked output has in a draw
+    /// (the fields, or a tracked output's fields when it has more).
+    pub(crate) fn widest(&self) -> usize {
+        self.tracked_at
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .fold(self.fields.len(), usize::max)
+    }
+
     /// Numbers per draw.
     pub fn stride(&self) -> usize {
         self.offsets[self.scenarios.len()]

@@ -4,7 +4,10 @@
 //! ```text
 //! memory of a run of D draws = fixed + D * per_draw
 //!   per_draw = 8 stride (values) + 8 (failure slot)
-//!            + summary: 9 (usable-draw index and flag) + 16 threads (sort buffers)
+//!            + summary: 9 (usable-draw index and flag)
+//!                       + 8 (widest + 1) threads (one group of series and a selection buffer
+//!                         per worker; widest = the most values of one country, union or
+//!                         tracked output, e.g. 21)
 //!            + shard:   32 stride + 64 (hex text, then the JSON document)
 //!            + draws CSV: 24 (parameters + written columns) (text)
 //!   fixed    = 4 D N (Latin hypercube permutations of N random dimensions) + 16 MiB
@@ -19,6 +22,7 @@
 
 use std::fmt;
 
+use super::layout::Layout;
 use crate::error::{Error, Result};
 
 /// Working memory besides the per-draw buffers: prepared markets, solver
@@ -45,7 +49,8 @@ impl OutputPlan {
     }
 
     /// Values, then their summaries ([`McSummary`](super::McSummary)), with
-    /// sort buffers for `threads` workers.
+    /// the buffers of `threads` workers (each holds the series of one
+    /// country, union or tracked output, and a buffer to select percentiles in).
     pub fn summary(threads: usize) -> Self {
         OutputPlan {
             summary: true,
@@ -162,22 +167,22 @@ impl fmt::Display for Bytes {
     }
 }
 
-/// The memory estimate of `draws` draws (of a run of `run_draws`) with
-/// `stride` values each, `n_params` varied items, `lhs_dims` Latin hypercube
+/// The memory estimate of `draws` draws (of a run of `run_draws`) laid out
+/// by `layout`, with `n_params` varied items, `lhs_dims` Latin hypercube
 /// dimensions and `csv_columns` written outcome columns.
 pub(crate) fn estimate(
     draws: u64,
     run_draws: u64,
-    stride: usize,
+    layout: &Layout,
     n_params: usize,
     lhs_dims: usize,
     csv_columns: usize,
     plan: &OutputPlan,
 ) -> MemoryEstimate {
-    let stride = stride as u64;
+    let stride = layout.stride() as u64;
     let mut per_draw = 8 * stride + 8;
     if plan.summary {
-        per_draw += 9 + 16 * plan.threads as u64;
+        per_draw += 9 + 8 * (layout.widest() as u64 + 1) * plan.threads as u64;
     }
     if plan.shard {
         per_draw += 32 * stride + 64;

@@ -41,22 +41,51 @@ pub struct Metric {
     pub failed: u64,
 }
 
+/// Where percentile `q` of `n > 0` ordered values lies: the order
+/// statistics `lo` and `hi` (0-based) and the weight of `hi`.
+fn percentile_at(n: usize, q: f64) -> (usize, usize, f64) {
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    (lo, (lo + 1).min(n - 1), h - lo as f64)
+}
+
 /// Percentile `q` (in [0, 1]) of sorted values, linear between order
 /// statistics (numpy's default, "type 7").
 pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
+    if sorted.is_empty() {
         return None;
     }
-    let h = (n - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    let w = h - lo as f64;
+    let (lo, hi, w) = percentile_at(sorted.len(), q);
     Some(sorted[lo] + w * (sorted[hi] - sorted[lo]))
 }
 
+/// Percentiles `qs` (ascending, in [0, 1]) of `v`, as [`percentile_sorted`]
+/// gives them on the sorted values, found by selection: `v` is only
+/// partly reordered. Values equal under `total_cmp` have the same bits, so
+/// the order statistics, and the percentiles, are those of a full sort.
+fn percentiles_by_selection<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [Option<f64>; K] {
+    // everything before `from` is no greater than everything from it on, and
+    // each order statistic asked for so far sits at its place
+    let mut from = 0;
+    let mut place = |v: &mut [f64], k: usize| {
+        if k >= from {
+            v[from..].select_nth_unstable_by(k - from, f64::total_cmp);
+            from = k + 1;
+        }
+        v[k]
+    };
+    qs.map(|q| {
+        if v.is_empty() {
+            return None;
+        }
+        let (lo, hi, w) = percentile_at(v.len(), q);
+        let (a, b) = (place(v, lo), place(v, hi));
+        Some(a + w * (b - a))
+    })
+}
+
 /// Summary of `values` (the usable draws, in draw order). `scratch` is
-/// reused for sorting.
+/// reused for selecting the percentiles.
 pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec<f64>) -> Metric {
     let n = values.len();
     let mut m = Metric {
@@ -83,10 +112,7 @@ pub fn metric(values: &[f64], failed: u64, sampling: Sampling, scratch: &mut Vec
     };
     scratch.clear();
     scratch.extend_from_slice(values);
-    scratch.sort_by(f64::total_cmp);
-    m.p05 = percentile_sorted(scratch, 0.05);
-    m.p50 = percentile_sorted(scratch, 0.50);
-    m.p95 = percentile_sorted(scratch, 0.95);
+    [m.p05, m.p50, m.p95] = percentiles_by_selection(scratch, [0.05, 0.50, 0.95]);
     m.share_positive = Some(values.iter().filter(|v| **v > 0.0).count() as f64 / nf);
     m
 }
@@ -103,5 +129,34 @@ mod tests {
         assert!((m.p05.unwrap() - 1.2).abs() < 1e-12);
         assert_eq!(m.p50, Some(3.0));
         assert!((m.p95.unwrap() - 8.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn selection_gives_the_percentiles_of_a_full_sort() {
+        // ties, signed zeros, a NaN and sizes where the order statistics of
+        // two percentiles coincide or neighbour each other
+        let mut rng = crate::monte_carlo::seed::draw_rng(7, 0);
+        let mut next = || rand::Rng::next_u64(&mut rng);
+        for n in (1..40).chain([99, 100, 101, 1000, 4321]) {
+            let v: Vec<f64> = (0..n)
+                .map(|i| match next() % 10 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 if i == 7 => f64::NAN,
+                    3 => 1.5,
+                    r => (next() >> 11) as f64 * if r % 2 == 0 { 1e-9 } else { -3e-7 },
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let qs = [0.0, 0.05, 0.06, 0.5, 0.95, 1.0];
+            let mut work = v.clone();
+            let got = percentiles_by_selection(&mut work, qs);
+            for (q, g) in qs.into_iter().zip(got) {
+                let want = percentile_sorted(&sorted, q).map(f64::to_bits);
+                assert_eq!(g.map(f64::to_bits), want, "n = {n}, q = {q}");
+            }
+        }
+        assert_eq!(percentiles_by_selection(&mut [], [0.5]), [None]);
     }
 }

@@ -9,6 +9,10 @@
 //!                aggregate minus the sum of the same members' totals in scenario 0;
 //!                a tracked output minus the same output in scenario 0
 //! statistics:    see the stats module (mean, sd, mcse, p05, p50, p95, share > 0, ok, failed)
+//! computed:      per country, union or tracked output (of a scenario or a difference), all its
+//!                fields gathered in one pass over the draws; those groups in parallel, each
+//!                series summed in draw order, so the document has the same bytes whatever the
+//!                thread count
 //! ```
 
 use rayon::prelude::*;
@@ -355,6 +359,91 @@ fn with_pct_gdp(mut metrics: Metrics, gdp: Option<f64>) -> Metrics {
     metrics
 }
 
+/// A scenario's own values, or its values minus the first scenario's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Levels,
+    MinusFirst,
+}
+
+/// What a series subtracts, draw by draw, from its value at `at + f`.
+enum Minus {
+    /// Nothing: the value itself.
+    Nothing,
+    /// The value at `one + f` (the same country or tracked output in the
+    /// first scenario).
+    One(usize),
+    /// The sum, from 0 in member order, of the values at `m + f` (a union's
+    /// members in the first scenario).
+    Sum(Vec<usize>),
+}
+
+/// Series that lie side by side in every draw, `names.len()` of them from
+/// `at`, read together in one pass over the draws (each draw's values are
+/// then read once per group rather than once per series).
+struct SeriesGroup<'a> {
+    names: &'a [&'a str],
+    at: usize,
+    minus: Minus,
+}
+
+impl SeriesGroup<'_> {
+    /// The usable draws' values of every series of the group into
+    /// `columns` (one per series, in draw order).
+    ///
+    /// The draws are taken in blocks: a block's values of the group stay in
+    /// cache while each series is copied out of them, so every series is a
+    /// short loop of independent reads.
+    fn gather(
+        &self,
+        values: &[f64],
+        stride: usize,
+        ok_draws: &[usize],
+        columns: &mut Vec<Vec<f64>>,
+    ) {
+        const BLOCK: usize = 256;
+        let k = self.names.len();
+        if columns.len() < k {
+            columns.resize_with(k, Vec::new);
+        }
+        let columns = &mut columns[..k];
+        for c in columns.iter_mut() {
+            // every value is overwritten below: a column reused from the
+            // previous group keeps its length
+            c.resize(ok_draws.len(), 0.0);
+        }
+        for (b, draws) in ok_draws.chunks(BLOCK).enumerate() {
+            let from = b * BLOCK;
+            for (f, c) in columns.iter_mut().enumerate() {
+                let c = &mut c[from..from + draws.len()];
+                let at = self.at + f;
+                match &self.minus {
+                    Minus::Nothing => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            *slot = values[i * stride + at];
+                        }
+                    }
+                    Minus::One(one) => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            *slot = values[i * stride + at] - values[i * stride + one + f];
+                        }
+                    }
+                    Minus::Sum(members) => {
+                        for (slot, &i) in c.iter_mut().zip(draws) {
+                            let d = i * stride;
+                            let mut first = 0.0;
+                            for &m in members {
+                                first += values[d + m + f];
+                            }
+                            *slot = values[d + at] - first;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Summarises the whole run. `block` must hold every draw `0..meta.draws`;
 /// the summary keeps it (it is not copied).
 ///
@@ -376,61 +465,74 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
     let ok = block.ok_mask();
     let ok_draws: Vec<usize> = (0..block.len()).filter(|&i| ok[i]).collect();
     let failed = (block.len() - ok_draws.len()) as u64;
-    // summary of the series v(draw) for every field named; fields are
-    // independent, so they are computed in parallel and collected in order
-    let summarise = |names: &[&str], value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| -> Metrics {
-        Metrics(
-            (0..names.len())
-                .into_par_iter()
-                .map_init(
-                    || {
-                        (
-                            Vec::with_capacity(ok_draws.len()),
-                            Vec::with_capacity(ok_draws.len()),
-                        )
-                    },
-                    |(buf, scratch), fi| {
-                        buf.clear();
-                        buf.extend(
-                            ok_draws
-                                .iter()
-                                .map(|&i| value(&block.values[i * stride..(i + 1) * stride], fi)),
-                        );
-                        (
-                            names[fi].to_string(),
-                            metric(buf, failed, meta.sampling, scratch),
-                        )
-                    },
-                )
-                .collect(),
-        )
-    };
+    // every series, in groups that lie side by side in a draw (an entity's
+    // fields, a tracked output's), in the order the document lists them
     let field_names: Vec<&str> = layout.fields().iter().map(String::as_str).collect();
-    let metrics = |value: &(dyn Fn(&[f64], usize) -> f64 + Sync)| summarise(&field_names, value);
-    let tracked = |s: usize, minus_first: bool| -> Vec<TrackedSummary> {
-        layout
-            .tracked()
-            .iter()
-            .enumerate()
-            .map(|(t, tr)| {
-                let (at, first) = (
-                    layout.tracked_range(s, t).start,
-                    layout.tracked_range(0, t).start,
-                );
-                TrackedSummary {
-                    output: tr.clone(),
-                    metrics: summarise(&tr.fields(), &|d, fi| {
-                        if minus_first {
-                            d[at + fi] - d[first + fi]
-                        } else {
-                            d[at + fi]
-                        }
-                    }),
-                }
-            })
-            .collect()
-    };
     let nc = layout.countries().len();
+    let tracked_fields: Vec<Vec<&str>> = layout.tracked().iter().map(Tracked::fields).collect();
+    let mut groups = Vec::new();
+    for (s, sl) in layout.scenarios().iter().enumerate() {
+        for pass in [Pass::Levels, Pass::MinusFirst] {
+            if pass == Pass::MinusFirst && s == 0 {
+                continue;
+            }
+            let minus = |one: usize| match pass {
+                Pass::Levels => Minus::Nothing,
+                Pass::MinusFirst => Minus::One(one),
+            };
+            for c in 0..nc {
+                groups.push(SeriesGroup {
+                    names: &field_names,
+                    at: layout.index(s, c, 0),
+                    minus: minus(layout.index(0, c, 0)),
+                });
+            }
+            for (u, ul) in sl.unions.iter().enumerate() {
+                groups.push(SeriesGroup {
+                    names: &field_names,
+                    at: layout.index(s, nc + u, 0),
+                    minus: match pass {
+                        Pass::Levels => Minus::Nothing,
+                        Pass::MinusFirst => Minus::Sum(
+                            ul.member_index
+                                .iter()
+                                .map(|&m| layout.index(0, m, 0))
+                                .collect(),
+                        ),
+                    },
+                });
+            }
+            for (t, names) in tracked_fields.iter().enumerate() {
+                groups.push(SeriesGroup {
+                    names,
+                    at: layout.tracked_range(s, t).start,
+                    minus: minus(layout.tracked_range(0, t).start),
+                });
+            }
+        }
+    }
+    // groups are independent: computed in parallel, collected in order
+    let mut computed = groups
+        .par_iter()
+        .map_init(
+            || (Vec::new(), Vec::with_capacity(ok_draws.len())),
+            |(columns, scratch), g| {
+                g.gather(&block.values, stride, &ok_draws, columns);
+                Metrics(
+                    g.names
+                        .iter()
+                        .zip(columns.iter())
+                        .map(|(name, col)| {
+                            let m = metric(col, failed, meta.sampling, scratch);
+                            (name.to_string(), m)
+                        })
+                        .collect(),
+                )
+            },
+        )
+        .collect::<Vec<Metrics>>()
+        .into_iter();
+    let mut next = || computed.next().expect("one summary per series group");
     let gdp = |c: usize| meta.gdp.get(c).copied().flatten();
     let country = |c: usize, m: Metrics| CountrySummary {
         country: layout.countries()[c].clone(),
@@ -441,58 +543,38 @@ pub fn summarize(meta: &RunMeta, block: DrawBlock) -> Result<McSummary> {
         members: ul.members.clone(),
         metrics: with_pct_gdp(m, ul.member_index.iter().map(|&c| gdp(c)).sum()),
     };
+    let tracked = |next: &mut dyn FnMut() -> Metrics| -> Vec<TrackedSummary> {
+        layout
+            .tracked()
+            .iter()
+            .map(|tr| TrackedSummary {
+                output: tr.clone(),
+                metrics: next(),
+            })
+            .collect()
+    };
     let mut scenarios = Vec::new();
     let mut differences = Vec::new();
     for (s, sl) in layout.scenarios().iter().enumerate() {
-        let countries = (0..nc)
-            .map(|c| country(c, metrics(&|d, fi| d[layout.index(s, c, fi)])))
-            .collect();
-        let unions = sl
-            .unions
-            .iter()
-            .enumerate()
-            .map(|(u, ul)| union(ul, metrics(&|d, fi| d[layout.index(s, nc + u, fi)])))
-            .collect();
+        let countries = (0..nc).map(|c| country(c, next())).collect();
+        let unions = sl.unions.iter().map(|ul| union(ul, next())).collect();
         scenarios.push(ScenarioSummary {
             name: sl.name.clone(),
             countries,
             unions,
-            tracked: tracked(s, false),
+            tracked: tracked(&mut next),
         });
         if s == 0 {
             continue;
         }
-        let countries = (0..nc)
-            .map(|c| {
-                country(
-                    c,
-                    metrics(&|d, fi| d[layout.index(s, c, fi)] - d[layout.index(0, c, fi)]),
-                )
-            })
-            .collect();
-        let unions = sl
-            .unions
-            .iter()
-            .enumerate()
-            .map(|(u, ul)| {
-                union(
-                    ul,
-                    metrics(&|d, fi| {
-                        let mut first = 0.0;
-                        for &m in &ul.member_index {
-                            first += d[layout.index(0, m, fi)];
-                        }
-                        d[layout.index(s, nc + u, fi)] - first
-                    }),
-                )
-            })
-            .collect();
+        let countries = (0..nc).map(|c| country(c, next())).collect();
+        let unions = sl.unions.iter().map(|ul| union(ul, next())).collect();
         differences.push(DifferenceSummary {
             scenario: sl.name.clone(),
             minus: layout.scenarios()[0].name.clone(),
             countries,
             unions,
-            tracked: tracked(s, true),
+            tracked: tracked(&mut next),
         });
     }
     let failures = block

@@ -172,7 +172,7 @@ impl MonteCarlo {
         estimate(
             end.saturating_sub(start),
             self.draws,
-            self.stride(),
+            &self.layout,
             self.space.labels().len(),
             lhs_dims,
             csv_columns,
