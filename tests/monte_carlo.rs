@@ -1699,6 +1699,16 @@ fn data_and_policy_definitions_are_checked() {
             .replacen("\n[[montecarlo.vary]]", "[[montecarlo.vary]]", 1));
         assert!(e.contains(key) && e.contains(says), "{vary}\n -> {e}");
     }
+    // a union whose ntb_cut is 0 in every scenario has no cut to scale
+    assert!(TOY.contains("ntb_cut = 0.5"), "the toy union cuts NTBs");
+    let e = definition_error(
+        &TOY.replace("ntb_cut = 0.5", "ntb_cut = 0.0"),
+        &format!("[[montecarlo.vary]]\nparam = \"ntb_cut\"\nunion = \"HP\"\n{f}"),
+    );
+    assert!(
+        e.contains("montecarlo.vary[0].union") && e.contains("cuts no non-tariff barriers"),
+        "{e}"
+    );
 }
 
 #[test]

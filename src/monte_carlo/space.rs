@@ -66,6 +66,8 @@ pub(crate) struct PolicyNames {
     pub(crate) quotas: Vec<QuotaId>,
     /// Union names, in order of first appearance.
     pub(crate) unions: Vec<String>,
+    /// The unions of `unions` with a positive `ntb_cut` in some scenario.
+    pub(crate) unions_cutting_ntbs: Vec<String>,
     /// Component labels, in order of first appearance, with why a component
     /// cannot be scaled (pooling, a ban), if it cannot.
     pub(crate) components: Vec<(String, Option<String>)>,
@@ -385,6 +387,15 @@ impl ParameterSpace {
                         format!("{key}.{field}"),
                         format!(
                             "no scenario has the {field} `{wanted}` (the scenarios have: {list})"
+                        ),
+                    ));
+                }
+                if p == Param::NtbCut && !names.unions_cutting_ntbs.iter().any(|u| u == wanted) {
+                    return Err(Error::scenario(
+                        file,
+                        format!("{key}.union"),
+                        format!(
+                            "union `{wanted}` cuts no non-tariff barriers in any scenario (its ntb_cut is 0), so scaling its cut would change nothing: give it an ntb_cut above 0, or vary `ntb` instead"
                         ),
                     ));
                 }

@@ -48,6 +48,15 @@ impl CompiledScenario {
         out
     }
 
+    /// True when union `name` cuts non-tariff barriers (a positive
+    /// `ntb_cut`) in some stage of this scenario: only then has a scaled
+    /// `ntb_cut` anything to act on.
+    pub fn cuts_ntbs(&self, name: &str) -> bool {
+        self.items.iter().any(|it| {
+            it.union.as_deref() == Some(name) && matches!(it.kind, ItemKind::NtbCut { .. })
+        })
+    }
+
     /// Why component `c` (an index into [`CompiledScenario::components`])
     /// cannot be partly implemented (it pools revenue or bans a flow), if so.
     pub fn unscalable(&self, c: usize) -> Option<String> {

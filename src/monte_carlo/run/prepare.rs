@@ -254,6 +254,9 @@ fn policy_names(scenarios: &[CompiledScenario], quotas: bool) -> PolicyNames {
             }
         }
         for u in cs.union_names() {
+            if cs.cuts_ntbs(&u) && !names.unions_cutting_ntbs.contains(&u) {
+                names.unions_cutting_ntbs.push(u.clone());
+            }
             if !names.unions.contains(&u) {
                 names.unions.push(u);
             }
