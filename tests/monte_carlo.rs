@@ -9,7 +9,7 @@ use customs_union::io::mc_files::{Overrides, prepare_run};
 use customs_union::io::{LoadedData, ScenarioFile, load_data_files, parse_scenario_file};
 use customs_union::monte_carlo::{
     Distribution, DrawBlock, MemoryLimit, MonteCarloSpec, OutputPlan, PreparedRun, RunControl,
-    Sampling, ShardDocument, draw_rng, draw_seed, max_threads, merge_shards, metric,
+    Sampling, ShardDocument, Tracked, draw_rng, draw_seed, max_threads, merge_shards, metric,
     percentile_sorted, quadrature_points, shard_range, summarize,
 };
 use customs_union::{DomesticTreatment, ModelVariant, OutcomeField, ScenarioSet, Simulation};
@@ -2074,4 +2074,56 @@ fn quota_volume_definitions_are_checked() {
         let e = err(&base, &vary);
         assert!(e.contains(key) && e.contains(says), "{vary}\n -> {e}");
     }
+}
+
+#[test]
+fn the_summary_table_lists_the_tracked_outputs() {
+    let text = format!(
+        "{TOY}\n[montecarlo]\ndraws = 20\nseed = 3\n\
+         track = [{{ sector = \"AGR\", country = \"HOM\" }}, {{ sector = \"MAN\", exporter = \"OUT\", importer = \"PAR\" }}]\n\
+         [[montecarlo.vary]]\nparam = \"eta\"\n\
+         dist = {{ kind = \"uniform\", low = 0.5, high = 1.5 }}\n"
+    );
+    let set = ScenarioSet::from_toml_str(&text, "tracked.toml").unwrap();
+    let mc = Simulation::new(&toy().dataset).monte_carlo(&set).unwrap();
+    let table = customs_union::report::mc_table(&mc);
+    let row = |block: &str, label: &str| -> Vec<String> {
+        let start = table
+            .find(block)
+            .unwrap_or_else(|| panic!("{block}\n{table}"));
+        let line = table[start..]
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {block}\n{table}"));
+        line.split_whitespace().map(str::to_string).collect()
+    };
+    let last = &mc.scenarios[1];
+    let flow = Tracked::flow("MAN", "OUT", "PAR");
+    let volume = last.metric(&flow, "counterfactual").unwrap();
+    let cells = row("scenario customs-union", "MAN OUT->PAR volume");
+    assert_eq!(
+        cells[3],
+        customs_union::report::format::amount(volume.mean.unwrap())
+    );
+    assert_eq!(cells.last().unwrap(), "-", "a level has no P(gain)");
+    let welfare = last
+        .metric(&Tracked::sector_row("AGR", "HOM"), "welfare")
+        .unwrap();
+    let cells = row("scenario customs-union", "HOM in AGR");
+    assert_eq!(
+        cells[3],
+        customs_union::report::format::amount(welfare.mean.unwrap())
+    );
+    // in a difference the flow's change has a P(> 0)
+    let cells = row("minus fta", "MAN OUT->PAR volume");
+    assert!(cells.last().unwrap().ends_with('%'), "{cells:?}");
+    // without tracked outputs the table has no such rows
+    let plain =
+        ScenarioSet::from_toml_str(&text.replace("track = ", "# track = "), "plain.toml").unwrap();
+    let mc = Simulation::new(&toy().dataset).monte_carlo(&plain).unwrap();
+    let table = customs_union::report::mc_table(&mc);
+    assert!(
+        !table.contains("tracked") && !table.contains(" in AGR"),
+        "{table}"
+    );
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::format::{amount, percent, share};
-use crate::monte_carlo::{McSummary, Metrics};
+use crate::monte_carlo::{FLOW_FIELD, McSummary, Metrics, Tracked, TrackedSummary};
 use crate::run::CountryResult;
 use crate::simulation::RunResults;
 
@@ -183,9 +183,32 @@ fn welfare_rows<'a>(
     }
 }
 
+/// The table rows of tracked outputs: a sector row's welfare, labelled
+/// "HOM in AGR"; a flow's volume after the policy, "MAN OUT->PAR volume".
+fn tracked_rows(tracked: &[TrackedSummary]) -> Vec<(String, &Metrics, &'static str)> {
+    tracked
+        .iter()
+        .map(|t| match &t.output {
+            Tracked::SectorRow { sector, country } => {
+                (format!("{country} in {sector}"), &t.metrics, "welfare")
+            }
+            Tracked::Flow {
+                sector,
+                exporter,
+                importer,
+            } => (
+                format!("{sector} {exporter}->{importer} volume"),
+                &t.metrics,
+                FLOW_FIELD,
+            ),
+        })
+        .collect()
+}
+
 /// The Monte Carlo summary: each scenario's welfare by country and union
-/// (mean, median, 90% band, P(gain)), then each paired difference; the
-/// header names the units and the baseline.
+/// (mean, median, 90% band, P(gain)) and its tracked outputs (a sector
+/// row's welfare, a flow's volume), then each paired difference; the header
+/// names the units and the baseline.
 pub fn mc_table(summary: &McSummary) -> String {
     let mut s = String::new();
     let (baseline, units) = match &summary.meta {
@@ -208,27 +231,57 @@ pub fn mc_table(summary: &McSummary) -> String {
         s,
         "(90% band: 5th to 95th percentile of the draws; P(gain): share of draws with welfare above zero)"
     );
-    let mut block = |title: &str, rows: &mut dyn Iterator<Item = (&str, &Metrics)>| {
+    // tracked outputs follow the countries and unions: a sector row's welfare,
+    // a flow's volume after the policy (a level: no P(gain), but in a
+    // difference)
+    let width = summary
+        .scenarios
+        .iter()
+        .flat_map(|sc| tracked_rows(&sc.tracked))
+        .map(|(label, _, _)| label.chars().count())
+        .chain(std::iter::once(14))
+        .max()
+        .unwrap_or(14);
+    let any_tracked = summary.scenarios.iter().any(|sc| !sc.tracked.is_empty());
+    if any_tracked {
+        let _ = writeln!(
+            s,
+            "(tracked: a country's welfare in one sector; a flow's volume after the policy, a level)"
+        );
+    }
+    let mut block = |title: &str,
+                     rows: &mut dyn Iterator<Item = (&str, &Metrics)>,
+                     tracked: &[TrackedSummary],
+                     difference: bool| {
         let _ = writeln!(s, "{title}");
         let _ = writeln!(
             s,
-            "  {:<14} {:>11} {:>11} {:>25} {:>8}",
+            "  {:<width$} {:>11} {:>11} {:>25} {:>8}",
             "country/union", "mean", "median", "90% band (p05 to p95)", "P(gain)"
         );
-        for (name, metrics) in rows {
-            let Some(m) = metrics.get("welfare") else {
+        let tracked = tracked_rows(tracked);
+        let all = rows
+            .map(|(name, metrics)| (name.to_string(), metrics, "welfare"))
+            .chain(tracked);
+        for (name, metrics, field) in all {
+            let Some(m) = metrics.get(field) else {
                 continue;
             };
             let f = |v: Option<f64>| v.map_or("-".to_string(), amount);
             let band = format!("{} to {}", f(m.p05), f(m.p95));
+            let gain = if field == FLOW_FIELD && !difference {
+                "-".to_string()
+            } else {
+                m.share_positive.map_or("-".to_string(), share)
+            };
             let _ = writeln!(
                 s,
-                "  {:<14} {:>11} {:>11} {:>25} {:>8}",
+                "  {:<width$} {:>11} {:>11} {:>25} {:>8}",
                 name,
                 f(m.mean),
                 f(m.p50),
                 band,
-                m.share_positive.map_or("-".to_string(), share)
+                gain
             );
         }
     };
@@ -241,6 +294,8 @@ pub fn mc_table(summary: &McSummary) -> String {
         block(
             &format!("scenario {}", sc.name),
             &mut countries.chain(unions),
+            &sc.tracked,
+            false,
         );
     }
     for d in &summary.differences {
@@ -249,6 +304,8 @@ pub fn mc_table(summary: &McSummary) -> String {
         block(
             &format!("{} minus {} (paired draw by draw)", d.scenario, d.minus),
             &mut countries.chain(unions),
+            &d.tracked,
+            true,
         );
     }
     s
