@@ -253,25 +253,22 @@ impl<'a> Simulation<'a> {
     /// the key; a sector that cannot be solved ([`Error::NotConverged`] with
     /// the solver's report, [`Error::Infeasible`], [`Error::Model`]).
     pub fn run(&self, set: &ScenarioSet) -> Result<RunResults> {
-        let (treatment, compiled) = self.compile(set)?;
+        // the data's fingerprint (a hash of its whole content) is taken
+        // while the scenarios compile, which is work for one thread; the
+        // sectors are then solved on every thread
+        let (compiled, meta) = rayon::join(|| self.compile(set), || self.meta(set));
+        let (treatment, compiled) = compiled?;
+        let meta = meta?;
         let opts = RunOptions {
             model: self.model,
             treatment,
             solver: self.solver_for(set),
             decompose: self.decompose,
         };
-        // the data's fingerprint (a hash of its whole content) is taken
-        // while the scenarios run
-        let (scenarios, meta) = rayon::join(
-            || {
-                compiled
-                    .iter()
-                    .map(|cs| run_scenario(self.data, cs, &opts))
-                    .collect::<Result<Vec<_>>>()
-            },
-            || self.meta(set),
-        );
-        let mut scenarios = scenarios?;
+        let mut scenarios = compiled
+            .iter()
+            .map(|cs| run_scenario(self.data, cs, &opts))
+            .collect::<Result<Vec<_>>>()?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
                 set.scenarios
@@ -291,7 +288,7 @@ impl<'a> Simulation<'a> {
             }
         }
         Ok(RunResults {
-            meta: meta?,
+            meta,
             solver: opts.solver,
             countries: self
                 .data
