@@ -265,9 +265,11 @@ impl<'a> Simulation<'a> {
             solver: self.solver_for(set),
             decompose: self.decompose,
         };
+        // each compiled scenario (with the policy compilation may have kept
+        // for it) is let go once it has run
         let mut scenarios = compiled
-            .iter()
-            .map(|cs| run_scenario(self.data, cs, &opts))
+            .into_iter()
+            .map(|cs| run_scenario(self.data, &cs, &opts))
             .collect::<Result<Vec<_>>>()?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
@@ -351,7 +353,12 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        let (treatment, compiled) = self.compile(set)?;
+        let (treatment, mut compiled) = self.compile(set)?;
+        // the study keeps its scenarios for its whole length: not the
+        // policies compilation kept for a plain run
+        for cs in &mut compiled {
+            cs.drop_kept_policy();
+        }
         Ok(MonteCarlo::new(
             self.data,
             &set.source,

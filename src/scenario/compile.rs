@@ -7,6 +7,7 @@
 //!             then s's tariff and NTB changes, in file order (set | add | scale | ban)
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -34,6 +35,18 @@ pub(crate) fn compile(
     scenarios: &[Scenario],
     data: &Dataset,
     treatment: DomesticTreatment,
+) -> Result<Vec<CompiledScenario>> {
+    compile_keeping(source, scenarios, data, treatment, KEEP_POLICY_CELLS)
+}
+
+/// [`compile`], keeping checked policies for the runs up to `keep_cells`
+/// rate cells (and always one).
+fn compile_keeping(
+    source: &str,
+    scenarios: &[Scenario],
+    data: &Dataset,
+    treatment: DomesticTreatment,
+    keep_cells: usize,
 ) -> Result<Vec<CompiledScenario>> {
     let mut names = HashMap::new();
     for (k, s) in scenarios.iter().enumerate() {
@@ -68,6 +81,24 @@ pub(crate) fn compile(
         children[p] += 1;
     }
     let mut built: Vec<Option<Built>> = vec![None; scenarios.len()];
+    // a checked policy no child needs any more is the one the scenario's
+    // run solves with: it is kept for the run, in build order, while the
+    // kept ones stay small beside the data (at least one is always kept), and
+    // dropped past that, to be built again when the scenario runs
+    let policy_cells = data.sectors().len() * data.n_countries() * data.n_countries();
+    let budget = policy_cells.max(keep_cells);
+    let mut kept_cells = 0usize;
+    let mut release = |b: &mut Option<Built>| {
+        if let Some(Built { checked: Ok(c), .. }) = b {
+            if c.policy.is_some() {
+                if kept_cells + policy_cells <= budget {
+                    kept_cells += policy_cells;
+                } else {
+                    c.policy = None;
+                }
+            }
+        }
+    };
     for k in 0..scenarios.len() {
         let mut path = vec![k];
         while let Some(&Ok(Some(p))) = parents.get(path[path.len() - 1]) {
@@ -89,16 +120,12 @@ pub(crate) fn compile(
             if let Some(p) = parent {
                 children[p] -= 1;
                 if children[p] == 0 {
-                    if let Some(Built { checked: Ok(c), .. }) = &mut built[p] {
-                        c.policy = None;
-                    }
+                    release(&mut built[p]);
                 }
             }
             built[b] = Some(done);
             if children[b] == 0 {
-                if let Some(Built { checked: Ok(c), .. }) = &mut built[b] {
-                    c.policy = None;
-                }
+                release(&mut built[b]);
             }
         }
     }
@@ -112,6 +139,11 @@ pub(crate) fn compile(
     }
     Ok(out)
 }
+
+/// How many rate cells of checked policies compilation keeps for the runs
+/// (each policy holds `sectors x countries^2` of them, in two matrices and a
+/// ban mask: about 17 bytes a cell), beyond the one policy always kept.
+const KEEP_POLICY_CELLS: usize = 1 << 20;
 
 /// A scenario's items after its `extends` chain, and whether they pass the
 /// checks applied in order.
@@ -483,6 +515,9 @@ pub(crate) struct CompiledScenario {
     pub(super) items: Vec<Arc<Item>>,
     pub(super) item_component: Vec<usize>,
     pub(super) base: Arc<PolicyState>,
+    /// The policy with every component, when compilation kept the one it
+    /// checked (else [`CompiledScenario::policy`] builds it again).
+    pub(super) checked: Option<PolicyState>,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%
@@ -577,12 +612,28 @@ impl CompiledScenario {
             item_component,
             base: Arc::clone(base),
             warnings: checked.warnings,
+            checked: checked.policy,
         })
     }
 
     /// The counterfactual policy with every component.
     pub fn policy(&self) -> PolicyState {
-        self.policy_subset(&vec![true; self.components.len()])
+        self.full_policy().into_owned()
+    }
+
+    /// The counterfactual policy with every component, borrowed when
+    /// compilation kept it.
+    pub fn full_policy(&self) -> Cow<'_, PolicyState> {
+        match &self.checked {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(self.policy_subset(&vec![true; self.components.len()])),
+        }
+    }
+
+    /// Lets go of the policy compilation kept: [`CompiledScenario::policy`]
+    /// builds it again when asked.
+    pub fn drop_kept_policy(&mut self) {
+        self.checked = None;
     }
 
     /// The policy with only the components flagged in `include` (by index into
@@ -681,16 +732,23 @@ mod tests {
                 cs.name.clone(),
                 cs.components.clone(),
                 cs.unions.clone(),
-                cs.policy(),
+                // built from the items, not the policy the check kept
+                cs.policy_subset(&vec![true; cs.components.len()]),
                 cs.warnings.clone(),
             ));
         }
         Ok(out)
     }
 
+    /// Compiled as the plain way compiles, whether every checked policy is
+    /// kept for the runs or only one (the others built again).
     fn same(scenarios: Vec<Scenario>, data: &Dataset) {
-        for t in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
-            let new = compile("f", &scenarios, data, t).map(|v| {
+        let treatments = [DomesticTreatment::Nested, DomesticTreatment::AsImportSource];
+        for (t, keep) in treatments
+            .into_iter()
+            .flat_map(|t| [(t, KEEP_POLICY_CELLS), (t, 0)])
+        {
+            let new = compile_keeping("f", &scenarios, data, t, keep).map(|v| {
                 v.iter()
                     .map(|cs| {
                         (
@@ -821,6 +879,27 @@ mod tests {
             &data,
         );
         same(vec![Scenario::new("a")], &data);
+    }
+
+    #[test]
+    fn checked_policies_are_kept_within_the_budget_and_one_always() {
+        let scenarios: Vec<Scenario> = (0..4)
+            .map(|k| {
+                let rate = Action::Set(0.01 * f64::from(k));
+                Scenario::new(&format!("s{k}")).with_change(tariff("KAZ", "CHN", "AGF", rate))
+            })
+            .collect();
+        let data = eaeu();
+        let t = DomesticTreatment::Nested;
+        let kept = |keep: usize| {
+            let compiled = compile_keeping("f", &scenarios, &data, t, keep).unwrap();
+            let kept: Vec<bool> = compiled.iter().map(|cs| cs.checked.is_some()).collect();
+            kept
+        };
+        let cells = data.sectors().len() * data.n_countries() * data.n_countries();
+        assert_eq!(kept(0), [true, false, false, false]);
+        assert_eq!(kept(3 * cells), [true, true, true, false]);
+        assert_eq!(kept(KEEP_POLICY_CELLS), [true; 4]);
     }
 
     #[test]
