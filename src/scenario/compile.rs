@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::item::{Item, ItemKind};
@@ -139,6 +140,9 @@ fn compile_keeping(
     }
     Ok(out)
 }
+
+/// Fewest changes of a scenario resolved as one piece of parallel work.
+const PARALLEL_CHANGES: usize = 64;
 
 /// How many rate cells of checked policies compilation keeps for the runs
 /// (each policy holds `sectors x countries^2` of them, in two matrices and a
@@ -372,6 +376,7 @@ fn own_items(
     let base = format!("scenario[{k}] (`{}`)", s.name);
     let mut items = Vec::new();
     let mut union_names = HashMap::new();
+    let codes = CodeIndex::new(data, s.changes.len());
     for (u, un) in s.unions.iter().enumerate() {
         let ukey = format!("{base}.union[{u}]");
         if union_names.insert(un.name.clone(), u).is_some() {
@@ -389,15 +394,23 @@ fn own_items(
             }
         }
     }
+    // the changes resolve independently of each other, on every thread when
+    // they are many; their errors are still met in file order below
+    let changes: Vec<Result<Item>> = (s.changes.par_iter().enumerate())
+        .with_min_len(PARALLEL_CHANGES)
+        .map(|(c, ch)| {
+            let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
+            compile_change(src, &ckey, &s.name, c, ch, data, &codes, treatment)
+        })
+        .collect();
     let mut quota_entries = s.quotas.iter().enumerate().peekable();
-    for (c, ch) in s.changes.iter().enumerate() {
+    for (c, change) in changes.into_iter().enumerate() {
         while let Some((q, qc)) = quota_entries.next_if(|(_, qc)| qc.after_changes <= c) {
             let qkey = format!("{base}.quota[{q}]");
             let (label, quota) = quota::compile_quota(src, &qkey, &s.name, q, qc, data)?;
             items.push(Item::quota(&qkey, label, quota));
         }
-        let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
-        items.push(compile_change(src, &ckey, &s.name, c, ch, data, treatment)?);
+        items.push(change?);
     }
     for (q, qc) in quota_entries {
         let qkey = format!("{base}.quota[{q}]");
@@ -405,6 +418,41 @@ fn own_items(
         items.push(Item::quota(&qkey, label, quota));
     }
     Ok(items)
+}
+
+/// Looks up the data's country and sector codes: through hash maps built
+/// once when a scenario has many changes, else by the dataset's own search.
+struct CodeIndex<'a> {
+    data: &'a Dataset,
+    maps: Option<[HashMap<&'a str, usize>; 2]>,
+}
+
+impl<'a> CodeIndex<'a> {
+    fn new(data: &'a Dataset, lookups: usize) -> Self {
+        let map =
+            |codes: Vec<&'a str>| codes.into_iter().enumerate().map(|(k, c)| (c, k)).collect();
+        let maps = (lookups >= PARALLEL_CHANGES).then(|| {
+            [
+                map(data.countries().iter().map(|c| c.code.as_str()).collect()),
+                map(data.sectors().iter().map(|s| s.code.as_str()).collect()),
+            ]
+        });
+        CodeIndex { data, maps }
+    }
+
+    fn country(&self, code: &str) -> Option<usize> {
+        match &self.maps {
+            Some([countries, _]) => countries.get(code).copied(),
+            None => self.data.country_id(code).map(|c| c.0),
+        }
+    }
+
+    fn sector(&self, code: &str) -> Option<usize> {
+        match &self.maps {
+            Some([_, sectors]) => sectors.get(code).copied(),
+            None => self.data.sector_id(code).map(|s| s.0),
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -415,17 +463,30 @@ fn compile_change(
     index: usize,
     ch: &PolicyChange,
     data: &Dataset,
+    codes: &CodeIndex,
     treatment: DomesticTreatment,
 ) -> Result<Item> {
     let n = data.n_countries();
-    let sectors = sector_sel(src, &format!("{ckey}.sector"), data, &ch.sector.to_string())?;
+    // the keys of an error are spelled out only when there is one
+    let known = match &ch.sector {
+        Selector::Code(c) => codes.sector(c),
+        Selector::All => None,
+    };
+    let sectors = match known {
+        Some(s) => vec![s],
+        None => sector_sel(src, &format!("{ckey}.sector"), data, &ch.sector.to_string())?,
+    };
+    let country_at = |field: &str, code: &str| match codes.country(code) {
+        Some(id) => Ok(id),
+        None => country(src, &format!("{ckey}.{field}"), data, code),
+    };
     let importers: Vec<usize> = match &ch.importer {
         Selector::All => (0..n).collect(),
-        Selector::Code(c) => vec![country(src, &format!("{ckey}.importer"), data, c)?],
+        Selector::Code(c) => vec![country_at("importer", c)?],
     };
     let exporter = match &ch.exporter {
         Selector::All => None,
-        Selector::Code(c) => Some(country(src, &format!("{ckey}.exporter"), data, c)?),
+        Selector::Code(c) => Some(country_at("exporter", c)?),
     };
     match ch.action {
         Action::Set(v) | Action::Add(v) | Action::Scale(v) => {
@@ -879,6 +940,51 @@ mod tests {
             &data,
         );
         same(vec![Scenario::new("a")], &data);
+    }
+
+    #[test]
+    fn many_changes_resolve_as_few_do_and_the_first_error_is_reported() {
+        let data = eaeu();
+        let countries: Vec<String> = data.countries().iter().map(|c| c.code.clone()).collect();
+        let sectors: Vec<String> = data.sectors().iter().map(|s| s.code.clone()).collect();
+        let n = countries.len();
+        let changes: Vec<PolicyChange> = (0..2 * PARALLEL_CHANGES)
+            .map(|k| {
+                let sector = if k % 5 == 0 {
+                    "*"
+                } else {
+                    &sectors[k % sectors.len()]
+                };
+                let i = k % n;
+                let j = (i + 1 + (k / n) % (n - 1)) % n;
+                let action = Action::Add(0.001 * (k + 1) as f64);
+                tariff(&countries[j], &countries[i], sector, action)
+            })
+            .collect();
+        let half = PARALLEL_CHANGES;
+        let mut whole = Scenario::new("whole");
+        let mut first = Scenario::new("first");
+        let mut second = Scenario::new("second").extending("first");
+        for (k, ch) in changes.iter().enumerate() {
+            whole = whole.with_change(ch.clone());
+            if k < half {
+                first = first.with_change(ch.clone());
+            } else {
+                second = second.with_change(ch.clone());
+            }
+        }
+        let t = DomesticTreatment::Nested;
+        let compiled = compile("f", &[whole.clone(), first, second], &data, t).unwrap();
+        assert_eq!(compiled[0].items.len(), 2 * half);
+        assert_eq!(compiled[0].policy(), compiled[2].policy());
+        assert_ne!(compiled[0].policy(), compiled[1].policy());
+        // two bad entries: the first in file order is the one reported
+        let mut bad = whole.clone();
+        bad.changes[half + 3].sector = Selector::Code("NOPE".into());
+        bad.changes[half + 9].importer = Selector::Code("XXX".into());
+        let e = compile("f", &[bad], &data, t).unwrap_err().to_string();
+        assert!(e.contains(&format!("tariff[{}].sector", half + 3)), "{e}");
+        assert!(e.contains("NOPE"), "{e}");
     }
 
     #[test]
