@@ -103,7 +103,10 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
 /// Writes a folder of files named `names` whole or not at all, as
 /// [`write_dir`] does, each file streamed as `write(k, sink)` produces it
 /// (`k` its index in `names`): no file is held whole in memory. The files
-/// are written in parallel, so `write` must not depend on their order.
+/// are written in parallel, so `write` must not depend on their order; they
+/// are started in the order of `names` (put the one that takes longest
+/// first), and each is synced as soon as it is written. The folder takes
+/// its final name only once every file is on disk.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file or folder, or the error `write` returns for
