@@ -253,25 +253,24 @@ impl<'a> Simulation<'a> {
     /// the key; a sector that cannot be solved ([`Error::NotConverged`] with
     /// the solver's report, [`Error::Infeasible`], [`Error::Model`]).
     pub fn run(&self, set: &ScenarioSet) -> Result<RunResults> {
-        let (treatment, compiled) = self.compile(set)?;
+        // the data's fingerprint (a hash of its whole content) is taken
+        // while the scenarios compile, which is work for one thread; the
+        // sectors are then solved on every thread
+        let (compiled, meta) = rayon::join(|| self.compile(set), || self.meta(set));
+        let (treatment, compiled) = compiled?;
+        let meta = meta?;
         let opts = RunOptions {
             model: self.model,
             treatment,
             solver: self.solver_for(set),
             decompose: self.decompose,
         };
-        // the data's fingerprint (a hash of its whole content) is taken
-        // while the scenarios run
-        let (scenarios, meta) = rayon::join(
-            || {
-                compiled
-                    .iter()
-                    .map(|cs| run_scenario(self.data, cs, &opts))
-                    .collect::<Result<Vec<_>>>()
-            },
-            || self.meta(set),
-        );
-        let mut scenarios = scenarios?;
+        // each compiled scenario (with the policy compilation may have kept
+        // for it) is let go once it has run
+        let mut scenarios = compiled
+            .into_iter()
+            .map(|cs| run_scenario(self.data, &cs, &opts))
+            .collect::<Result<Vec<_>>>()?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
                 set.scenarios
@@ -291,7 +290,7 @@ impl<'a> Simulation<'a> {
             }
         }
         Ok(RunResults {
-            meta: meta?,
+            meta,
             solver: opts.solver,
             countries: self
                 .data
@@ -354,7 +353,12 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        let (treatment, compiled) = self.compile(set)?;
+        let (treatment, mut compiled) = self.compile(set)?;
+        // the study keeps its scenarios for its whole length: not the
+        // policies compilation kept for a plain run
+        for cs in &mut compiled {
+            cs.drop_kept_policy();
+        }
         Ok(MonteCarlo::new(
             self.data,
             &set.source,

@@ -34,17 +34,28 @@ fn named(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// Creates `file` and writes what `write` produces into it through a
-/// buffer, then syncs it; errors name `path`, the file's final name.
+/// buffer; errors name `path`, the file's final name. The file is returned
+/// unsynced.
+fn write_unsynced(
+    file: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<fs::File> {
+    let f = fs::File::create(file).map_err(named(file))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    write(&mut w).map_err(named(path))?;
+    w.into_inner().map_err(|e| named(path)(e.into_error()))
+}
+
+/// As [`write_unsynced`], then syncs the file.
 fn write_synced(
     file: &Path,
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let f = fs::File::create(file).map_err(named(file))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-    write(&mut w).map_err(named(path))?;
-    let f = w.into_inner().map_err(|e| named(path)(e.into_error()))?;
-    f.sync_all().map_err(named(path))
+    write_unsynced(file, path, write)?
+        .sync_all()
+        .map_err(named(path))
 }
 
 /// Writes `bytes` to `path` atomically (creating its folder if needed).
@@ -92,7 +103,10 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
 /// Writes a folder of files named `names` whole or not at all, as
 /// [`write_dir`] does, each file streamed as `write(k, sink)` produces it
 /// (`k` its index in `names`): no file is held whole in memory. The files
-/// are written in parallel, so `write` must not depend on their order.
+/// are written in parallel, so `write` must not depend on their order; they
+/// are started in the order of `names` (put the one that takes longest
+/// first), and each is synced as soon as it is written. The folder takes
+/// its final name only once every file is on disk.
 ///
 /// # Errors
 /// [`Error::Io`] naming the file or folder, or the error `write` returns for
@@ -109,8 +123,27 @@ pub fn write_dir_streamed(
     let _ = fs::remove_dir_all(&tmp);
     let build = || -> Result<()> {
         fs::create_dir(&tmp).map_err(named(&tmp))?;
-        names.par_iter().enumerate().try_for_each(|(k, name)| {
-            write_synced(&tmp.join(name), &dir.join(name), |w| write(k, w))
+        // each file is synced on a thread of its own as soon as it is
+        // written: the disk takes the small files while the large ones are
+        // still being formatted, and syncs that wait together share the
+        // file system's journal commits. The scope returns only once every
+        // sync has finished.
+        std::thread::scope(|scope| {
+            let syncs = std::sync::Mutex::new(Vec::with_capacity(names.len()));
+            let written = names.par_iter().enumerate().try_for_each(|(k, name)| {
+                let path = dir.join(name);
+                let f = write_unsynced(&tmp.join(name), &path, |w| write(k, w))?;
+                let sync = scope.spawn(move || f.sync_all().map_err(named(&path)));
+                syncs.lock().unwrap_or_else(|e| e.into_inner()).push(sync);
+                Ok(())
+            });
+            let synced = (syncs.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .try_for_each(|sync| {
+                    sync.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+            written.and(synced)
         })
     };
     if let Err(e) = build() {

@@ -7,9 +7,11 @@
 //!             then s's tariff and NTB changes, in file order (set | add | scale | ban)
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::item::{Item, ItemKind};
@@ -34,6 +36,18 @@ pub(crate) fn compile(
     scenarios: &[Scenario],
     data: &Dataset,
     treatment: DomesticTreatment,
+) -> Result<Vec<CompiledScenario>> {
+    compile_keeping(source, scenarios, data, treatment, KEEP_POLICY_CELLS)
+}
+
+/// [`compile`], keeping checked policies for the runs up to `keep_cells`
+/// rate cells (and always one).
+fn compile_keeping(
+    source: &str,
+    scenarios: &[Scenario],
+    data: &Dataset,
+    treatment: DomesticTreatment,
+    keep_cells: usize,
 ) -> Result<Vec<CompiledScenario>> {
     let mut names = HashMap::new();
     for (k, s) in scenarios.iter().enumerate() {
@@ -68,6 +82,24 @@ pub(crate) fn compile(
         children[p] += 1;
     }
     let mut built: Vec<Option<Built>> = vec![None; scenarios.len()];
+    // a checked policy no child needs any more is the one the scenario's
+    // run solves with: it is kept for the run, in build order, while the
+    // kept ones stay small beside the data (at least one is always kept), and
+    // dropped past that, to be built again when the scenario runs
+    let policy_cells = data.sectors().len() * data.n_countries() * data.n_countries();
+    let budget = policy_cells.max(keep_cells);
+    let mut kept_cells = 0usize;
+    let mut release = |b: &mut Option<Built>| {
+        if let Some(Built { checked: Ok(c), .. }) = b {
+            if c.policy.is_some() {
+                if kept_cells + policy_cells <= budget {
+                    kept_cells += policy_cells;
+                } else {
+                    c.policy = None;
+                }
+            }
+        }
+    };
     for k in 0..scenarios.len() {
         let mut path = vec![k];
         while let Some(&Ok(Some(p))) = parents.get(path[path.len() - 1]) {
@@ -89,16 +121,12 @@ pub(crate) fn compile(
             if let Some(p) = parent {
                 children[p] -= 1;
                 if children[p] == 0 {
-                    if let Some(Built { checked: Ok(c), .. }) = &mut built[p] {
-                        c.policy = None;
-                    }
+                    release(&mut built[p]);
                 }
             }
             built[b] = Some(done);
             if children[b] == 0 {
-                if let Some(Built { checked: Ok(c), .. }) = &mut built[b] {
-                    c.policy = None;
-                }
+                release(&mut built[b]);
             }
         }
     }
@@ -112,6 +140,14 @@ pub(crate) fn compile(
     }
     Ok(out)
 }
+
+/// Fewest changes of a scenario resolved as one piece of parallel work.
+const PARALLEL_CHANGES: usize = 64;
+
+/// How many rate cells of checked policies compilation keeps for the runs
+/// (each policy holds `sectors x countries^2` of them, in two matrices and a
+/// ban mask: about 17 bytes a cell), beyond the one policy always kept.
+const KEEP_POLICY_CELLS: usize = 1 << 20;
 
 /// A scenario's items after its `extends` chain, and whether they pass the
 /// checks applied in order.
@@ -340,6 +376,7 @@ fn own_items(
     let base = format!("scenario[{k}] (`{}`)", s.name);
     let mut items = Vec::new();
     let mut union_names = HashMap::new();
+    let codes = CodeIndex::new(data, s.changes.len());
     for (u, un) in s.unions.iter().enumerate() {
         let ukey = format!("{base}.union[{u}]");
         if union_names.insert(un.name.clone(), u).is_some() {
@@ -357,15 +394,23 @@ fn own_items(
             }
         }
     }
+    // the changes resolve independently of each other, on every thread when
+    // they are many; their errors are still met in file order below
+    let changes: Vec<Result<Item>> = (s.changes.par_iter().enumerate())
+        .with_min_len(PARALLEL_CHANGES)
+        .map(|(c, ch)| {
+            let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
+            compile_change(src, &ckey, &s.name, c, ch, data, &codes, treatment)
+        })
+        .collect();
     let mut quota_entries = s.quotas.iter().enumerate().peekable();
-    for (c, ch) in s.changes.iter().enumerate() {
+    for (c, change) in changes.into_iter().enumerate() {
         while let Some((q, qc)) = quota_entries.next_if(|(_, qc)| qc.after_changes <= c) {
             let qkey = format!("{base}.quota[{q}]");
             let (label, quota) = quota::compile_quota(src, &qkey, &s.name, q, qc, data)?;
             items.push(Item::quota(&qkey, label, quota));
         }
-        let ckey = format!("{base}.{}[{c}]", ch.instrument.name());
-        items.push(compile_change(src, &ckey, &s.name, c, ch, data, treatment)?);
+        items.push(change?);
     }
     for (q, qc) in quota_entries {
         let qkey = format!("{base}.quota[{q}]");
@@ -373,6 +418,41 @@ fn own_items(
         items.push(Item::quota(&qkey, label, quota));
     }
     Ok(items)
+}
+
+/// Looks up the data's country and sector codes: through hash maps built
+/// once when a scenario has many changes, else by the dataset's own search.
+struct CodeIndex<'a> {
+    data: &'a Dataset,
+    maps: Option<[HashMap<&'a str, usize>; 2]>,
+}
+
+impl<'a> CodeIndex<'a> {
+    fn new(data: &'a Dataset, lookups: usize) -> Self {
+        let map =
+            |codes: Vec<&'a str>| codes.into_iter().enumerate().map(|(k, c)| (c, k)).collect();
+        let maps = (lookups >= PARALLEL_CHANGES).then(|| {
+            [
+                map(data.countries().iter().map(|c| c.code.as_str()).collect()),
+                map(data.sectors().iter().map(|s| s.code.as_str()).collect()),
+            ]
+        });
+        CodeIndex { data, maps }
+    }
+
+    fn country(&self, code: &str) -> Option<usize> {
+        match &self.maps {
+            Some([countries, _]) => countries.get(code).copied(),
+            None => self.data.country_id(code).map(|c| c.0),
+        }
+    }
+
+    fn sector(&self, code: &str) -> Option<usize> {
+        match &self.maps {
+            Some([_, sectors]) => sectors.get(code).copied(),
+            None => self.data.sector_id(code).map(|s| s.0),
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -383,17 +463,30 @@ fn compile_change(
     index: usize,
     ch: &PolicyChange,
     data: &Dataset,
+    codes: &CodeIndex,
     treatment: DomesticTreatment,
 ) -> Result<Item> {
     let n = data.n_countries();
-    let sectors = sector_sel(src, &format!("{ckey}.sector"), data, &ch.sector.to_string())?;
+    // the keys of an error are spelled out only when there is one
+    let known = match &ch.sector {
+        Selector::Code(c) => codes.sector(c),
+        Selector::All => None,
+    };
+    let sectors = match known {
+        Some(s) => vec![s],
+        None => sector_sel(src, &format!("{ckey}.sector"), data, &ch.sector.to_string())?,
+    };
+    let country_at = |field: &str, code: &str| match codes.country(code) {
+        Some(id) => Ok(id),
+        None => country(src, &format!("{ckey}.{field}"), data, code),
+    };
     let importers: Vec<usize> = match &ch.importer {
         Selector::All => (0..n).collect(),
-        Selector::Code(c) => vec![country(src, &format!("{ckey}.importer"), data, c)?],
+        Selector::Code(c) => vec![country_at("importer", c)?],
     };
     let exporter = match &ch.exporter {
         Selector::All => None,
-        Selector::Code(c) => Some(country(src, &format!("{ckey}.exporter"), data, c)?),
+        Selector::Code(c) => Some(country_at("exporter", c)?),
     };
     match ch.action {
         Action::Set(v) | Action::Add(v) | Action::Scale(v) => {
@@ -483,6 +576,9 @@ pub(crate) struct CompiledScenario {
     pub(super) items: Vec<Arc<Item>>,
     pub(super) item_component: Vec<usize>,
     pub(super) base: Arc<PolicyState>,
+    /// The policy with every component, when compilation kept the one it
+    /// checked (else [`CompiledScenario::policy`] builds it again).
+    pub(super) checked: Option<PolicyState>,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%
@@ -577,12 +673,28 @@ impl CompiledScenario {
             item_component,
             base: Arc::clone(base),
             warnings: checked.warnings,
+            checked: checked.policy,
         })
     }
 
     /// The counterfactual policy with every component.
     pub fn policy(&self) -> PolicyState {
-        self.policy_subset(&vec![true; self.components.len()])
+        self.full_policy().into_owned()
+    }
+
+    /// The counterfactual policy with every component, borrowed when
+    /// compilation kept it.
+    pub fn full_policy(&self) -> Cow<'_, PolicyState> {
+        match &self.checked {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(self.policy_subset(&vec![true; self.components.len()])),
+        }
+    }
+
+    /// Lets go of the policy compilation kept: [`CompiledScenario::policy`]
+    /// builds it again when asked.
+    pub fn drop_kept_policy(&mut self) {
+        self.checked = None;
     }
 
     /// The policy with only the components flagged in `include` (by index into
@@ -681,16 +793,23 @@ mod tests {
                 cs.name.clone(),
                 cs.components.clone(),
                 cs.unions.clone(),
-                cs.policy(),
+                // built from the items, not the policy the check kept
+                cs.policy_subset(&vec![true; cs.components.len()]),
                 cs.warnings.clone(),
             ));
         }
         Ok(out)
     }
 
+    /// Compiled as the plain way compiles, whether every checked policy is
+    /// kept for the runs or only one (the others built again).
     fn same(scenarios: Vec<Scenario>, data: &Dataset) {
-        for t in [DomesticTreatment::Nested, DomesticTreatment::AsImportSource] {
-            let new = compile("f", &scenarios, data, t).map(|v| {
+        let treatments = [DomesticTreatment::Nested, DomesticTreatment::AsImportSource];
+        for (t, keep) in treatments
+            .into_iter()
+            .flat_map(|t| [(t, KEEP_POLICY_CELLS), (t, 0)])
+        {
+            let new = compile_keeping("f", &scenarios, data, t, keep).map(|v| {
                 v.iter()
                     .map(|cs| {
                         (
@@ -821,6 +940,72 @@ mod tests {
             &data,
         );
         same(vec![Scenario::new("a")], &data);
+    }
+
+    #[test]
+    fn many_changes_resolve_as_few_do_and_the_first_error_is_reported() {
+        let data = eaeu();
+        let countries: Vec<String> = data.countries().iter().map(|c| c.code.clone()).collect();
+        let sectors: Vec<String> = data.sectors().iter().map(|s| s.code.clone()).collect();
+        let n = countries.len();
+        let changes: Vec<PolicyChange> = (0..2 * PARALLEL_CHANGES)
+            .map(|k| {
+                let sector = if k % 5 == 0 {
+                    "*"
+                } else {
+                    &sectors[k % sectors.len()]
+                };
+                let i = k % n;
+                let j = (i + 1 + (k / n) % (n - 1)) % n;
+                let action = Action::Add(0.001 * (k + 1) as f64);
+                tariff(&countries[j], &countries[i], sector, action)
+            })
+            .collect();
+        let half = PARALLEL_CHANGES;
+        let mut whole = Scenario::new("whole");
+        let mut first = Scenario::new("first");
+        let mut second = Scenario::new("second").extending("first");
+        for (k, ch) in changes.iter().enumerate() {
+            whole = whole.with_change(ch.clone());
+            if k < half {
+                first = first.with_change(ch.clone());
+            } else {
+                second = second.with_change(ch.clone());
+            }
+        }
+        let t = DomesticTreatment::Nested;
+        let compiled = compile("f", &[whole.clone(), first, second], &data, t).unwrap();
+        assert_eq!(compiled[0].items.len(), 2 * half);
+        assert_eq!(compiled[0].policy(), compiled[2].policy());
+        assert_ne!(compiled[0].policy(), compiled[1].policy());
+        // two bad entries: the first in file order is the one reported
+        let mut bad = whole.clone();
+        bad.changes[half + 3].sector = Selector::Code("NOPE".into());
+        bad.changes[half + 9].importer = Selector::Code("XXX".into());
+        let e = compile("f", &[bad], &data, t).unwrap_err().to_string();
+        assert!(e.contains(&format!("tariff[{}].sector", half + 3)), "{e}");
+        assert!(e.contains("NOPE"), "{e}");
+    }
+
+    #[test]
+    fn checked_policies_are_kept_within_the_budget_and_one_always() {
+        let scenarios: Vec<Scenario> = (0..4)
+            .map(|k| {
+                let rate = Action::Set(0.01 * f64::from(k));
+                Scenario::new(&format!("s{k}")).with_change(tariff("KAZ", "CHN", "AGF", rate))
+            })
+            .collect();
+        let data = eaeu();
+        let t = DomesticTreatment::Nested;
+        let kept = |keep: usize| {
+            let compiled = compile_keeping("f", &scenarios, &data, t, keep).unwrap();
+            let kept: Vec<bool> = compiled.iter().map(|cs| cs.checked.is_some()).collect();
+            kept
+        };
+        let cells = data.sectors().len() * data.n_countries() * data.n_countries();
+        assert_eq!(kept(0), [true, false, false, false]);
+        assert_eq!(kept(3 * cells), [true, true, true, false]);
+        assert_eq!(kept(KEEP_POLICY_CELLS), [true; 4]);
     }
 
     #[test]

@@ -55,6 +55,28 @@ pub(crate) fn dataset(data: Option<&Path>, dataset: Option<&str>) -> Result<Data
     }
 }
 
+/// The scenario file at `scenario` and the dataset it runs on, as
+/// [`dataset_for`] and [`dataset`] choose it. A data folder does not depend
+/// on the file, so the two are read at the same time; the file's errors
+/// come first, as when they are read in turn.
+pub(crate) fn scenarios_and_dataset(
+    scenario: &Path,
+    data: Option<&Path>,
+    embedded: Option<&str>,
+) -> Result<(ScenarioSet, Dataset), Error> {
+    if let Some(dir) = data {
+        let (set, data) = rayon::join(
+            || ScenarioSet::from_toml_file(scenario),
+            || Dataset::from_dir(dir),
+        );
+        return Ok((set?, data?));
+    }
+    let set = ScenarioSet::from_toml_file(scenario)?;
+    let name = dataset_for(&set, None, embedded)?;
+    let data = dataset(None, name.as_deref())?;
+    Ok((set, data))
+}
+
 pub(crate) fn load(data: Option<&Path>, dataset: Option<&str>) -> Result<LoadedData, Error> {
     let (mut loaded, source) = match data {
         Some(d) => (load_data_dir(d)?, d.display().to_string()),

@@ -36,8 +36,8 @@ use customs_union::prelude::*;
 
 use args::{DataArgs, DomesticArg, McArgs, ModelArg, model_and_treatment};
 use files::{
-    data_files, dataset, dataset_for, embedded, load, printable, refuse_csv_name, refuse_overwrite,
-    write_file,
+    data_files, embedded, load, printable, refuse_csv_name, refuse_overwrite,
+    scenarios_and_dataset, write_file,
 };
 use mc::{mc_command, merge_command};
 
@@ -144,9 +144,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             inputs.extend(data_files(data.as_deref()));
             let outputs: Vec<PathBuf> = out.iter().chain(csv.iter()).cloned().collect();
             refuse_overwrite(&outputs, &inputs)?;
-            let set = ScenarioSet::from_toml_file(&scenario)?;
-            let dataset = dataset_for(&set, data.as_deref(), dataset.as_deref())?;
-            let data = self::dataset(data.as_deref(), dataset.as_deref())?;
+            let (set, data) =
+                scenarios_and_dataset(&scenario, data.as_deref(), dataset.as_deref())?;
             let (model, treatment) = model_and_treatment(model, domestic);
             let mut sim = Simulation::new(&data).model(model).decompose(decompose);
             if let Some(t) = treatment {
@@ -181,6 +180,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                     let _ = writeln!(stdout, "CSV files written to {}", dir.display());
                 }
             }
+            // the process ends here: the system takes back the results and
+            // the data whole, faster than they are freed piece by piece
+            std::mem::forget(results);
+            std::mem::forget(data);
             Ok(())
         }
         Command::Mc(args) => mc_command(args),
