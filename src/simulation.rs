@@ -353,12 +353,7 @@ impl<'a> Simulation<'a> {
                 "missing: a Monte Carlo study needs a [montecarlo] table with [[montecarlo.vary]] entries",
             ));
         };
-        let (treatment, mut compiled) = self.compile(set)?;
-        // the study keeps its scenarios for its whole length: not the
-        // policies compilation kept for a plain run
-        for cs in &mut compiled {
-            cs.drop_kept_policy();
-        }
+        let (treatment, compiled) = self.compile(set)?;
         Ok(MonteCarlo::new(
             self.data,
             &set.source,

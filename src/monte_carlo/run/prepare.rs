@@ -127,7 +127,8 @@ impl MonteCarlo {
         let mut prepared = Vec::with_capacity(scenarios.len());
         let mut layouts = Vec::with_capacity(scenarios.len());
         for cs in scenarios {
-            let policy = cs.policy();
+            // the policy compilation kept, when it kept one
+            let policy = cs.full_policy();
             let mut markets = Vec::with_capacity(ns);
             for (s, market) in data.markets().iter().enumerate() {
                 if market.is_empty() {
@@ -178,7 +179,17 @@ impl MonteCarlo {
             rebuild: (!space_elasticities_only).then(|| Rebuild {
                 source: source.to_string(),
                 definitions: definitions.to_vec(),
-                compiled: scenarios.to_vec(),
+                // kept for the whole study: without the policies that
+                // compilation kept for a plain run (rebuilt draws scale them
+                // from the items)
+                compiled: scenarios
+                    .iter()
+                    .map(|cs| {
+                        let mut cs = cs.clone();
+                        cs.drop_kept_policy();
+                        cs
+                    })
+                    .collect(),
             }),
             data: data.clone(),
             tracked,
