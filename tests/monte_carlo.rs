@@ -2095,27 +2095,28 @@ fn the_summary_table_lists_the_tracked_outputs() {
             .lines()
             .find(|l| l.trim_start().starts_with(label))
             .unwrap_or_else(|| panic!("{label} in {block}\n{table}"));
-        line.split_whitespace().map(str::to_string).collect()
+        // the cells after the label: mean, median, band, P(gain)
+        line.trim_start()[label.len()..]
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
     };
+    let amount = customs_union::report::format::amount;
     let last = &mc.scenarios[1];
     let flow = Tracked::flow("MAN", "OUT", "PAR");
     let volume = last.metric(&flow, "counterfactual").unwrap();
-    let cells = row("scenario customs-union", "MAN OUT->PAR volume");
-    assert_eq!(
-        cells[3],
-        customs_union::report::format::amount(volume.mean.unwrap())
-    );
+    let cells = row("scenario customs-union", "MAN/OUT->PAR volume");
+    assert_eq!(cells[0], amount(volume.mean.unwrap()));
+    assert_eq!(cells[1], amount(volume.p50.unwrap()));
     assert_eq!(cells.last().unwrap(), "-", "a level has no P(gain)");
     let welfare = last
         .metric(&Tracked::sector_row("AGR", "HOM"), "welfare")
         .unwrap();
-    let cells = row("scenario customs-union", "HOM in AGR");
-    assert_eq!(
-        cells[3],
-        customs_union::report::format::amount(welfare.mean.unwrap())
-    );
+    let cells = row("scenario customs-union", "AGR/HOM");
+    assert_eq!(cells[0], amount(welfare.mean.unwrap()));
+    assert_eq!(cells[1], amount(welfare.p50.unwrap()));
     // in a difference the flow's change has a P(> 0)
-    let cells = row("minus fta", "MAN OUT->PAR volume");
+    let cells = row("minus fta", "MAN/OUT->PAR volume");
     assert!(cells.last().unwrap().ends_with('%'), "{cells:?}");
     // without tracked outputs the table has no such rows
     let plain =

@@ -384,8 +384,8 @@ fn monte_carlo_report_shows_the_tracked_outputs() {
     let (v, html) = mc_report_of(dir.path(), &file);
     assert_well_formed(&html);
     assert!(html.contains("<h2 id=\"tracked\">Tracked outputs</h2>"));
-    assert!(html.contains(">HOM in AGR</th>"));
-    assert!(html.contains(">MAN: OUT to PAR</th>"));
+    assert!(html.contains(">AGR/HOM</th>"));
+    assert!(html.contains(">MAN/OUT-&gt;PAR</th>"));
     // every tracked figure's band is in the report, the flow's as a volume
     for s in v["scenarios"].as_array().expect("scenarios") {
         let t = s["tracked"].as_array().expect("tracked outputs");

@@ -183,21 +183,16 @@ fn welfare_rows<'a>(
     }
 }
 
-/// The table rows of tracked outputs: a sector row's welfare, labelled
-/// "HOM in AGR"; a flow's volume after the policy, "MAN OUT->PAR volume".
+/// The table rows of tracked outputs, labelled as in the CSV files: a
+/// sector row's welfare ("MACH/KAZ"); a flow's volume after the policy
+/// ("MACH/CHN->KAZ volume").
 fn tracked_rows(tracked: &[TrackedSummary]) -> Vec<(String, &Metrics, &'static str)> {
     tracked
         .iter()
         .map(|t| match &t.output {
-            Tracked::SectorRow { sector, country } => {
-                (format!("{country} in {sector}"), &t.metrics, "welfare")
-            }
-            Tracked::Flow {
-                sector,
-                exporter,
-                importer,
-            } => (
-                format!("{sector} {exporter}->{importer} volume"),
+            Tracked::SectorRow { .. } => (t.output.label(), &t.metrics, "welfare"),
+            Tracked::Flow { .. } => (
+                format!("{} volume", t.output.label()),
                 &t.metrics,
                 FLOW_FIELD,
             ),
@@ -246,7 +241,7 @@ pub fn mc_table(summary: &McSummary) -> String {
     if any_tracked {
         let _ = writeln!(
             s,
-            "(tracked: a country's welfare in one sector; a flow's volume after the policy, a level)"
+            "(tracked: SECTOR/COUNTRY is a country's welfare in one sector; SECTOR/EXPORTER->IMPORTER volume is a flow's volume after the policy, a level)"
         );
     }
     let mut block = |title: &str,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::monte_carlo::Metric;
+use crate::monte_carlo::{Metric, Tracked};
 
 /// Named values of a JSON object, read by name: numbers, text and nested
 /// objects (a result's `meta`, `solver`, a union's Article XXIV averages, a
@@ -213,30 +213,14 @@ pub(crate) struct McScenario {
     pub tracked: Vec<McTracked>,
 }
 
-/// A tracked output of an `mc` document: a country's row in one sector
-/// (`country`), or one flow's counterfactual volume (`exporter`, `importer`).
+/// A tracked output of an `mc` document: what is tracked (a country's row
+/// in one sector, or one flow) and its metrics.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct McTracked {
-    pub sector: String,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub exporter: Option<String>,
-    #[serde(default)]
-    pub importer: Option<String>,
+    #[serde(flatten)]
+    pub output: Tracked,
     #[serde(default)]
     pub metrics: BTreeMap<String, Metric>,
-}
-
-impl McTracked {
-    /// "HOM in AGR", or "MAN: OUT to PAR".
-    pub fn label(&self) -> String {
-        match (&self.country, &self.exporter, &self.importer) {
-            (Some(c), _, _) => format!("{c} in {}", self.sector),
-            (None, Some(e), Some(i)) => format!("{}: {e} to {i}", self.sector),
-            _ => self.sector.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

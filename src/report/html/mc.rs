@@ -4,9 +4,10 @@ use super::doc::{McDoc, McEntity, McScenario, McTracked};
 use super::page::{Cell, Page, Table};
 use super::{Intro, ReportOptions, field_label, titled};
 use crate::error::Result;
-use crate::monte_carlo::Metric;
+use crate::monte_carlo::{FLOW_FIELD, Metric, Tracked};
 use crate::report::chart::{CategoryChart, Series};
 use crate::report::format;
+use std::collections::BTreeMap;
 
 /// Fields shown first, in this order; others follow alphabetically.
 const FIELD_ORDER: [&str; 15] = [
@@ -324,15 +325,15 @@ fn is_level(field: &str) -> bool {
     field.ends_with("_baseline") || field.ends_with("_counterfactual") || field.ends_with("_value")
 }
 
-fn ordered_fields(e: &McEntity) -> Vec<String> {
+fn ordered_fields(metrics: &BTreeMap<String, Metric>) -> Vec<String> {
     let mut out: Vec<String> = FIELD_ORDER
         .iter()
-        .filter(|f| e.metrics.contains_key(**f))
+        .filter(|f| metrics.contains_key(**f))
         .map(|f| f.to_string())
         .collect();
     // levels (baseline, counterfactual) are left out: the tables are of changes
     out.retain(|k| !is_level(k));
-    for k in e.metrics.keys() {
+    for k in metrics.keys() {
         if !out.contains(k) && !is_level(k) {
             out.push(k.clone());
         }
@@ -349,7 +350,7 @@ fn fields_table(e: &McEntity) -> Table {
         ("90% band", true),
         ("P(> 0)", true),
     ]);
-    for f in ordered_fields(e) {
+    for f in ordered_fields(&e.metrics) {
         let m = &e.metrics[&f];
         t.plain(vec![
             Cell::text(field_label(&f)),
@@ -432,7 +433,7 @@ fn tracked(page: &mut Page, cx: &Ctx) {
     }
     page.h2("tracked", "Tracked outputs");
     page.small(&format!(
-        "The outputs the scenario file tracks: a country's figures in one sector (changes from {}), or one flow's volume after the policy (a level, at baseline prices). Differences are paired draw by draw, as above.",
+        "The outputs the scenario file tracks, named as in the result's CSV files: SECTOR/COUNTRY is a country's figures in one sector (changes from {}), SECTOR/EXPORTER->IMPORTER one flow's volume after the policy (a level, at baseline prices). Differences are paired draw by draw, as above.",
         cx.words.baseline
     ));
     let labelled = doc
@@ -465,39 +466,27 @@ fn tracked_table(outputs: &[McTracked], difference: bool) -> Table {
         ("P(> 0)", true),
     ]);
     for o in outputs {
-        let entity = McEntity {
-            country: o.label(),
-            members: Vec::new(),
-            metrics: o.metrics.clone(),
+        let (fields, level) = match o.output {
+            Tracked::SectorRow { .. } => (ordered_fields(&o.metrics), false),
+            Tracked::Flow { .. } => (vec![FLOW_FIELD.to_string()], !difference),
         };
-        let fields: Vec<(String, bool)> = if o.country.is_some() {
-            ordered_fields(&entity)
-                .into_iter()
-                .map(|f| (f, false))
-                .collect()
-        } else {
-            o.metrics.keys().map(|k| (k.clone(), !difference)).collect()
-        };
-        for (row, (f, level)) in fields.iter().enumerate() {
-            let m = &o.metrics[f];
-            let name = match (o.country.is_some(), f.as_str()) {
-                (false, "counterfactual") if difference => {
-                    "volume after the policy: difference".to_string()
-                }
-                (false, "counterfactual") => "volume after the policy".to_string(),
-                _ => field_label(f),
+        let label = o.output.label();
+        for (row, f) in fields.iter().enumerate() {
+            let Some(m) = o.metrics.get(f) else {
+                continue;
+            };
+            let name = match (&o.output, difference) {
+                (Tracked::Flow { .. }, false) => "volume after the policy".to_string(),
+                (Tracked::Flow { .. }, true) => "volume after the policy: difference".to_string(),
+                (Tracked::SectorRow { .. }, _) => field_label(f),
             };
             t.plain(vec![
-                Cell::text(if row == 0 {
-                    entity.country.as_str()
-                } else {
-                    ""
-                }),
+                Cell::text(if row == 0 { label.as_str() } else { "" }),
                 Cell::text(name),
                 amount(m.mean),
                 amount(m.p50),
                 band(m),
-                if *level { Cell::none() } else { share(m) },
+                if level { Cell::none() } else { share(m) },
             ]);
         }
     }
