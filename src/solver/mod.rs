@@ -11,6 +11,7 @@ mod config;
 mod continuation;
 mod evaluate;
 pub mod gsim_linear;
+pub(crate) mod lanes;
 mod lu;
 mod market_solver;
 mod newton;

@@ -14,6 +14,7 @@ use crate::monte_carlo::seed::{draw_rng, unit};
 use crate::monte_carlo::space::check_value;
 use crate::monte_carlo::spec::Param;
 use crate::monte_carlo::track::TrackedIndex;
+use crate::solver::lanes::{GROUP_SIZE, LaneWorkspace, lanes_apply, load_solution, solution_len};
 use crate::solver::{ExactSolution, PreparedMarket, SectorSolution, Workspace};
 
 /// Per-thread buffers: everything a draw writes, allocated once per thread.
@@ -24,6 +25,11 @@ pub(super) struct DrawState {
     pub(super) supply: Vec<f64>,
     pub(super) start: Vec<f64>,
     pub(super) ws: Workspace,
+    /// Lock-step solves: their buffers, which sectors of the scenario they
+    /// solved, and those sectors' solutions.
+    lanes: LaneWorkspace,
+    lane_solved: Vec<bool>,
+    lane_solutions: Vec<f64>,
     outcomes: Vec<CountryOutcome>,
     totals: Vec<CountryOutcome>,
 }
@@ -37,6 +43,9 @@ impl MonteCarlo {
             supply: self.base_supply.clone(),
             start: vec![0.0; self.n],
             ws: Workspace::new(self.n),
+            lanes: LaneWorkspace::default(),
+            lane_solved: vec![false; self.base_el.len()],
+            lane_solutions: vec![0.0; self.base_el.len() * solution_len(self.n)],
             outcomes: vec![CountryOutcome::default(); self.n],
             totals: vec![CountryOutcome::default(); self.n],
         }
@@ -150,21 +159,27 @@ impl MonteCarlo {
             });
         }
         let n = self.n;
+        let lanes = lanes_apply(&self.solver);
         for (si, sc) in self.scenarios.iter().enumerate() {
             self.open_scenario(si, st, out);
+            if lanes {
+                self.solve_lanes(sc, st);
+            }
             for (s, pm) in sc.markets.iter().enumerate() {
                 let Some(pm) = pm else { continue };
-                let supply = &st.supply[s * n..(s + 1) * n];
-                let el = st.el[s];
-                match &sc.predictors[s] {
-                    Some(p) if self.solver.warm_start => p.predict(&el, supply, &mut st.start),
-                    _ => st.start.copy_from_slice(&sc.central[s]),
-                }
-                st.ws.set_start(&st.start);
-                if let Err(e) =
-                    pm.solve_in(&el, supply, &self.solver, &mut st.ws, &self.sector_codes[s])
-                {
-                    return Err(fail(st, Some(&sc.name), e.to_string(), e));
+                if lanes && st.lane_solved[s] {
+                    let len = solution_len(n);
+                    load_solution(&st.lane_solutions[s * len..(s + 1) * len], n, &mut st.ws);
+                } else {
+                    let supply = &st.supply[s * n..(s + 1) * n];
+                    let el = st.el[s];
+                    self.start(sc, s, &el, supply, &mut st.start);
+                    st.ws.set_start(&st.start);
+                    if let Err(e) =
+                        pm.solve_in(&el, supply, &self.solver, &mut st.ws, &self.sector_codes[s])
+                    {
+                        return Err(fail(st, Some(&sc.name), e.to_string(), e));
+                    }
                 }
                 self.close_sector(si, s, sc, pm, st, out);
             }
@@ -174,6 +189,57 @@ impl MonteCarlo {
             }
         }
         Ok(())
+    }
+
+    /// The start of sector `s`'s solve: the predicted solution for the
+    /// draw's parameters, else the central one.
+    fn start(
+        &self,
+        sc: &PreparedScenario,
+        s: usize,
+        el: &Elasticities,
+        supply: &[f64],
+        start: &mut [f64],
+    ) {
+        match &sc.predictors[s] {
+            Some(p) if self.solver.warm_start => p.predict(el, supply, start),
+            _ => start.copy_from_slice(&sc.central[s]),
+        }
+    }
+
+    /// Solves scenario `sc`'s lane groups for the draw in `st`: each sector
+    /// a group solves is marked in `st.lane_solved` with its solution in
+    /// `st.lane_solutions`; the others are left to the one-market solver
+    /// (which also reports any error, in sector order).
+    fn solve_lanes(&self, sc: &PreparedScenario, st: &mut DrawState) {
+        let n = self.n;
+        let len = solution_len(n);
+        st.lane_solved.fill(false);
+        for g in &sc.lane_groups {
+            st.lanes.resize(g.n());
+            let sectors = g.sectors();
+            for l in 0..GROUP_SIZE {
+                // lanes past the group's sectors repeat its first one, unsolved
+                let s = sectors[if l < sectors.len() { l } else { 0 }];
+                let Some(pm) = &sc.markets[s] else { continue };
+                let supply = &st.supply[s * n..(s + 1) * n];
+                let el = st.el[s];
+                self.start(sc, s, &el, supply, &mut st.start);
+                if !self.solver.warm_start {
+                    st.start.fill(0.0);
+                }
+                let solve = l < sectors.len() && pm.check(&el, supply, "").is_ok();
+                st.lanes.set_lane(l, &el, supply, &st.start, solve);
+            }
+            let converged = g.solve(&self.solver, &mut st.lanes);
+            for (l, &s) in sectors.iter().enumerate() {
+                if converged.lane(l) {
+                    st.lanes
+                        .copy_lane(l, &mut st.lane_solutions[s * len..(s + 1) * len]);
+                    st.lane_solved[s] = true;
+                }
+            }
+        }
     }
 
     /// Clears scenario `si`'s totals and tracked outputs (a tracked output of

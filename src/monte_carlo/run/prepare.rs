@@ -16,6 +16,7 @@ use crate::monte_carlo::spec::{MonteCarloSpec, Param, check_draws};
 use crate::monte_carlo::track::resolve_tracked;
 use crate::policy::RevenuePool;
 use crate::scenario::{CompiledScenario, Scenario};
+use crate::solver::lanes::{LaneGroup, lane_groups};
 use crate::solver::{ModelVariant, Predictor, PreparedMarket, SolverConfig};
 
 /// One scenario's markets, ready for any draw.
@@ -31,6 +32,9 @@ pub(crate) struct PreparedScenario {
     pub(super) union_of: Vec<Option<usize>>,
     /// Member indices of each union.
     pub(super) unions: Vec<Vec<usize>>,
+    /// The markets solved in lock-step, a group of sectors at a time (empty
+    /// when draws rebuild their markets).
+    pub(super) lane_groups: Vec<LaneGroup>,
 }
 
 /// Refuses a model variant the Monte Carlo cannot run (never a silent switch
@@ -159,6 +163,7 @@ impl MonteCarlo {
                 pools: policy.pools.clone(),
                 union_of: cs.union_of(n),
                 unions: cs.unions.iter().map(|u| u.members.clone()).collect(),
+                lane_groups: Vec::new(),
             });
         }
         let space_elasticities_only = space.elasticities_only();
@@ -201,6 +206,11 @@ impl MonteCarlo {
             layout: Layout::new(fields, codes, layouts).with_tracked(spec.track().to_vec()),
         };
         mc.solve_central();
+        if mc.rebuild.is_none() {
+            for sc in &mut mc.scenarios {
+                sc.lane_groups = lane_groups(&sc.markets);
+            }
+        }
         Ok(mc)
     }
 
