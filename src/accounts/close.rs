@@ -24,58 +24,86 @@ pub fn country_outcomes<S: SectorSolution>(
     union_of: &[Option<usize>],
     out: &mut [CountryOutcome],
 ) {
+    country_accounts(sol, pools, union_of, out);
+    for (j, o) in out.iter_mut().enumerate().take(sol.terms().n) {
+        o.consumer_price_index = sol.consumer_price_index(j);
+    }
+}
+
+/// [`country_outcomes`] but for the consumer price index, left at 0: every
+/// additive field and the producer price. Monte Carlo draws, which report
+/// no price level, close their sectors with it.
+///
+/// Flows are read once each, origin by origin; every destination's sums
+/// still add their terms in origin order, so they carry the same bits as a
+/// destination-by-destination pass.
+pub(crate) fn country_accounts<S: SectorSolution>(
+    sol: &S,
+    pools: &[RevenuePool],
+    union_of: &[Option<usize>],
+    out: &mut [CountryOutcome],
+) {
     let terms = sol.terms();
     let n = terms.n;
     let taxed_diagonal = terms.diagonal_is_import;
-    for (i, o) in out.iter_mut().enumerate().take(n) {
-        o.producer_price = sol.producer_price(i);
-    }
-    for j in 0..n {
-        let mut o = CountryOutcome {
-            producer_price: out[j].producer_price,
-            consumer_price_index: sol.consumer_price_index(j),
+    let out = &mut out[..n];
+    let union_of = &union_of[..n];
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = CountryOutcome {
+            producer_price: sol.producer_price(j),
             consumer_surplus: sol.consumer_surplus(j),
             producer_surplus: sol.producer_surplus(j),
             ..CountryOutcome::default()
         };
-        let (mut tr0, mut tr1) = (0.0, 0.0);
-        let (mut dmp, mut dmo, mut dmp_v, mut dmo_v) = (0.0, 0.0, 0.0, 0.0);
-        for i in 0..n {
-            let pi = out[i].producer_price;
-            let k = i * n + j;
-            let (x0, x) = (terms.baseline_flows[k], sol.flow(i, j));
-            if i != j || taxed_diagonal {
-                tr0 += terms.baseline_tariffs[k] * x0;
-                tr1 += terms.tariffs[k] * pi * x;
-            }
+    }
+    let rows = terms.baseline_flows[..n * n]
+        .chunks_exact(n)
+        .zip(terms.baseline_tariffs[..n * n].chunks_exact(n))
+        .zip(terms.tariffs[..n * n].chunks_exact(n));
+    for (i, ((x0_row, t0_row), t1_row)) in rows.enumerate() {
+        let (pi, union_i) = (out[i].producer_price, union_of[i]);
+        let cells = x0_row.iter().zip(t0_row).zip(t1_row).zip(union_of);
+        for (j, (o, (((&x0, &t0), &t1), &union_j))) in out.iter_mut().zip(cells).enumerate() {
+            let x = sol.flow(i, j);
             if i == j {
+                if taxed_diagonal {
+                    o.tariff_revenue_baseline += t0 * x0;
+                    o.tariff_revenue_counterfactual += t1 * pi * x;
+                }
                 continue;
             }
+            o.tariff_revenue_baseline += t0 * x0;
+            o.tariff_revenue_counterfactual += t1 * pi * x;
             o.imports_baseline += x0;
             o.imports_counterfactual += x;
             o.imports_counterfactual_value += pi * x;
-            if let Some(u) = union_of[j] {
+            // dMp and dMo gather in the trade-effect fields until split below
+            if union_j.is_some() {
                 let (d, dv) = (x - x0, pi * x - x0);
-                if union_of[i] == Some(u) {
-                    dmp += d;
-                    dmp_v += dv;
+                if union_i == union_j {
+                    o.imports_from_partners_change += d;
+                    o.imports_from_partners_change_value += dv;
                 } else {
-                    dmo += d;
-                    dmo_v += dv;
+                    o.imports_from_outside_change += d;
+                    o.imports_from_outside_change_value += dv;
                 }
             }
         }
-        o.tariff_revenue_baseline = tr0;
-        o.tariff_revenue_counterfactual = tr1;
-        if union_of[j].is_some() {
-            o.set_trade_effects(dmp, dmo, dmp_v, dmo_v);
+    }
+    for (o, union_j) in out.iter_mut().zip(union_of) {
+        if union_j.is_some() {
+            o.set_trade_effects(
+                o.imports_from_partners_change,
+                o.imports_from_outside_change,
+                o.imports_from_partners_change_value,
+                o.imports_from_outside_change_value,
+            );
         }
-        out[j] = o;
     }
     if let Some(r) = terms.restrictions {
-        super::quota::restriction_accounts(sol, r, &mut out[..n]);
+        super::quota::restriction_accounts(sol, r, out);
     }
-    pool_and_close(pools, &mut out[..n]);
+    pool_and_close(pools, out);
 }
 
 /// Pays pooled (collected) revenue out, then sets each country's revenue
