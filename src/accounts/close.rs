@@ -24,21 +24,28 @@ pub fn country_outcomes<S: SectorSolution>(
     union_of: &[Option<usize>],
     out: &mut [CountryOutcome],
 ) {
-    country_accounts(sol, pools, union_of, out);
-    for (j, o) in out.iter_mut().enumerate().take(sol.terms().n) {
+    let n = sol.terms().n;
+    let mut flows = Vec::with_capacity(n * n);
+    for i in 0..n {
+        flows.extend((0..n).map(|j| sol.flow(i, j)));
+    }
+    country_accounts(sol, &flows, pools, union_of, out);
+    for (j, o) in out.iter_mut().enumerate().take(n) {
         o.consumer_price_index = sol.consumer_price_index(j);
     }
 }
 
 /// [`country_outcomes`] but for the consumer price index, left at 0: every
-/// additive field and the producer price. Monte Carlo draws, which report
-/// no price level, close their sectors with it.
+/// additive field and the producer price. `flows` holds `sol`'s flows,
+/// row-major (`[origin * n + destination]`). Monte Carlo draws, which
+/// report no price level, close their sectors with it.
 ///
 /// Flows are read once each, origin by origin; every destination's sums
 /// still add their terms in origin order, so they carry the same bits as a
 /// destination-by-destination pass.
 pub(crate) fn country_accounts<S: SectorSolution>(
     sol: &S,
+    flows: &[f64],
     pools: &[RevenuePool],
     union_of: &[Option<usize>],
     out: &mut [CountryOutcome],
@@ -59,12 +66,12 @@ pub(crate) fn country_accounts<S: SectorSolution>(
     let rows = terms.baseline_flows[..n * n]
         .chunks_exact(n)
         .zip(terms.baseline_tariffs[..n * n].chunks_exact(n))
-        .zip(terms.tariffs[..n * n].chunks_exact(n));
-    for (i, ((x0_row, t0_row), t1_row)) in rows.enumerate() {
+        .zip(terms.tariffs[..n * n].chunks_exact(n))
+        .zip(flows[..n * n].chunks_exact(n));
+    for (i, (((x0_row, t0_row), t1_row), x_row)) in rows.enumerate() {
         let (pi, union_i) = (out[i].producer_price, union_of[i]);
-        let cells = x0_row.iter().zip(t0_row).zip(t1_row).zip(union_of);
-        for (j, (o, (((&x0, &t0), &t1), &union_j))) in out.iter_mut().zip(cells).enumerate() {
-            let x = sol.flow(i, j);
+        let cells = x0_row.iter().zip(t0_row).zip(t1_row).zip(x_row).zip(union_of);
+        for (j, (o, ((((&x0, &t0), &t1), &x), &union_j))) in out.iter_mut().zip(cells).enumerate() {
             if i == j {
                 if taxed_diagonal {
                     o.tariff_revenue_baseline += t0 * x0;

@@ -201,7 +201,8 @@ impl MonteCarlo {
         let n = self.n;
         let supply = &st.supply[s * n..(s + 1) * n];
         let sol = ExactSolution::new(pm, &st.ws, st.el[s].demand, supply);
-        country_accounts(&sol, &sc.pools, &sc.union_of, &mut st.outcomes);
+        let (flows, pools, union_of) = (st.ws.flows(), &sc.pools, &sc.union_of);
+        country_accounts(&sol, flows, pools, union_of, &mut st.outcomes);
         for (t, o) in st.totals.iter_mut().zip(&st.outcomes) {
             o.add_to(t);
         }
