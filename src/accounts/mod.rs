@@ -15,6 +15,6 @@ mod close;
 mod outcome;
 mod quota;
 
-pub(crate) use close::{country_outcomes, pool_and_close};
+pub(crate) use close::{country_accounts, country_outcomes, pool_and_close};
 pub use outcome::{CountryOutcome, OutcomeField, trade_effects};
 pub use quota::{QuotaFigures, QuotaOutcome, QuotaRegime, quota_outcomes};

@@ -132,6 +132,13 @@ macro_rules! outcome_fields {
             pub fn accumulate(&mut self, o: &CountryOutcome) {
                 $( self.$field += o.$field; )*
             }
+
+            /// Adds the additive fields to `sums` (one per field, in
+            /// [`OutcomeField::ADDITIVE`] order).
+            pub fn add_to(&self, sums: &mut [f64; 21]) {
+                let [$( $field, )*] = sums;
+                $( *$field += self.$field; )*
+            }
         }
     };
 }
@@ -180,6 +187,21 @@ outcome_fields! {
     /// Change in export-tax revenue.
     ExportTaxRevenue => export_tax_revenue, true;
 }
+
+/// Positions in [`OutcomeField::ADDITIVE`] of its change fields, in order.
+const ADDITIVE_CHANGES: [usize; 16] = {
+    let mut at = [0; 16];
+    let (mut f, mut k) = (0, 0);
+    while f < OutcomeField::ADDITIVE.len() {
+        if OutcomeField::ADDITIVE[f].is_change() {
+            at[k] = f;
+            k += 1;
+        }
+        f += 1;
+    }
+    assert!(k == at.len(), "every change field has a place");
+    at
+};
 
 impl OutcomeField {
     /// The change fields reported by a decomposition and by stages (every
@@ -231,6 +253,17 @@ impl CountryOutcome {
         ) = (v[4], w[4]);
     }
 
+    /// The values of [`OutcomeField::changes`], in its order.
+    pub fn change_values(&self) -> [f64; 17] {
+        let additive = self.additive();
+        let mut values = [0.0; 17];
+        for (v, &f) in values.iter_mut().zip(&ADDITIVE_CHANGES) {
+            *v = additive[f];
+        }
+        values[16] = OutcomeField::ImportsChange.get(self);
+        values
+    }
+
     /// `self - o` on every additive field (price levels taken from `self`).
     pub fn minus(&self, o: &CountryOutcome) -> CountryOutcome {
         let mut r = *self;
@@ -277,6 +310,47 @@ mod tests {
         }
         assert_eq!(o.trade_diversion, 3.0);
         assert_eq!(o.trade_creation_value, 3.5);
+        let mut sums = [0.5; 21];
+        o.add_to(&mut sums);
+        for ((f, v), s) in OutcomeField::ADDITIVE.into_iter().zip(values).zip(sums) {
+            assert_eq!(s, 0.5 + v, "{}", f.name());
+        }
+    }
+
+    #[test]
+    fn change_values_follow_the_change_fields() {
+        let o = CountryOutcome {
+            producer_price: 1.5,
+            consumer_price_index: 0.5,
+            consumer_surplus: 1.0,
+            producer_surplus: 2.0,
+            tariff_revenue: 3.0,
+            welfare: 4.0,
+            tariff_revenue_baseline: 5.0,
+            tariff_revenue_counterfactual: 6.0,
+            imports_baseline: 7.0,
+            imports_counterfactual: 30.0,
+            imports_counterfactual_value: 9.0,
+            imports_from_partners_change: 10.0,
+            imports_from_outside_change: 11.0,
+            trade_creation: 12.0,
+            trade_diversion: 13.0,
+            external_trade_suppression: 14.0,
+            imports_from_partners_change_value: 15.0,
+            imports_from_outside_change_value: 16.0,
+            trade_creation_value: 17.0,
+            trade_diversion_value: 18.0,
+            external_trade_suppression_value: 19.0,
+            quota_rent: 20.0,
+            export_tax_revenue: 21.0,
+        };
+        let values = o.change_values();
+        let fields: Vec<OutcomeField> = OutcomeField::changes().collect();
+        assert_eq!(fields.len(), values.len());
+        for (f, v) in fields.into_iter().zip(values) {
+            assert_eq!(v, f.get(&o), "{}", f.name());
+        }
+        assert_eq!(values[16], 23.0);
     }
 
     #[test]

@@ -265,6 +265,13 @@ impl Layout {
         self.offsets[s]..self.offsets[s + 1]
     }
 
+    /// The fields of scenario `s`'s countries within a draw (country after
+    /// country, each as [`Layout::entity_range`] places it).
+    pub fn countries_range(&self, s: usize) -> Range<usize> {
+        let at = self.offsets[s];
+        at..at + self.countries.len() * self.fields.len()
+    }
+
     /// Entity `e`'s fields within a draw.
     pub fn entity_range(&self, s: usize, e: usize) -> Range<usize> {
         let at = self.offsets[s] + e * self.fields.len();
@@ -374,6 +381,8 @@ mod tests {
         assert_eq!(l.scenario_range(1), 9..21);
         assert_eq!(l.entity_range(1, 3), 18..21);
         assert_eq!(l.entity_name(1, 3), "HP");
+        assert_eq!(l.countries_range(1), 9..18);
+        assert_eq!(l.countries_range(1).end, l.entity_range(1, 2).end);
         assert_eq!(l.locate("cu", "HP", "c"), Some(20));
         assert_eq!(l.locate("fta", "HP", "c"), None);
         assert_eq!(l.locate("cu", "PAR", "a"), Some(12));

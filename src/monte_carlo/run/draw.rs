@@ -5,7 +5,7 @@
 //! `rebuild` module) and share the accounting below.
 
 use super::{MonteCarlo, PreparedScenario};
-use crate::accounts::{CountryOutcome, OutcomeField, country_outcomes};
+use crate::accounts::{CountryOutcome, OutcomeField, country_accounts};
 use crate::error::Error;
 use crate::model::Elasticities;
 use crate::monte_carlo::block::Failure;
@@ -30,8 +30,10 @@ pub(super) struct DrawState {
     lanes: LaneWorkspace,
     lane_solved: Vec<bool>,
     lane_solutions: Vec<f64>,
+    /// The outcomes of the sector last closed, one per country.
     outcomes: Vec<CountryOutcome>,
-    totals: Vec<CountryOutcome>,
+    /// Each country's additive fields summed over the sectors closed so far.
+    totals: Vec<[f64; OutcomeField::ADDITIVE.len()]>,
 }
 
 impl MonteCarlo {
@@ -47,7 +49,7 @@ impl MonteCarlo {
             lane_solved: vec![false; self.base_el.len()],
             lane_solutions: vec![0.0; self.base_el.len() * solution_len(self.n)],
             outcomes: vec![CountryOutcome::default(); self.n],
-            totals: vec![CountryOutcome::default(); self.n],
+            totals: vec![[0.0; OutcomeField::ADDITIVE.len()]; self.n],
         }
     }
 
@@ -245,7 +247,7 @@ impl MonteCarlo {
     /// Clears scenario `si`'s totals and tracked outputs (a tracked output of
     /// a sector without flows stays 0).
     pub(super) fn open_scenario(&self, si: usize, st: &mut DrawState, out: &mut [f64]) {
-        st.totals.fill(CountryOutcome::default());
+        st.totals.fill([0.0; OutcomeField::ADDITIVE.len()]);
         for t in 0..self.tracked.len() {
             out[self.layout.tracked_range(si, t)].fill(0.0);
         }
@@ -265,9 +267,10 @@ impl MonteCarlo {
         let n = self.n;
         let supply = &st.supply[s * n..(s + 1) * n];
         let sol = ExactSolution::new(pm, &st.ws, st.el[s].demand, supply);
-        country_outcomes(&sol, &sc.pools, &sc.union_of, &mut st.outcomes);
+        let (flows, pools, union_of) = (st.ws.flows(), &sc.pools, &sc.union_of);
+        country_accounts(&sol, flows, pools, union_of, &mut st.outcomes);
         for (t, o) in st.totals.iter_mut().zip(&st.outcomes) {
-            t.accumulate(o);
+            o.add_to(t);
         }
         for (t, tracked) in self.tracked.iter().enumerate() {
             if tracked.sector() != s {
@@ -276,17 +279,16 @@ impl MonteCarlo {
             let range = self.layout.tracked_range(si, t);
             match *tracked {
                 TrackedIndex::Row(_, c) => {
-                    for (slot, f) in out[range].iter_mut().zip(OutcomeField::changes()) {
-                        *slot = f.get(&st.outcomes[c]);
-                    }
+                    out[range].copy_from_slice(&st.outcomes[c].change_values());
                 }
                 TrackedIndex::Flow(_, i, j) => out[range.start] = sol.flow(i, j),
             }
         }
     }
 
-    /// Writes scenario `si`'s country totals and union sums; the error names
-    /// the first value that is not finite.
+    /// Writes scenario `si`'s country totals and union sums (of their
+    /// members' totals, in member order); the error names the first value
+    /// that is not finite.
     pub(super) fn close_scenario(
         &self,
         si: usize,
@@ -295,15 +297,15 @@ impl MonteCarlo {
         out: &mut [f64],
     ) -> Result<(), String> {
         let layout = &self.layout;
-        for (c, t) in st.totals.iter().enumerate() {
-            out[layout.entity_range(si, c)].copy_from_slice(&t.additive());
-        }
+        out[layout.countries_range(si)].copy_from_slice(st.totals.as_flattened());
         for (u, members) in sc.unions.iter().enumerate() {
-            let mut agg = CountryOutcome::default();
+            let mut sum = [0.0; OutcomeField::ADDITIVE.len()];
             for &m in members {
-                agg.accumulate(&st.totals[m]);
+                for (a, v) in sum.iter_mut().zip(&st.totals[m]) {
+                    *a += v;
+                }
             }
-            out[layout.entity_range(si, self.n + u)].copy_from_slice(&agg.additive());
+            out[layout.entity_range(si, self.n + u)].copy_from_slice(&sum);
         }
         let range = layout.scenario_range(si);
         match out[range.clone()].iter().position(|v| !v.is_finite()) {
