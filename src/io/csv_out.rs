@@ -136,8 +136,7 @@ fn push_display(buf: &mut Vec<u8>, v: f64) {
     }
     let mut zmij = zmij::Buffer::new();
     let text = zmij.format_finite(v).as_bytes();
-    // (a loop: the text is too short for `contains` to pay its call)
-    if !text.iter().any(|&c| c == b'e') {
+    if !text.contains(&b'e') {
         // `zmij` writes such a value as std does, but for the `.0` it
         // gives an integer
         buf.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
