@@ -253,24 +253,32 @@ impl<'a> Simulation<'a> {
     /// the key; a sector that cannot be solved ([`Error::NotConverged`] with
     /// the solver's report, [`Error::Infeasible`], [`Error::Model`]).
     pub fn run(&self, set: &ScenarioSet) -> Result<RunResults> {
-        // the data's fingerprint (a hash of its whole content) is taken
-        // while the scenarios compile, which is work for one thread; the
-        // sectors are then solved on every thread
-        let (compiled, meta) = rayon::join(|| self.compile(set), || self.meta(set));
-        let (treatment, compiled) = compiled?;
+        // the data's fingerprint (a hash of its whole content) is taken on
+        // one thread while the scenarios compile and solve on the others:
+        // whichever finishes first helps with the solve
+        let (solved, meta) = rayon::join(
+            || -> Result<_> {
+                let (treatment, compiled) = self.compile(set)?;
+                let opts = RunOptions {
+                    model: self.model,
+                    treatment,
+                    solver: self.solver_for(set),
+                    decompose: self.decompose,
+                };
+                // each compiled scenario (with the policy compilation may
+                // have kept for it) is let go once it has run
+                let scenarios = compiled
+                    .into_iter()
+                    .map(|cs| run_scenario(self.data, &cs, &opts))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((opts, scenarios))
+            },
+            || self.meta(set),
+        );
+        // a model and treatment that cannot go together fail both; the
+        // compilation's error is the one reported
+        let (opts, mut scenarios) = solved?;
         let meta = meta?;
-        let opts = RunOptions {
-            model: self.model,
-            treatment,
-            solver: self.solver_for(set),
-            decompose: self.decompose,
-        };
-        // each compiled scenario (with the policy compilation may have kept
-        // for it) is let go once it has run
-        let mut scenarios = compiled
-            .into_iter()
-            .map(|cs| run_scenario(self.data, &cs, &opts))
-            .collect::<Result<Vec<_>>>()?;
         if self.decompose {
             attribute_stages(&mut scenarios, |name| {
                 set.scenarios

@@ -6,6 +6,8 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::ScopedJoinHandle;
 
 use rayon::prelude::*;
 
@@ -33,29 +35,86 @@ fn named(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(path.display().to_string(), e)
 }
 
-/// Creates `file` and writes what `write` produces into it through a
-/// buffer; errors name `path`, the file's final name. The file is returned
-/// unsynced.
-fn write_unsynced(
-    file: &Path,
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<fs::File> {
-    let f = fs::File::create(file).map_err(named(file))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-    write(&mut w).map_err(named(path))?;
-    w.into_inner().map_err(|e| named(path)(e.into_error()))
+/// Bytes written to a file between two syncs started while it is still
+/// being written.
+const SYNC_EVERY: u64 = 2 << 20;
+
+/// A file being written whose bytes go to the disk as they come: each time
+/// another [`SYNC_EVERY`] bytes have been written, the thread that syncs the
+/// file is told to sync what is there so far, so that the sync of the whole
+/// file at the end finds little left to write.
+struct SyncingFile {
+    file: fs::File,
+    written: u64,
+    next_sync: u64,
+    ticks: mpsc::Sender<()>,
 }
 
-/// As [`write_unsynced`], then syncs the file.
-fn write_synced(
+impl Write for SyncingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written >= self.next_sync {
+            self.next_sync = self.written + SYNC_EVERY;
+            // the syncing thread ends only after the last tick
+            let _ = self.ticks.send(());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// The syncing thread of a file: a sync of the data written so far at each
+/// tick (ticks that came during a sync are taken as one), then, once the
+/// writer is done with the file, the sync of the whole file.
+fn sync_as_written(file: &fs::File, ticks: &mpsc::Receiver<()>) -> std::io::Result<()> {
+    while ticks.recv().is_ok() {
+        while ticks.try_recv().is_ok() {}
+        file.sync_data()?;
+    }
+    file.sync_all()
+}
+
+/// Creates `file` and writes what `write` produces into it through a
+/// buffer, the bytes synced as they come by a thread started in `scope`;
+/// errors name `path`, the file's final name. Returns that thread: the file
+/// is on disk once it has returned `Ok`.
+fn write_syncing<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
     file: &Path,
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    write_unsynced(file, path, write)?
-        .sync_all()
-        .map_err(named(path))
+) -> Result<ScopedJoinHandle<'scope, Result<()>>> {
+    let f = fs::File::create(file).map_err(named(file))?;
+    let synced = f.try_clone().map_err(named(path))?;
+    let (ticks, received) = mpsc::channel();
+    let name = path.to_path_buf();
+    let sync = scope.spawn(move || sync_as_written(&synced, &received).map_err(named(&name)));
+    // writers that hand over large blocks of bytes have them go straight
+    // to the file: only smaller pieces are gathered in the buffer
+    let mut w = std::io::BufWriter::with_capacity(
+        1 << 16,
+        SyncingFile {
+            file: f,
+            written: 0,
+            next_sync: SYNC_EVERY,
+            ticks,
+        },
+    );
+    // the file is dropped, which ends its syncing thread, whether or not
+    // the write succeeds
+    write(&mut w).map_err(named(path))?;
+    w.into_inner().map_err(|e| named(path)(e.into_error()))?;
+    Ok(sync)
+}
+
+/// Waits for a syncing thread: `Ok` once its file is on disk.
+fn synced(sync: ScopedJoinHandle<'_, Result<()>>) -> Result<()> {
+    sync.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Writes `bytes` to `path` atomically (creating its folder if needed).
@@ -80,8 +139,8 @@ pub fn write_streamed(
     let parent = parent_of(path);
     fs::create_dir_all(&parent).map_err(named(&parent))?;
     let tmp = temp_name(path)?;
-    let result =
-        write_synced(&tmp, path, write).and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
+    let result = std::thread::scope(|scope| synced(write_syncing(scope, &tmp, path, write)?))
+        .and_then(|()| fs::rename(&tmp, path).map_err(named(path)));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -123,27 +182,23 @@ pub fn write_dir_streamed(
     let _ = fs::remove_dir_all(&tmp);
     let build = || -> Result<()> {
         fs::create_dir(&tmp).map_err(named(&tmp))?;
-        // each file is synced on a thread of its own as soon as it is
-        // written: the disk takes the small files while the large ones are
-        // still being formatted, and syncs that wait together share the
-        // file system's journal commits. The scope returns only once every
-        // sync has finished.
+        // each file is synced on a thread of its own as it is written: the
+        // disk takes the small files and the first megabytes of the large
+        // ones while the rest is still being formatted, and syncs that wait
+        // together share the file system's journal commits. The scope
+        // returns only once every sync has finished.
         std::thread::scope(|scope| {
             let syncs = std::sync::Mutex::new(Vec::with_capacity(names.len()));
             let written = names.par_iter().enumerate().try_for_each(|(k, name)| {
                 let path = dir.join(name);
-                let f = write_unsynced(&tmp.join(name), &path, |w| write(k, w))?;
-                let sync = scope.spawn(move || f.sync_all().map_err(named(&path)));
+                let sync = write_syncing(scope, &tmp.join(name), &path, |w| write(k, w))?;
                 syncs.lock().unwrap_or_else(|e| e.into_inner()).push(sync);
                 Ok(())
             });
-            let synced = (syncs.into_inner().unwrap_or_else(|e| e.into_inner()))
+            let all_synced = (syncs.into_inner().unwrap_or_else(|e| e.into_inner()))
                 .into_iter()
-                .try_for_each(|sync| {
-                    sync.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                });
-            written.and(synced)
+                .try_for_each(synced);
+            written.and(all_synced)
         })
     };
     if let Err(e) = build() {
@@ -208,6 +263,27 @@ mod tests {
         assert!(failed.unwrap_err().to_string().contains("out.json"));
         assert_eq!(fs::read(&p).unwrap(), b"whole");
         assert!(holds_one(&d));
+    }
+
+    #[test]
+    fn a_file_synced_as_it_is_written_arrives_whole() {
+        // several times the bytes between two syncs, in small pieces and in
+        // blocks larger than the buffer
+        let bytes: Vec<u8> = (0..3 * SYNC_EVERY as usize + 12_345)
+            .map(|k| (k % 251) as u8)
+            .collect();
+        let (d, p) = scratch("big.csv");
+        write_streamed(&p, |w| bytes.chunks(1000).try_for_each(|c| w.write_all(c))).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), bytes);
+        let names = ["small.csv", "big.csv"];
+        let folder = d.path().join("csv");
+        write_dir_streamed(&folder, &names, |k, w| match k {
+            0 => w.write_all(b"1"),
+            _ => bytes.chunks(700_000).try_for_each(|c| w.write_all(c)),
+        })
+        .unwrap();
+        assert_eq!(fs::read(folder.join("big.csv")).unwrap(), bytes);
+        assert_eq!(fs::read(folder.join("small.csv")).unwrap(), b"1");
     }
 
     #[test]

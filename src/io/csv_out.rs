@@ -56,6 +56,17 @@ pub const RUN_CSV_FILES: [&str; 9] = [
 /// while the small ones share the other threads.
 const RUN_CSV_WRITE_ORDER: [usize; 9] = [2, 1, 0, 3, 4, 5, 6, 7, 8];
 
+/// The columns of `bilateral.csv`, one row per flow with a positive baseline.
+const BILATERAL_COLUMNS: [&str; 7] = [
+    "scenario",
+    "sector",
+    "exporter",
+    "importer",
+    "baseline",
+    "counterfactual",
+    "counterfactual_value",
+];
+
 /// The files [`McSummary::write_csv`] writes; none collides with a data file's name.
 pub const MC_CSV_FILES: [&str; 3] = ["summary.csv", "meta.csv", "README.md"];
 
@@ -123,11 +134,18 @@ fn push_display(buf: &mut Vec<u8>, v: f64) {
         let _ = write!(buf, "{v}");
         return;
     }
-    if v.is_sign_negative() {
-        buf.push(b'-');
-    }
     let mut zmij = zmij::Buffer::new();
-    let text = zmij.format_finite(v.abs()).as_bytes();
+    let text = zmij.format_finite(v).as_bytes();
+    if !text.contains(&b'e') {
+        // `zmij` writes such a value as std does, but for the `.0` it
+        // gives an integer
+        buf.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+        return;
+    }
+    let text = text.strip_prefix(b"-").map_or(text, |rest| {
+        buf.push(b'-');
+        rest
+    });
     let (mantissa, exp) = match text.iter().position(|&c| c == b'e') {
         Some(e) => {
             let exp = std::str::from_utf8(&text[e + 1..])
@@ -193,9 +211,14 @@ impl Rows {
     }
 
     fn text(&mut self, s: &str) {
-        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        self.text_bytes(s.as_bytes());
+    }
+
+    /// A text field given as its UTF-8 bytes.
+    fn text_bytes(&mut self, s: &[u8]) {
+        if s.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
             self.buf.push(b'"');
-            for b in s.bytes() {
+            for &b in s {
                 if b == b'"' {
                     self.buf.push(b'"');
                 }
@@ -203,7 +226,7 @@ impl Rows {
             }
             self.buf.push(b'"');
         } else {
-            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.extend_from_slice(s);
         }
     }
 
@@ -254,19 +277,25 @@ fn par_rows<T: Sync>(
     let threads = rayon::current_num_threads().max(1);
     let run = (items.len() / (8 * threads)).clamp(1, 32);
     out.write_all(&Rows::with_header(header).buf)?;
+    // one buffer per run of a window, kept for the next window: each grows
+    // to the size of a run's rows once, not once per window
+    let mut parts: Vec<Rows> = Vec::new();
     for window in items.chunks(run * 2 * threads) {
-        let parts: Vec<Vec<u8>> = window
+        let n = window.len().div_ceil(run);
+        if parts.len() < n {
+            parts.resize_with(n, Rows::default);
+        }
+        window
             .par_chunks(run)
-            .map(|part| {
-                let mut rows = Rows::default();
+            .zip(parts.par_iter_mut())
+            .for_each(|(part, rows)| {
+                rows.buf.clear();
                 for item in part {
-                    each(&mut rows, item);
+                    each(rows, item);
                 }
-                rows.buf
-            })
-            .collect();
-        for part in parts {
-            out.write_all(&part)?;
+            });
+        for rows in &parts[..n] {
+            out.write_all(&rows.buf)?;
         }
     }
     Ok(())
@@ -477,32 +506,24 @@ impl RunResults {
                     }
                 },
             ),
-            "bilateral.csv" => par_rows(
-                out,
-                &[
-                    "scenario",
-                    "sector",
-                    "exporter",
-                    "importer",
-                    "baseline",
-                    "counterfactual",
-                    "counterfactual_value",
-                ],
-                &sectors(),
-                |t, (sc, s)| {
-                    for f in &s.flows {
-                        t.row(&[
-                            Text(sc),
-                            Text(&s.sector),
-                            Text(&f.exporter),
-                            Text(&f.importer),
-                            Num(f.baseline),
-                            Num(f.counterfactual),
-                            Num(f.counterfactual_value),
-                        ]);
+            "bilateral.csv" => par_rows(out, &BILATERAL_COLUMNS, &sectors(), |t, (sc, s)| {
+                // the scenario and sector of every row of the sector, as
+                // `Rows::row` writes them
+                let mut labels = Rows::default();
+                labels.row(&[Text(sc), Text(&s.sector), Text("")]);
+                let labels = labels.buf.strip_suffix(b"\n").unwrap_or(&labels.buf);
+                for f in &s.flows {
+                    t.buf.extend_from_slice(labels);
+                    t.text_bytes(f.exporter.as_bytes());
+                    t.buf.push(b',');
+                    t.text_bytes(f.importer.as_bytes());
+                    for v in [f.baseline, f.counterfactual, f.counterfactual_value] {
+                        t.buf.push(b',');
+                        t.num(v);
                     }
-                },
-            ),
+                    t.buf.push(b'\n');
+                }
+            }),
             "decomposition.csv" => self.parts_rows(
                 out,
                 "component",
@@ -938,6 +959,43 @@ mod tests {
         order.sort_unstable();
         assert_eq!(order, std::array::from_fn(|k| k));
         assert_eq!(RUN_CSV_FILES[RUN_CSV_WRITE_ORDER[0]], "bilateral.csv");
+    }
+
+    #[test]
+    fn bilateral_rows_are_the_bytes_the_csv_crate_writes() {
+        use crate::prelude::*;
+        use crate::run::Code;
+        let data = Dataset::embedded("toy").unwrap();
+        let union = CustomsUnion::new("CU", &["HOM", "PAR"], CetRule::SimpleAverage);
+        let set = ScenarioSet::new(vec![Scenario::new("cu").with_union(union)]);
+        let mut results = Simulation::new(&data).run(&set).unwrap();
+        // labels that need quoting, in every column
+        let r = &mut results.scenarios[0];
+        r.name = "cu, \"pooled\"".to_string();
+        r.sectors[0].sector = "two\nlines".to_string();
+        r.sectors[0].flows[0].exporter = Code::from("E,1");
+        r.sectors[0].flows[1].importer = Code::from("a \"long\" code beyond the inline size");
+        // what the csv crate writes, numbers as std's Display writes them
+        let mut want = csv::Writer::from_writer(Vec::new());
+        want.write_record(BILATERAL_COLUMNS).unwrap();
+        for r in results.iter() {
+            for s in &r.sectors {
+                for f in &s.flows {
+                    let values = [f.baseline, f.counterfactual, f.counterfactual_value];
+                    let mut record = vec![r.name.clone(), s.sector.clone()];
+                    record.extend([&f.exporter, &f.importer].map(|c| c.to_string()));
+                    record.extend(values.map(|v| format!("{v}")));
+                    want.write_record(&record).unwrap();
+                }
+            }
+        }
+        let want = want.into_inner().unwrap();
+        let mut got = Vec::new();
+        results.write_csv_file("bilateral.csv", &mut got).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            String::from_utf8(want).unwrap()
+        );
     }
 
     #[test]

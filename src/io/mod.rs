@@ -14,6 +14,7 @@ mod entry;
 pub mod json;
 pub mod mc_files;
 pub mod scenario_file;
+mod scenario_plain;
 
 pub use csv_out::{MC_CSV_FILES, RUN_CSV_FILES};
 pub use data_dir::{LoadedData, export_data, load_data_dir, load_data_files};

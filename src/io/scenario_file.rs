@@ -17,6 +17,8 @@ use crate::scenario::{Action, Instrument, PolicyChange, QuotaChange, Scenario, S
 use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
 
+use super::scenario_plain::read_plain;
+
 /// A parsed scenario file.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
@@ -26,19 +28,21 @@ pub struct ScenarioFile {
     pub text: String,
 }
 
+/// A scenario file as read, before its checks (the general parser's, or
+/// the plain reader's of `scenario_plain`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileDto {
-    dataset: Option<String>,
+pub(super) struct FileDto {
+    pub(super) dataset: Option<String>,
     #[serde(default)]
-    scenario: Vec<ScenarioDto>,
-    solver: Option<SolverDto>,
-    montecarlo: Option<toml::Table>,
+    pub(super) scenario: Vec<ScenarioDto>,
+    pub(super) solver: Option<SolverDto>,
+    pub(super) montecarlo: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SolverDto {
+pub(super) struct SolverDto {
     method: Option<String>,
     tol: Option<f64>,
     max_iter: Option<i64>,
@@ -46,28 +50,29 @@ struct SolverDto {
     warm_start: Option<bool>,
 }
 
+/// A `[[scenario]]` table as read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ScenarioDto {
-    name: String,
+pub(super) struct ScenarioDto {
+    pub(super) name: String,
     #[serde(default)]
-    description: String,
-    extends: Option<String>,
+    pub(super) description: String,
+    pub(super) extends: Option<String>,
     #[serde(default)]
-    union: Vec<UnionDto>,
+    pub(super) union: Vec<UnionDto>,
     #[serde(default)]
-    tariff: Vec<toml::Spanned<ChangeDto>>,
+    pub(super) tariff: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
-    ntb: Vec<toml::Spanned<ChangeDto>>,
+    pub(super) ntb: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
-    export: Vec<toml::Spanned<ChangeDto>>,
+    pub(super) export: Vec<toml::Spanned<ChangeDto>>,
     #[serde(default)]
-    quota: Vec<toml::Spanned<QuotaDto>>,
+    pub(super) quota: Vec<toml::Spanned<QuotaDto>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct QuotaDto {
+pub(super) struct QuotaDto {
     importer: String,
     exporter: String,
     sector: String,
@@ -82,7 +87,7 @@ struct QuotaDto {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UnionDto {
+pub(super) struct UnionDto {
     name: String,
     members: Vec<String>,
     internal_tariff: Option<f64>,
@@ -100,18 +105,19 @@ enum SharingDto {
     Shares(BTreeMap<String, f64>),
 }
 
+/// A tariff, NTB or export-tax entry as read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ChangeDto {
-    importer: String,
-    exporter: String,
+pub(super) struct ChangeDto {
+    pub(super) importer: String,
+    pub(super) exporter: String,
     #[serde(default = "star")]
-    sector: String,
-    set: Option<f64>,
-    add: Option<f64>,
-    scale: Option<f64>,
-    ban: Option<bool>,
-    component: Option<String>,
+    pub(super) sector: String,
+    pub(super) set: Option<f64>,
+    pub(super) add: Option<f64>,
+    pub(super) scale: Option<f64>,
+    pub(super) ban: Option<bool>,
+    pub(super) component: Option<String>,
 }
 
 fn star() -> String {
@@ -180,20 +186,32 @@ pub fn load_scenario_file(path: &Path) -> Result<ScenarioFile> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io(&name, e))?;
     let text = super::data_dir::utf8_text(bytes, &name)?;
-    parse_scenario_file(&text, &path.display().to_string())
+    let set = parse_set(&text, &name)?;
+    Ok(ScenarioFile { set, text })
 }
 
-/// Line numbers of byte offsets: the newlines are found once, each look-up
-/// is a binary search (a file of thousands of changes names each one's line).
-struct Lines(Vec<usize>);
+/// Line numbers of byte offsets: the newlines are found at the first
+/// look-up, each look-up is then a binary search (a file of thousands of
+/// changes names each one's line in an error, and a file without one never
+/// needs them).
+struct Lines<'a> {
+    text: &'a str,
+    newlines: std::cell::OnceCell<Vec<usize>>,
+}
 
-impl Lines {
-    fn of(text: &str) -> Self {
-        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+impl<'a> Lines<'a> {
+    fn of(text: &'a str) -> Self {
+        Lines {
+            text,
+            newlines: std::cell::OnceCell::new(),
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.0.partition_point(|&nl| nl < offset) + 1
+        let newlines = self
+            .newlines
+            .get_or_init(|| memchr::memchr_iter(b'\n', self.text.as_bytes()).collect());
+        newlines.partition_point(|&nl| nl < offset) + 1
     }
 }
 
@@ -206,7 +224,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// # Errors
 /// As [`load_scenario_file`].
 pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
-    let dto: FileDto = toml::from_str(text).map_err(|e| {
+    Ok(ScenarioFile {
+        set: parse_set(text, file)?,
+        text: text.to_string(),
+    })
+}
+
+/// The file as the general TOML parser reads it; errors name the line.
+pub(super) fn parse_toml(text: &str, file: &str) -> Result<FileDto> {
+    toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         let msg = if e.message().contains("recursion") {
             "nested too deeply: a scenario file needs only a few levels of tables and arrays"
@@ -222,7 +248,23 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             },
             msg,
         )
-    })?;
+    })
+}
+
+/// The scenarios of scenario-file text; `file` names it in errors. A file
+/// of plain change entries is read by [`read_plain`], any other by the
+/// general TOML parser; both go through the same checks.
+fn parse_set(text: &str, file: &str) -> Result<ScenarioSet> {
+    let dto = match read_plain(text) {
+        Some(dto) => dto,
+        None => parse_toml(text, file)?,
+    };
+    checked(dto, text, file)
+}
+
+/// The scenarios of a file read as `dto` from `text`, checked; `file` names
+/// it in errors.
+pub(super) fn checked(dto: FileDto, text: &str, file: &str) -> Result<ScenarioSet> {
     let mut solver = None;
     if let Some(s) = dto.solver {
         let mut cfg = SolverConfig::default();
@@ -314,7 +356,8 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
             for (c, sp) in list.into_iter().enumerate() {
                 let start = sp.span().start;
                 let ch = sp.into_inner();
-                let key = format!("{base}.{tag}[{c}] (line {})", lines.line(start));
+                // named only in an error
+                let key = || format!("{base}.{tag}[{c}] (line {})", lines.line(start));
                 let keys = [
                     ch.set.is_some(),
                     ch.add.is_some(),
@@ -324,7 +367,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 if given(&keys) != 1 {
                     return Err(Error::scenario(
                         file,
-                        key,
+                        key(),
                         "give exactly one of set | add | scale | ban = true",
                     ));
                 }
@@ -339,7 +382,7 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
                 } else {
                     return Err(Error::scenario(
                         file,
-                        format!("{key}.ban"),
+                        format!("{}.ban", key()),
                         "`ban = false` changes nothing: remove the entry",
                     ));
                 };
@@ -389,8 +432,5 @@ pub fn parse_scenario_file(text: &str, file: &str) -> Result<ScenarioFile> {
     set.dataset = dto.dataset;
     set.solver = solver;
     set.montecarlo = montecarlo;
-    Ok(ScenarioFile {
-        set,
-        text: text.to_string(),
-    })
+    Ok(set)
 }

@@ -75,6 +75,15 @@ impl Code {
             CodeRepr::Heap(s) => s,
         }
     }
+
+    /// The code's UTF-8 bytes, without the check `as_str` makes (for
+    /// writers that copy bytes).
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            CodeRepr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            CodeRepr::Heap(s) => s.as_bytes(),
+        }
+    }
 }
 
 impl From<&str> for Code {
