@@ -74,9 +74,15 @@ fn eligible(pm: &PreparedMarket) -> bool {
         && (0..n).all(|j| pm.x0[j * n + j] > 0.0 && pm.domestic_share[j] > 0.0)
 }
 
+/// Fewest markets worth a group: a group costs what its full width costs
+/// (measured from a cold start on 7-country markets: a group of 8 about 3.8
+/// times one market alone), so fewer markets are solved one at a time.
+const MIN_GROUP: usize = 4;
+
 /// The lane groups of a scenario's markets (one per sector, `None` without
 /// flows): eligible markets of the same size, in sector order, at most
-/// [`LANES`] to a group.
+/// [`LANES`] and at least [`MIN_GROUP`] to a group (the markets of a
+/// smaller remainder are solved one at a time).
 pub(crate) fn lane_groups(markets: &[Option<PreparedMarket>]) -> Vec<LaneGroup> {
     let mut by_size: Vec<(usize, Vec<usize>)> = Vec::new();
     for (s, pm) in markets.iter().enumerate() {
@@ -90,7 +96,7 @@ pub(crate) fn lane_groups(markets: &[Option<PreparedMarket>]) -> Vec<LaneGroup> 
     }
     let mut groups = Vec::new();
     for (_, sectors) in by_size {
-        for chunk in sectors.chunks(LANES) {
+        for chunk in sectors.chunks(LANES).filter(|c| c.len() >= MIN_GROUP) {
             let pms: Vec<&PreparedMarket> = chunk
                 .iter()
                 .map(|&s| markets[s].as_ref().expect("eligible markets exist"))

@@ -231,3 +231,14 @@ fn only_markets_of_the_common_case_are_grouped() {
     assert_eq!(grouped, [0, 2, 3, 5, 7, 9]);
     assert_eq!(groups.len(), 1);
 }
+
+#[test]
+fn a_remainder_too_small_for_a_group_is_left_to_the_one_market_solver() {
+    let c = case(9, 11, 0.2);
+    let groups = lane_groups(&c.prepared);
+    let grouped: Vec<usize> = groups.iter().flat_map(|g| g.sectors().to_vec()).collect();
+    assert_eq!(grouped, (0..8).collect::<Vec<_>>());
+    let c = case(9, 12, 0.2);
+    assert_eq!(lane_groups(&c.prepared).len(), 2);
+    assert!(lane_groups(&case(9, 3, 0.2).prepared).is_empty());
+}
