@@ -63,7 +63,10 @@ const INLINE: usize = 14;
 
 #[derive(Clone)]
 enum CodeRepr {
-    Inline { len: u8, bytes: [u8; INLINE] },
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
     /// A longer code, behind a thin pointer so that this variant is no wider
     /// than the inline one.
     #[allow(clippy::box_collection)]
