@@ -223,7 +223,7 @@ impl<'a> Simulation<'a> {
     /// As [`Simulation::run`]'s compilation of the set.
     pub fn policies(&self, set: &ScenarioSet) -> Result<Vec<PolicyState>> {
         let (_, compiled) = self.compile(set)?;
-        Ok(compiled.iter().map(CompiledScenario::policy).collect())
+        Ok(compiled.iter().map(|cs| cs.policy(self.data)).collect())
     }
 
     /// The metadata of a run of `set`.

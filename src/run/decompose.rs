@@ -43,7 +43,7 @@ pub(crate) fn shapley(
             || Workspace::new(n),
             |ws, mask| {
                 let include: Vec<bool> = (0..k).map(|c| mask & (1 << c) != 0).collect();
-                let policy = cs.policy_subset(&include);
+                let policy = cs.policy_subset(data, &include);
                 totals_for(data, &policy, opts, &union_of, ws)
             },
         )

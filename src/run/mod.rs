@@ -291,7 +291,7 @@ pub(crate) fn run_scenario(
     opts: &RunOptions,
 ) -> Result<ScenarioResult> {
     let n = data.n_countries();
-    let policy = cs.full_policy();
+    let policy = cs.full_policy(data);
     let union_of = cs.union_of(n);
     let mut sectors = Vec::with_capacity(data.sectors().len());
     let mut totals = vec![CountryOutcome::default(); n];

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -171,7 +171,9 @@ struct Checker<'a> {
     src: &'a str,
     data: &'a Dataset,
     treatment: DomesticTreatment,
-    base: Arc<PolicyState>,
+    /// The baseline policy, built only when something asks for it (the
+    /// checks read the baseline rates from the markets).
+    base: Arc<OnceLock<PolicyState>>,
     /// True when every baseline rate is in range, so that a rate can leave
     /// the range only where an item touched it.
     base_in_range: bool,
@@ -197,17 +199,16 @@ fn cell_error(t: f64, c: f64) -> Option<CellError> {
 
 impl<'a> Checker<'a> {
     fn new(src: &'a str, data: &'a Dataset, treatment: DomesticTreatment) -> Self {
-        let base = Arc::new(PolicyState::baseline(data.markets()));
-        let base_in_range = base.sectors.iter().all(|sp| {
-            (sp.tariffs.as_slice().iter())
-                .zip(sp.ntb.as_slice())
+        let base_in_range = data.markets().iter().all(|m| {
+            (m.tariffs().as_slice().iter())
+                .zip(m.ntb().as_slice())
                 .all(|(&t, &c)| cell_error(t, c).is_none())
         });
         Checker {
             src,
             data,
             treatment,
-            base,
+            base: Arc::new(OnceLock::new()),
             base_in_range,
         }
     }
@@ -228,7 +229,7 @@ impl<'a> Checker<'a> {
             Some(Ok(Checked {
                 policy: Some(p), ..
             })) => self.check(&items[before..], p.clone()),
-            _ => self.check(&items, PolicyState::clone(&self.base)),
+            _ => self.check(&items, PolicyState::baseline(self.data.markets())),
         };
         Built { items, checked }
     }
@@ -238,8 +239,8 @@ impl<'a> Checker<'a> {
         for it in items {
             self.apply_checked(it, &mut p)?;
         }
-        let mut warnings = rate_warnings(&self.base, &p, self.data);
-        warnings.extend(quota::export_tax_warnings(&self.base, &p, self.data));
+        let mut warnings = rate_warnings(&p, self.data);
+        warnings.extend(quota::export_tax_warnings(&p, self.data));
         Ok(Checked {
             policy: Some(p),
             warnings,
@@ -575,20 +576,22 @@ pub(crate) struct CompiledScenario {
     pub warnings: Vec<String>,
     pub(super) items: Vec<Arc<Item>>,
     pub(super) item_component: Vec<usize>,
-    pub(super) base: Arc<PolicyState>,
+    /// The baseline policy, shared by the scenarios compiled together and
+    /// built the first time one of them needs it.
+    pub(super) base: Arc<OnceLock<PolicyState>>,
     /// The policy with every component, when compilation kept the one it
     /// checked (else [`CompiledScenario::policy`] builds it again).
     pub(super) checked: Option<PolicyState>,
 }
 
 /// One warning per (sector, instrument) for counterfactual rates above 100%
-/// that were not so at baseline.
-fn rate_warnings(base: &PolicyState, p: &PolicyState, data: &Dataset) -> Vec<String> {
+/// that were not so at baseline (the markets' own rates).
+fn rate_warnings(p: &PolicyState, data: &Dataset) -> Vec<String> {
     let mut out = Vec::new();
-    for (si, (b, c)) in base.sectors.iter().zip(&p.sectors).enumerate() {
+    for (si, (b, c)) in data.markets().iter().zip(&p.sectors).enumerate() {
         for (what, mb, mc) in [
-            ("tariff", &b.tariffs, &c.tariffs),
-            ("NTB wedge", &b.ntb, &c.ntb),
+            ("tariff", b.tariffs(), &c.tariffs),
+            ("NTB wedge", b.ntb(), &c.ntb),
         ] {
             let n = mc.n();
             let raised: Vec<String> = (0..n)
@@ -623,7 +626,7 @@ impl CompiledScenario {
         s: &Scenario,
         built: Built,
         data: &Dataset,
-        base: &Arc<PolicyState>,
+        base: &Arc<OnceLock<PolicyState>>,
     ) -> Result<Self> {
         let items = built.items;
         let mut components: Vec<String> = Vec::new();
@@ -677,17 +680,25 @@ impl CompiledScenario {
         })
     }
 
-    /// The counterfactual policy with every component.
-    pub fn policy(&self) -> PolicyState {
-        self.full_policy().into_owned()
+    /// The baseline policy of `data` (the dataset the scenario was compiled
+    /// against), built the first time it is asked for.
+    pub(super) fn base(&self, data: &Dataset) -> &PolicyState {
+        self.base
+            .get_or_init(|| PolicyState::baseline(data.markets()))
+    }
+
+    /// The counterfactual policy with every component (`data` is the dataset
+    /// the scenario was compiled against).
+    pub fn policy(&self, data: &Dataset) -> PolicyState {
+        self.full_policy(data).into_owned()
     }
 
     /// The counterfactual policy with every component, borrowed when
     /// compilation kept it.
-    pub fn full_policy(&self) -> Cow<'_, PolicyState> {
+    pub fn full_policy(&self, data: &Dataset) -> Cow<'_, PolicyState> {
         match &self.checked {
             Some(p) => Cow::Borrowed(p),
-            None => Cow::Owned(self.policy_subset(&vec![true; self.components.len()])),
+            None => Cow::Owned(self.policy_subset(data, &vec![true; self.components.len()])),
         }
     }
 
@@ -699,8 +710,8 @@ impl CompiledScenario {
 
     /// The policy with only the components flagged in `include` (by index into
     /// [`CompiledScenario::components`]), applied in their usual order.
-    pub fn policy_subset(&self, include: &[bool]) -> PolicyState {
-        let mut p = PolicyState::clone(&self.base);
+    pub fn policy_subset(&self, data: &Dataset, include: &[bool]) -> PolicyState {
+        let mut p = PolicyState::clone(self.base(data));
         for (it, &c) in self.items.iter().zip(&self.item_component) {
             if include.get(c).copied().unwrap_or(false) {
                 it.apply(&mut p);
@@ -748,7 +759,7 @@ mod tests {
             // these markets carry no quotas
             own.push(own_items("f", k, s, data, t, false)?);
         }
-        let base = Arc::new(PolicyState::baseline(data.markets()));
+        let base = Arc::new(OnceLock::new());
         let everywhere = Checker {
             base_in_range: false,
             ..Checker::new("f", data, t)
@@ -785,7 +796,7 @@ mod tests {
                 items.extend(own[ck].iter().cloned().map(Arc::new));
             }
             let built = Built {
-                checked: everywhere.check(&items, PolicyState::clone(&base)),
+                checked: everywhere.check(&items, PolicyState::baseline(data.markets())),
                 items,
             };
             let cs = CompiledScenario::new("f", k, s, built, data, &base)?;
@@ -794,7 +805,7 @@ mod tests {
                 cs.components.clone(),
                 cs.unions.clone(),
                 // built from the items, not the policy the check kept
-                cs.policy_subset(&vec![true; cs.components.len()]),
+                cs.policy_subset(data, &vec![true; cs.components.len()]),
                 cs.warnings.clone(),
             ));
         }
@@ -816,7 +827,7 @@ mod tests {
                             cs.name.clone(),
                             cs.components.clone(),
                             cs.unions.clone(),
-                            cs.policy(),
+                            cs.policy(data),
                             cs.warnings.clone(),
                         )
                     })
@@ -976,8 +987,8 @@ mod tests {
         let t = DomesticTreatment::Nested;
         let compiled = compile("f", &[whole.clone(), first, second], &data, t).unwrap();
         assert_eq!(compiled[0].items.len(), 2 * half);
-        assert_eq!(compiled[0].policy(), compiled[2].policy());
-        assert_ne!(compiled[0].policy(), compiled[1].policy());
+        assert_eq!(compiled[0].policy(&data), compiled[2].policy(&data));
+        assert_ne!(compiled[0].policy(&data), compiled[1].policy(&data));
         // two bad entries: the first in file order is the one reported
         let mut bad = whole.clone();
         bad.changes[half + 3].sector = Selector::Code("NOPE".into());

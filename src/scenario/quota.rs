@@ -494,19 +494,15 @@ pub(super) fn check_state(p: &PolicyState, data: &Dataset) -> Result<(), String>
 }
 
 /// One warning per sector for counterfactual export taxes above 100% that
-/// were not so at baseline.
-pub(super) fn export_tax_warnings(
-    base: &PolicyState,
-    p: &PolicyState,
-    data: &Dataset,
-) -> Vec<String> {
+/// were not so at baseline (the markets' own taxes).
+pub(super) fn export_tax_warnings(p: &PolicyState, data: &Dataset) -> Vec<String> {
     let mut out = Vec::new();
-    for (s, (b, c)) in base.sectors.iter().zip(&p.sectors).enumerate() {
+    for (s, (b, c)) in data.markets().iter().zip(&p.sectors).enumerate() {
         let n = c.tariffs.n();
         let raised = (0..n * n)
             .filter(|&k| {
                 c.restrictions.export_tax(k / n, k % n) > limits::RATE_WARN
-                    && b.restrictions.export_tax(k / n, k % n) <= limits::RATE_WARN
+                    && b.export_tax(k / n, k % n) <= limits::RATE_WARN
             })
             .count();
         if raised > 0 {

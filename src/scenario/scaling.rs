@@ -15,6 +15,7 @@
 use super::Action;
 use super::compile::CompiledScenario;
 use super::item::ItemKind;
+use crate::model::Dataset;
 use crate::policy::PolicyState;
 
 /// A quota's identity: (sector, importer, exporter); `None` is the `*` of
@@ -78,8 +79,9 @@ impl CompiledScenario {
 
     /// The counterfactual policy with every component, scaled by `scaling`.
     /// With nothing to scale it equals [`CompiledScenario::policy`].
-    pub fn policy_scaled(&self, scaling: &PolicyScaling) -> PolicyState {
-        let mut p = PolicyState::clone(&self.base);
+    /// `data` is the dataset the scenario was compiled against.
+    pub fn policy_scaled(&self, data: &Dataset, scaling: &PolicyScaling) -> PolicyState {
+        let mut p = PolicyState::clone(self.base(data));
         for (it, &c) in self.items.iter().zip(&self.item_component) {
             let label = &self.components[c];
             let cut = it
@@ -132,8 +134,8 @@ impl CompiledScenario {
 
     /// The quotas in force once every item has acted, as
     /// `(sector, importer, exporter)`.
-    pub(crate) fn quotas_in_force(&self) -> Vec<QuotaId> {
-        let p = self.policy();
+    pub(crate) fn quotas_in_force(&self, data: &Dataset) -> Vec<QuotaId> {
+        let p = self.full_policy(data);
         let mut out = Vec::new();
         for (s, sp) in p.sectors.iter().enumerate() {
             for q in &sp.restrictions.quotas {

@@ -17,7 +17,7 @@ pub(crate) fn hard_market(name: &str) -> (Market, Elasticities, PreparedMarket) 
         .set
         .compile(&data, DomesticTreatment::Nested)
         .expect("scenario compiles");
-    let policy = compiled[0].policy();
+    let policy = compiled[0].policy(&data);
     let market = data.markets()[0].clone();
     let pm = PreparedMarket::new(&market, &policy.sectors[0], DomesticTreatment::Nested)
         .expect("prepared");

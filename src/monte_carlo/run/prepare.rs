@@ -91,7 +91,7 @@ impl MonteCarlo {
     ) -> Result<Self> {
         check_model(model)?;
         let quotas = spec.vary().iter().any(|e| e.param == Param::QuotaVolume);
-        let space = ParameterSpace::resolve(spec, data, &policy_names(scenarios, quotas))?;
+        let space = ParameterSpace::resolve(spec, data, &policy_names(scenarios, data, quotas))?;
         let tracked = resolve_tracked(spec.track(), data, spec.source())?;
         if scenarios.is_empty() {
             return Err(Error::invalid("Monte Carlo", "no scenario to run"));
@@ -132,7 +132,7 @@ impl MonteCarlo {
         let mut layouts = Vec::with_capacity(scenarios.len());
         for cs in scenarios {
             // the policy compilation kept, when it kept one
-            let policy = cs.full_policy();
+            let policy = cs.full_policy(data);
             let mut markets = Vec::with_capacity(ns);
             for (s, market) in data.markets().iter().enumerate() {
                 if market.is_empty() {
@@ -264,11 +264,11 @@ impl MonteCarlo {
 
 /// The unions and components the scenarios name, and (with `quotas`) the
 /// quotas in force in their policies, for policy items.
-fn policy_names(scenarios: &[CompiledScenario], quotas: bool) -> PolicyNames {
+fn policy_names(scenarios: &[CompiledScenario], data: &Dataset, quotas: bool) -> PolicyNames {
     let mut names = PolicyNames::default();
     for cs in scenarios {
         if quotas {
-            for q in cs.quotas_in_force() {
+            for q in cs.quotas_in_force(data) {
                 if !names.quotas.contains(&q) {
                     names.quotas.push(q);
                 }

@@ -135,7 +135,7 @@ impl MonteCarlo {
         let scaling = self.drawn_scaling(&st.vals);
         let mut out = Vec::with_capacity(compiled.len());
         for cs in compiled.iter() {
-            let policy = cs.policy_scaled(&scaling);
+            let policy = cs.policy_scaled(data, &scaling);
             let mut markets = Vec::with_capacity(data.markets().len());
             for (s, market) in data.markets().iter().enumerate() {
                 if market.is_empty() {
