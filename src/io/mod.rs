@@ -13,6 +13,7 @@ pub mod embedded;
 mod entry;
 pub mod json;
 pub mod mc_files;
+mod scenario_dto;
 pub mod scenario_file;
 mod scenario_plain;
 

@@ -4,19 +4,17 @@
 //! Unknown keys are errors (a typo never passes silently). Tariff, NTB,
 //! export and quota entries keep their order in the file even when interleaved.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-
-use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::model::QuotaHolder;
 use crate::monte_carlo::MonteCarloSpec;
-use crate::policy::{CetRule, CustomsUnion, InternalQuotas, Preferences, RevenueSharing};
+use crate::policy::{CustomsUnion, RevenueSharing};
 use crate::scenario::{Action, Instrument, PolicyChange, QuotaChange, Scenario, Selector};
 use crate::simulation::ScenarioSet;
 use crate::solver::{Method, SolverConfig};
 
+use super::scenario_dto::{FileDto, QuotaDto, SharingDto};
 use super::scenario_plain::read_plain;
 
 /// A parsed scenario file.
@@ -26,102 +24,6 @@ pub struct ScenarioFile {
     pub set: ScenarioSet,
     /// The file's text.
     pub text: String,
-}
-
-/// A scenario file as read, before its checks (the general parser's, or
-/// the plain reader's of `scenario_plain`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FileDto {
-    pub(super) dataset: Option<String>,
-    #[serde(default)]
-    pub(super) scenario: Vec<ScenarioDto>,
-    pub(super) solver: Option<SolverDto>,
-    pub(super) montecarlo: Option<toml::Table>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SolverDto {
-    method: Option<String>,
-    tol: Option<f64>,
-    max_iter: Option<i64>,
-    line_search: Option<bool>,
-    warm_start: Option<bool>,
-}
-
-/// A `[[scenario]]` table as read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ScenarioDto {
-    pub(super) name: String,
-    #[serde(default)]
-    pub(super) description: String,
-    pub(super) extends: Option<String>,
-    #[serde(default)]
-    pub(super) union: Vec<UnionDto>,
-    #[serde(default)]
-    pub(super) tariff: Vec<toml::Spanned<ChangeDto>>,
-    #[serde(default)]
-    pub(super) ntb: Vec<toml::Spanned<ChangeDto>>,
-    #[serde(default)]
-    pub(super) export: Vec<toml::Spanned<ChangeDto>>,
-    #[serde(default)]
-    pub(super) quota: Vec<toml::Spanned<QuotaDto>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct QuotaDto {
-    importer: String,
-    exporter: String,
-    sector: String,
-    volume: Option<f64>,
-    share: Option<f64>,
-    lift: Option<bool>,
-    in_quota_tariff: Option<f64>,
-    out_of_quota_tariff: Option<f64>,
-    holder: Option<String>,
-    component: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct UnionDto {
-    name: String,
-    members: Vec<String>,
-    internal_tariff: Option<f64>,
-    ntb_cut: Option<f64>,
-    cet: Option<CetRule>,
-    revenue_sharing: Option<SharingDto>,
-    preferences: Option<Preferences>,
-    internal_quotas: Option<InternalQuotas>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum SharingDto {
-    Named(String),
-    Shares(BTreeMap<String, f64>),
-}
-
-/// A tariff, NTB or export-tax entry as read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ChangeDto {
-    pub(super) importer: String,
-    pub(super) exporter: String,
-    #[serde(default = "star")]
-    pub(super) sector: String,
-    pub(super) set: Option<f64>,
-    pub(super) add: Option<f64>,
-    pub(super) scale: Option<f64>,
-    pub(super) ban: Option<bool>,
-    pub(super) component: Option<String>,
-}
-
-fn star() -> String {
-    "*".to_string()
 }
 
 /// How many of a set of mutually exclusive keys an entry gives.

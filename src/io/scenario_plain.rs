@@ -22,7 +22,7 @@
 //! and reports its errors with their lines. What it returns goes through the
 //! same checks as the general parser's result.
 
-use super::scenario_file::{ChangeDto, FileDto, ScenarioDto};
+use super::scenario_dto::{ChangeDto, FileDto, ScenarioDto};
 
 /// The entry lists a plain file may hold.
 #[derive(Clone, Copy)]
