@@ -132,7 +132,7 @@ def test_unknown_series_is_a_key_error(study):
 
 
 def test_the_interpreter_runs_while_the_library_solves(eaeu):
-    text = MC.read_text().replace("draws = 120", "draws = 6000")
+    text = MC.read_text().replace("draws = 120", "draws = 60000")
     sset = cu.ScenarioSet.from_toml_str(text, "long.toml")
     sim = cu.Simulation(eaeu)
     span = {}
